@@ -1,0 +1,52 @@
+# Passeport — the two commands of the README are `make run` and `make test`.
+# Every target installs what it needs first; nothing is expected to be installed by hand.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+export PORT
+
+.PHONY: help install run test lint format bench system-test-deps clean
+
+help:
+	@echo "make run    — installe, migre, charge la démo et lance le service sur http://127.0.0.1:$(PORT)"
+	@echo "make test   — installe ce qu'il faut (PostgreSQL, chromium) et lance toute la suite de tests"
+	@echo "make lint   — formatage, analyse statique et migrations à jour"
+	@echo "make bench  — lance les mesures de performance de bench/"
+
+# Idempotent and fast: pip runs again only when pyproject.toml changed since the last install.
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/passeport run --port $(PORT)
+
+# PostgreSQL and chromium come from Debian's packages when missing (as root, like CI).
+system-test-deps:
+	@scripts/install-system-deps
+
+test: install system-test-deps
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install system-test-deps
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/test-*

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "passeport.accounts"
+    label = "accounts"
+    verbose_name = "Comptes"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,108 @@
+"""`passeport run` (what `make run` calls): one command for a working local service.
+
+Prepares the database (migrate, static files, demo data, all idempotent), then runs a
+production-grade WSGI server (gunicorn) and a background worker (django-tasks-db's
+`db_worker`) side by side; Ctrl-C (or either process dying) stops both.
+"""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _local_secrets(var_dir: Path) -> dict[str, str]:
+    """Secrets for a local run, created once under var/ (mode 600) when the environment has none.
+
+    Production sets SECRET_KEY, DATA_ENCRYPTION_KEYS and DATA_HASH_KEY in the environment; this
+    file only exists so that `make run` works on a fresh machine.
+    """
+    from cryptography.fernet import Fernet
+
+    path = var_dir / "local.env"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        content = (
+            f"SECRET_KEY={secrets.token_urlsafe(50)}\n"
+            f"DATA_ENCRYPTION_KEYS={Fernet.generate_key().decode()}\n"
+            f"DATA_HASH_KEY={secrets.token_urlsafe(32)}\n"
+        )
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(content)
+    values = {}
+    for line in path.read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            values[key.strip()] = value.strip()
+    return values
+
+
+def prepare_environment(host: str, port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    var_dir = Path(env.get("PASSEPORT_VAR_DIR", ROOT / "var"))
+    for key, value in _local_secrets(var_dir).items():
+        env.setdefault(key, value)
+    # Local run over plain HTTP on loopback: cookies cannot be HTTPS-only there.
+    env.setdefault("PASSEPORT_INSECURE_HTTP", "1")
+    env.setdefault("ALLOWED_HOSTS", f"{host},localhost,127.0.0.1")
+    env.setdefault("SITE_URL", f"http://{host}:{port}")
+    return env
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
+
+
+def run(host: str = "127.0.0.1", port: int = 8000, web_workers: int = 2) -> int:
+    env = prepare_environment(host, port)
+    try:
+        _manage(env, "migrate", "--noinput", "-v", "0")
+        _manage(env, "collectstatic", "--noinput", "-v", "0")
+        _manage(env, "seed_demo")
+    except subprocess.CalledProcessError as exc:
+        print(f"La préparation a échoué (étape : {' '.join(exc.cmd[2:4])}).", file=sys.stderr)
+        return 1
+
+    web = subprocess.Popen(  # noqa: S603 - fixed argument list
+        [
+            sys.executable, "-m", "gunicorn", "config.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", "4",
+            "--access-logfile", "-", "--graceful-timeout", "5", "--timeout", "300",
+        ],
+        env=env, cwd=ROOT,
+    )
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-reload", "--interval", "0.5"],
+        env=env, cwd=ROOT,
+    )
+    children = [web, worker]
+    print(f"\nPasseport est lancé : http://{host}:{port}/  (Ctrl-C pour arrêter)\n", flush=True)
+
+    stopping = False
+
+    def stop(*_args):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while not stopping and all(child.poll() is None for child in children):
+        time.sleep(0.2)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+    print("Passeport est arrêté.")
+    return 0 if stopping else 1
