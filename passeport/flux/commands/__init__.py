@@ -1,0 +1,1 @@
+"""One module per `passeport flux` subcommand (see passeport/flux/cli.py)."""
