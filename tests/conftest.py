@@ -1,0 +1,66 @@
+"""Fixtures shared by the whole suite.
+
+Browser tests: `page` is a Playwright page in Debian's chromium (headless; no sandbox as root),
+pointed at pytest-django's `live_server`; console errors and failed requests are collected in
+`page.console_errors`; see passeport.testing.browser for the assertions.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Without these flags chromium tries to reach Google's services, refused on this closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The read-only reference material (../shared), used as a test oracle."""
+    if not SHARED.is_dir():
+        pytest.fail(f"Le dossier de référence {SHARED} est introuvable (il doit être à côté du dépôt).")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"chromium est introuvable ({CHROMIUM}) : lancez `make test`, qui l'installe.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    page = context.new_page()
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    page.on(
+        "requestfailed",
+        lambda req: page.console_errors.append(f"requête échouée : {req.url} {req.failure}"),
+    )
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

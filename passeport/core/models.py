@@ -14,3 +14,35 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
         ordering = ("-created_at",)
+
+
+class AuditEvent(BaseModel):
+    """Who did what to which object, for operator actions and sensitive changes.
+
+    Never holds identity data in clear (no NIR, no names in `details`): ids and codes only.
+    """
+
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField("action", max_length=100, db_index=True)
+    target_type = models.CharField("type d'objet", max_length=100, blank=True)
+    target_id = models.CharField("identifiant de l'objet", max_length=100, blank=True, db_index=True)
+    details = models.JSONField("détails", default=dict, blank=True)
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "événement d'audit"
+        verbose_name_plural = "journal d'audit"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+    @classmethod
+    def record(cls, action: str, *, actor=None, target=None, **details) -> "AuditEvent":
+        return cls.objects.create(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action=action,
+            target_type=type(target)._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            details=details,
+        )
