@@ -1,0 +1,53 @@
+"""Deterministic `idTechnique` for passages whose spreadsheet has no such column.
+
+The CDC refuses a second passage with an `idTechnique` it already accepted from the same émetteur
+(« … existe déjà en base »). Random ids would turn every re-deposit of the same spreadsheet into
+duplicates the CDC cannot recognise; so the id is derived from what identifies the passage:
+
+    key  = "passeport-idtechnique-v1" | certification code | holder | dateDebutValidite
+    holder = nomNaissance | prenom1 | anneeNaissance-moisNaissance-jourNaissance  (titulaire)
+           | "dossier:" idDossier                                    (dossierFormation)
+           | "nir:" nir                                              (identifiantNational)
+    idTechnique = UUID version 5 (RFC 9562, SHA-1) of key in the namespace below
+
+Names are folded (case, accents, spaces and punctuation ignored) so that re-typing « Élodie »
+as « ELODIE » gives the same id. The same row always gives the same id; two rows with the same
+identity, certification and award date are the same passage (the second one is reported as a
+duplicate). Documented in docs/construire-un-flux.md.
+"""
+
+import uuid
+
+from passeport.flux.normalisation import fold
+
+NAMESPACE = uuid.UUID("5b0c7f1e-3a59-5d0e-9c1a-70a55e9091f1")  # fixed forever: changing it
+# would change every derived id and break the recognition of re-deposits.
+KEY_VERSION = "passeport-idtechnique-v1"
+
+
+def identity_key(values: dict[str, str | None]) -> str:
+    """The holder part of the key, from normalised element values (by local name)."""
+    if values.get("nir"):
+        return "nir:" + values["nir"].upper()
+    if values.get("idDossier"):
+        return "dossier:" + values["idDossier"].strip()
+    birth = "-".join(
+        (values.get(name) or "").zfill(2)
+        for name in ("anneeNaissance", "moisNaissance", "jourNaissance")
+    )
+    return "|".join(
+        (fold(values.get("nomNaissance") or ""), fold(values.get("prenom1") or ""), birth)
+    )
+
+
+def derive_id_technique(values: dict[str, str | None]) -> str:
+    """`values`: normalised values of the passage (needs `code`, `dateDebutValidite` + holder)."""
+    key = "|".join(
+        (
+            KEY_VERSION,
+            (values.get("code") or "").upper(),
+            identity_key(values),
+            values.get("dateDebutValidite") or "",
+        )
+    )
+    return str(uuid.uuid5(NAMESPACE, key))

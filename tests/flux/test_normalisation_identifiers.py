@@ -1,0 +1,48 @@
+"""Deterministic idTechnique derivation."""
+
+import uuid
+
+from passeport.flux.identifiers import derive_id_technique
+
+ROW = {
+    "code": "RNCP19117",
+    "nomNaissance": "Dupont",
+    "prenom1": "Élodie",
+    "anneeNaissance": "1996",
+    "moisNaissance": "11",
+    "jourNaissance": "5",
+    "dateDebutValidite": "2020-12-12",
+}
+
+
+def test_same_row_same_id_and_is_a_uuid():
+    first = derive_id_technique(ROW)
+    assert first == derive_id_technique(dict(ROW))
+    assert uuid.UUID(first).version == 5
+
+
+def test_case_and_accents_do_not_change_the_id():
+    assert derive_id_technique(
+        {**ROW, "nomNaissance": "DUPONT", "prenom1": "elodie"}
+    ) == derive_id_technique(ROW)
+
+
+def test_each_identity_part_changes_the_id():
+    base = derive_id_technique(ROW)
+    for name, value in [("code", "RNCP1"), ("nomNaissance", "Durand"), ("prenom1", "Anne"),
+                        ("anneeNaissance", "1997"), ("jourNaissance", "6"),
+                        ("dateDebutValidite", "2020-12-13")]:  # fmt: skip
+        assert derive_id_technique({**ROW, name: value}) != base, name
+
+
+def test_dossier_and_nir_branches():
+    dossier = derive_id_technique(
+        {"code": "RS1", "idDossier": "123", "dateDebutValidite": "2021-01-01"}
+    )
+    nir = derive_id_technique(
+        {"code": "RS1", "nir": "1960575123456", "dateDebutValidite": "2021-01-01"}
+    )
+    assert dossier != nir
+    assert dossier == derive_id_technique(
+        {"code": "RS1", "idDossier": "123", "dateDebutValidite": "2021-01-01", "nomNaissance": "X"}
+    )
