@@ -1,0 +1,656 @@
+"""Certifiers, their people and what they may deposit.
+
+Vocabulary of the CDC flux (XSD `urn:cdc:cpf:pc5:schema:1.0.0`):
+- `emetteur/idClient`: the account that sends the flux (8 characters);
+- `certificateur/idClient` + `idContrat`: the certifier the passages belong to;
+- `natureDeposant`: `CERTIFICATEUR` when the certifier deposits for itself (émetteur =
+  certificateur), `TIERS_CONFIANCE` when a trusted third party deposits for a certifier that
+  mandated it (émetteur ≠ certificateur).
+
+The rules the deposit pipeline needs are here, next to the data they read:
+
+- `Certifier.objects.for_user(user)`: the certifiers a user belongs to;
+- `user_role(user, certifier)`, `user_can_view`, `user_can_deposit`, `user_can_administer`;
+- `allowed_flux_ids(depositor)`: every (émetteur idClient, certificateur idClient) pair the
+  depositing certifier may send; `can_deposit_for(emetteur, certificateur_id_client)`;
+  `flux_ids_errors(...)`: the French reasons an accusé de réception gives when they do not fit;
+- `issue_token(certifier, name, user)` / `authenticate_token(clear)`: API tokens, stored hashed.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinLengthValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.fr import siret as stdnum_siret
+
+from passeport.core.models import BaseModel
+
+# --------------------------------------------------------------------------------------------
+# Validators
+# --------------------------------------------------------------------------------------------
+
+
+def normalise_siret(value: str) -> str:
+    """SIRET without spaces, dots or dashes (what people paste from documents)."""
+    return stdnum_siret.compact(value or "")
+
+
+def validate_siret(value: str) -> None:
+    """A SIRET of 14 digits whose Luhn key is right (python-stdnum, `stdnum.fr.siret`)."""
+    try:
+        stdnum_siret.validate(value)
+    except StdnumValidationError as exc:
+        raise ValidationError(
+            "Le SIRET « %(value)s » n'est pas valide : il faut les 14 chiffres figurant sur l'avis "
+            "de situation SIRENE de l'organisme (la clé de contrôle ne correspond pas ou la "
+            "longueur est fausse).",
+            code="invalid_siret",
+            params={"value": value},
+        ) from exc
+
+
+# idClient: exactly 8 characters (XSD `length value="8"`); we issue upper-case letters and
+# digits only, which is what the CDC's own ids look like (e.g. `AB123CDE`, `E564ACB0`).
+ID_CLIENT_LENGTH = 8
+ID_CLIENT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
+validate_id_client = RegexValidator(
+    r"^[A-Z0-9]{8}$",
+    "L'idClient doit faire exactement 8 caractères, lettres majuscules et chiffres "
+    "(exemple : AB123CDE).",
+    code="invalid_id_client",
+)
+# idContrat: 1 to 20 characters (XSD `minLength 1`, `maxLength 20`).
+validate_id_contrat = RegexValidator(
+    r"^\S{1,20}$",
+    "L'idContrat doit faire de 1 à 20 caractères, sans espace (exemple : 2560080000127J).",
+    code="invalid_id_contrat",
+)
+# Certification codes as France compétences publishes them: RNCP12345, RS1234.
+CERTIFICATION_CODE_RE = re.compile(r"^(RNCP|RS)\d{1,6}$")
+validate_certification_code = RegexValidator(
+    CERTIFICATION_CODE_RE,
+    "Le code de certification doit être de la forme RNCP12345 ou RS1234 (préfixe en majuscules "
+    "suivi du numéro de la fiche France compétences).",
+    code="invalid_certification_code",
+)
+
+
+def normalise_certification_code(value: str) -> str:
+    """`rncp 35340` → `RNCP35340`."""
+    return re.sub(r"[\s\-_]", "", value or "").upper()
+
+
+def generate_id_client() -> str:
+    """A fresh idClient, unused by any certifier (8 characters, see ID_CLIENT_ALPHABET)."""
+    while True:
+        candidate = "".join(secrets.choice(ID_CLIENT_ALPHABET) for _ in range(ID_CLIENT_LENGTH))
+        if not Certifier.objects.filter(id_client=candidate).exists():
+            return candidate
+
+
+def generate_id_contrat() -> str:
+    """A fresh idContrat: `PP` + 12 digits (the XSD only bounds its length, 1 to 20)."""
+    while True:
+        candidate = "PP" + "".join(secrets.choice("0123456789") for _ in range(12))
+        if not Certifier.objects.filter(id_contrat=candidate).exists():
+            return candidate
+
+
+# --------------------------------------------------------------------------------------------
+# Certifiers
+# --------------------------------------------------------------------------------------------
+
+
+class CertifierQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Certifier.Status.ACTIVE)
+
+    def for_user(self, user):
+        """Certifiers `user` is a member of (any role, any certifier status).
+
+        Anonymous users get none. Operators (staff) are not members: the back office has its
+        own views and does not go through this.
+        """
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(memberships__user=user).distinct()
+
+    def with_certification(self, code: str):
+        return self.filter(certifications__code=normalise_certification_code(code))
+
+
+class Certifier(BaseModel):
+    """An organisation that deposits flux: a certifier, a trusted third party, or both."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        ACTIVE = "active", "Actif"
+        SUSPENDED = "suspended", "Suspendu"
+
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        validators=[validate_siret],
+        db_index=True,
+        help_text="14 chiffres, sans espace.",
+    )
+    name = models.CharField("raison sociale", max_length=255)
+    id_client = models.CharField(
+        "idClient",
+        max_length=ID_CLIENT_LENGTH,
+        unique=True,
+        validators=[MinLengthValidator(ID_CLIENT_LENGTH), validate_id_client],
+        help_text="Identifiant CDC de 8 caractères : émetteur et certificateur dans le flux.",
+    )
+    id_contrat = models.CharField(
+        "idContrat",
+        max_length=20,
+        validators=[validate_id_contrat],
+        help_text="Identifiant du contrat CDC (1 à 20 caractères), porté par le certificateur.",
+    )
+    contact_name = models.CharField("contact métier (nom)", max_length=255, blank=True)
+    contact_email = models.EmailField("contact métier (adresse électronique)", blank=True)
+    contact_phone = models.CharField("contact métier (téléphone)", max_length=30, blank=True)
+    status = models.CharField(
+        "statut", max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    is_trusted_third_party = models.BooleanField(
+        "tiers de confiance",
+        default=False,
+        help_text="Peut déposer pour les certificateurs qui l'ont mandaté.",
+    )
+    suspended_reason = models.TextField("motif de suspension", blank=True)
+
+    objects = CertifierQuerySet.as_manager()
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "certificateur"
+        verbose_name_plural = "certificateurs"
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id_client})"
+
+    def clean(self):
+        self.siret = normalise_siret(self.siret)
+        self.id_client = (self.id_client or "").strip().upper()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def certification_codes(self) -> set[str]:
+        """Codes (RNCP…/RS…) this certifier may deposit passages for."""
+        return set(self.certifications.values_list("code", flat=True))
+
+    def active_mandators(self):
+        """Active certifiers that mandate this one, through a mandate in force today."""
+        return (
+            Certifier.objects.active()
+            .filter(mandates_given__in=Mandate.objects.in_force().filter(third_party=self))
+            .distinct()
+        )
+
+
+class CertifierCertification(BaseModel):
+    """One RNCP or RS certification a certifier holds (and may deposit passages for)."""
+
+    class Type(models.TextChoices):
+        RNCP = "RNCP", "RNCP (répertoire national des certifications professionnelles)"
+        RS = "RS", "RS (répertoire spécifique)"
+
+    certifier = models.ForeignKey(
+        Certifier, on_delete=models.CASCADE, related_name="certifications"
+    )
+    code = models.CharField(
+        "code", max_length=12, validators=[validate_certification_code], db_index=True
+    )
+    type = models.CharField("type", max_length=4, choices=Type.choices)
+    title = models.CharField("intitulé", max_length=500, blank=True)
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "certification du certificateur"
+        verbose_name_plural = "certifications du certificateur"
+        ordering = ("code",)
+        constraints = [
+            models.UniqueConstraint(fields=["certifier", "code"], name="certification_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+    def save(self, *args, **kwargs):
+        self.code = normalise_certification_code(self.code)
+        if not self.type:
+            self.type = self.Type.RS if self.code.startswith("RS") else self.Type.RNCP
+        super().save(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# People
+# --------------------------------------------------------------------------------------------
+
+
+class Role(models.TextChoices):
+    """What a member may do in their certifier's space."""
+
+    ADMINISTRATOR = "administrator", "Administrateur"  # everything, incl. members and tokens
+    DEPOSITOR = "depositor", "Déposant"  # deposits, corrections, tickets
+    READ_ONLY = "read_only", "Lecture seule"  # sees deposits, accusés, tickets
+
+
+DEPOSIT_ROLES = frozenset({Role.ADMINISTRATOR, Role.DEPOSITOR})
+
+
+class Membership(BaseModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    certifier = models.ForeignKey(Certifier, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.READ_ONLY)
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "membre"
+        verbose_name_plural = "membres"
+        ordering = ("user__email",)
+        constraints = [
+            models.UniqueConstraint(fields=["user", "certifier"], name="membership_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.certifier.id_client} ({self.get_role_display()})"
+
+
+def user_role(user, certifier) -> str | None:
+    """The user's `Role` value in `certifier`, or None when not a member (or anonymous)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return (
+        Membership.objects.filter(user=user, certifier=certifier)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def user_can_view(user, certifier) -> bool:
+    """Any member may see their certifier's deposits, accusés and tickets."""
+    return user_role(user, certifier) is not None
+
+
+def user_can_deposit(user, certifier) -> bool:
+    """Administrators and depositors of an ACTIVE certifier may deposit (portal or online)."""
+    return certifier.is_active and user_role(user, certifier) in DEPOSIT_ROLES
+
+
+def user_can_administer(user, certifier) -> bool:
+    """Administrators manage members, invitations and API tokens (even when suspended)."""
+    return user_role(user, certifier) == Role.ADMINISTRATOR
+
+
+# --------------------------------------------------------------------------------------------
+# Mandates (tiers de confiance)
+# --------------------------------------------------------------------------------------------
+
+
+class MandateQuerySet(models.QuerySet):
+    def in_force(self, on: date | None = None):
+        """Mandates not revoked and whose dates cover `on` (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(revoked_at__isnull=True, starts_on__lte=on).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+        )
+
+
+class Mandate(BaseModel):
+    """A certifier (mandator) lets a trusted third party deposit its passages.
+
+    Flux sent under a mandate carry émetteur = the third party, certificateur = the mandator,
+    `natureDeposant=TIERS_CONFIANCE`.
+    """
+
+    third_party = models.ForeignKey(
+        Certifier,
+        on_delete=models.CASCADE,
+        related_name="mandates_received",
+        verbose_name="tiers de confiance",
+    )
+    mandator = models.ForeignKey(
+        Certifier,
+        on_delete=models.CASCADE,
+        related_name="mandates_given",
+        verbose_name="certificateur mandant",
+    )
+    starts_on = models.DateField("début", default=timezone.localdate)
+    ends_on = models.DateField("fin", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = MandateQuerySet.as_manager()
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "mandat"
+        verbose_name_plural = "mandats"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(third_party=models.F("mandator")), name="mandate_not_to_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mandator.id_client} → {self.third_party.id_client}"
+
+    def clean(self):
+        if self.third_party_id and self.third_party_id == self.mandator_id:
+            raise ValidationError("Un organisme ne peut pas se mandater lui-même.")
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "La fin du mandat précède son début."})
+        if self.third_party_id and not self.third_party.is_trusted_third_party:
+            raise ValidationError(
+                {"third_party": "Cet organisme n'est pas déclaré comme tiers de confiance."}
+            )
+
+    def is_in_force(self, on: date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return (
+            self.revoked_at is None
+            and self.starts_on <= on
+            and (self.ends_on is None or self.ends_on >= on)
+        )
+
+
+NATURE_CERTIFICATEUR = "CERTIFICATEUR"
+NATURE_TIERS_CONFIANCE = "TIERS_CONFIANCE"
+
+
+def allowed_flux_ids(depositor: Certifier, on: date | None = None) -> set[tuple[str, str]]:
+    """Every (émetteur idClient, certificateur idClient) pair `depositor` may send, `on` a day.
+
+    - nothing if the depositor is not active;
+    - (own, own) for itself, as a certifier (`natureDeposant=CERTIFICATEUR`);
+    - (own, mandator) for each active certifier whose mandate to it is in force, when the
+      depositor is a trusted third party (`natureDeposant=TIERS_CONFIANCE`).
+    The émetteur is always the depositor itself: nobody deposits under another's émetteur id.
+    """
+    if not depositor.is_active:
+        return set()
+    pairs = {(depositor.id_client, depositor.id_client)}
+    if depositor.is_trusted_third_party:
+        mandators = Certifier.objects.active().filter(
+            mandates_given__in=Mandate.objects.in_force(on).filter(third_party=depositor)
+        )
+        pairs.update(
+            (depositor.id_client, m) for m in mandators.values_list("id_client", flat=True)
+        )
+    return pairs
+
+
+def can_deposit_for(
+    emetteur: Certifier, certificateur_id_client: str, on: date | None = None
+) -> bool:
+    """May `emetteur` (the depositing account) send passages for `certificateur_id_client`?"""
+    return (emetteur.id_client, certificateur_id_client) in allowed_flux_ids(emetteur, on)
+
+
+def expected_nature_deposant(emetteur_id_client: str, certificateur_id_client: str) -> str:
+    """`CERTIFICATEUR` when émetteur = certificateur, else `TIERS_CONFIANCE`."""
+    if emetteur_id_client == certificateur_id_client:
+        return NATURE_CERTIFICATEUR
+    return NATURE_TIERS_CONFIANCE
+
+
+def flux_ids_errors(
+    depositor: Certifier,
+    emetteur_id_client: str,
+    certificateur_id_client: str,
+    id_contrat: str | None = None,
+    certification_codes=(),
+    nature_deposant: str | None = None,
+    on: date | None = None,
+) -> list[str]:
+    """Why a flux's ids do not belong to `depositor` or its mandates (French, for the accusé
+    de réception); empty list when they do.
+
+    Checks, in order: the depositor is active; `emetteur/idClient` is the depositor's own;
+    `certificateur/idClient` is itself or a mandator in force; `idContrat` (if given) is the
+    certificateur's; each certification code (if given) is held by the certificateur;
+    `natureDeposant` (if given; optional in the XSD) matches émetteur = / ≠ certificateur.
+    """
+    if not depositor.is_active:
+        return [
+            f"Le compte {depositor.id_client} est suspendu : aucun dépôt n'est accepté. "
+            "Contactez le support."
+        ]
+    if emetteur_id_client != depositor.id_client:
+        return [
+            f"L'idClient émetteur {emetteur_id_client} ne correspond pas au compte déposant "
+            f"({depositor.id_client}) : indiquez {depositor.id_client} dans emetteur/idClient."
+        ]
+    if not can_deposit_for(depositor, certificateur_id_client, on):
+        return [
+            f"Le compte {depositor.id_client} n'est pas autorisé à déposer pour le certificateur "
+            f"{certificateur_id_client} (aucun mandat de tiers de confiance en cours)."
+        ]
+    errors = []
+    certificateur = Certifier.objects.get(id_client=certificateur_id_client)
+    if id_contrat is not None and id_contrat != certificateur.id_contrat:
+        errors.append(
+            f"L'idContrat {id_contrat} ne correspond pas au certificateur "
+            f"{certificateur_id_client} (attendu : {certificateur.id_contrat})."
+        )
+    held = certificateur.certification_codes()
+    for code in certification_codes:
+        if code not in held:
+            errors.append(
+                f"La certification {code} n'est pas rattachée au certificateur "
+                f"{certificateur_id_client} : demandez son ajout au support."
+            )
+    if nature_deposant:
+        expected = expected_nature_deposant(emetteur_id_client, certificateur_id_client)
+        if nature_deposant != expected:
+            errors.append(
+                f"natureDeposant vaut {nature_deposant} alors que l'émetteur "
+                f"{'est' if expected == NATURE_CERTIFICATEUR else 'n’est pas'} le certificateur : "
+                f"indiquez {expected}."
+            )
+    return errors
+
+
+# --------------------------------------------------------------------------------------------
+# API tokens
+# --------------------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "pp_"  # noqa: S105 - a public marker, not a secret
+TOKEN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8  # "pp_" + 8 lowercase hex characters
+
+
+def hash_token(clear: str) -> str:
+    """SHA-256 of the clear token: enough for 256-bit random secrets (no brute force possible),
+    and fast, since every API call checks it."""
+    return hashlib.sha256(clear.encode()).hexdigest()
+
+
+class ApiToken(BaseModel):
+    """A bearer token for the REST API, acting for one certifier. Only its hash is stored; the
+    readable `prefix` (e.g. `pp_ab12cd34`) lets people recognise it in lists and logs."""
+
+    certifier = models.ForeignKey(Certifier, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("nom", max_length=100)
+    prefix = models.CharField("préfixe", max_length=TOKEN_PREFIX_LENGTH, unique=True)
+    token_hash = models.CharField("empreinte", max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at", "updated_at"])
+
+
+def issue_token(certifier: Certifier, name: str, user=None, *, clear: str | None = None):
+    """Create an API token; returns `(token, clear_token)`. The clear value is shown once and
+    never stored. Format: `pp_<8 hex>_<43 url-safe chars>` (256 random bits).
+
+    `clear` lets the demo data install a documented fixed token; never pass it elsewhere.
+    """
+    if clear is None:
+        clear = f"{TOKEN_PREFIX}{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        certifier=certifier,
+        name=name,
+        prefix=clear[:TOKEN_PREFIX_LENGTH],
+        token_hash=hash_token(clear),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    return token, clear
+
+
+def authenticate_token(clear: str | None) -> ApiToken | None:
+    """The live token matching `clear`, with `last_used_at` updated; None if unknown, revoked,
+    or its certifier is not active. The hash comparison is constant-time (`hmac.compare_digest`).
+    """
+    if not clear or not clear.startswith(TOKEN_PREFIX) or len(clear) < TOKEN_PREFIX_LENGTH + 16:
+        return None
+    token = (
+        ApiToken.objects.select_related("certifier")
+        .filter(prefix=clear[:TOKEN_PREFIX_LENGTH])
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.token_hash, hash_token(clear)):
+        return None
+    if token.revoked_at is not None or not token.certifier.is_active:
+        return None
+    now = timezone.now()
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
+    return token
+
+
+# --------------------------------------------------------------------------------------------
+# Onboarding (« Se faire connaître ») and invitations
+# --------------------------------------------------------------------------------------------
+
+
+class OnboardingRequest(BaseModel):
+    """A body asks to deposit; an operator approves (a `Certifier` is created) or rejects."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "À examiner"
+        APPROVED = "approved", "Acceptée"
+        REJECTED = "rejected", "Refusée"
+
+    siret = models.CharField("SIRET", max_length=14, validators=[validate_siret])
+    name = models.CharField("raison sociale", max_length=255)
+    contact_name = models.CharField("nom et prénom du contact métier", max_length=255)
+    contact_email = models.EmailField("adresse électronique du contact métier")
+    contact_phone = models.CharField("téléphone du contact métier", max_length=30, blank=True)
+    certification_codes = models.JSONField(
+        "certifications détenues",
+        default=list,
+        help_text="Codes RNCP/RS déclarés par le demandeur.",
+    )
+    is_trusted_third_party = models.BooleanField(
+        "demande en tant que tiers de confiance", default=False
+    )
+    message = models.TextField("message", blank=True)
+    status = models.CharField(
+        "statut", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("examinée le", null=True, blank=True)
+    rejection_reason = models.TextField("motif du refus", blank=True)
+    certifier = models.OneToOneField(
+        Certifier,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="onboarding_request",
+    )
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "demande d'accrochage"
+        verbose_name_plural = "demandes d'accrochage"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.siret})"
+
+
+class Invitation(BaseModel):
+    """An e-mail invitation to join a certifier with a role. The link carries a signed,
+    expiring token (django.core.signing) naming this row; accepting it once consumes it."""
+
+    certifier = models.ForeignKey(Certifier, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("adresse électronique")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    cancelled_at = models.DateTimeField("annulée le", null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.certifier.id_client}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None

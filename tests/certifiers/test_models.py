@@ -1,0 +1,250 @@
+"""Rules of the certifiers' models: SIRET/ids validation, roles, mandates, API tokens."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from passeport.accounts.models import User
+from passeport.certifiers import models as cm
+from passeport.certifiers.models import (
+    ApiToken,
+    Certifier,
+    CertifierCertification,
+    Mandate,
+    Membership,
+    Role,
+    allowed_flux_ids,
+    authenticate_token,
+    can_deposit_for,
+    flux_ids_errors,
+    issue_token,
+    user_can_administer,
+    user_can_deposit,
+    user_can_view,
+    user_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+VALID_SIRET = "73282932000074"
+
+
+def make_certifier(id_client="UNIVAAAA", **kw) -> Certifier:
+    kw.setdefault("siret", VALID_SIRET)
+    kw.setdefault("name", f"Organisme {id_client}")
+    kw.setdefault("id_contrat", f"C{id_client}")
+    return Certifier.objects.create(id_client=id_client, **kw)
+
+
+def test_siret_validated_with_luhn_key():
+    certifier = Certifier(siret="73282932000075", name="X", id_client="ABCDEFGH", id_contrat="1")
+    with pytest.raises(ValidationError) as exc:
+        certifier.full_clean()
+    assert "SIRET" in str(exc.value)
+    certifier.siret = cm.normalise_siret("732 829 320 00074")
+    certifier.full_clean()
+    assert certifier.siret == VALID_SIRET
+
+
+@pytest.mark.parametrize("bad", ["ABC", "ABCDEFGHI", "abcdefgh", "ABCD EFG"])
+def test_id_client_is_exactly_eight_characters(bad):
+    certifier = Certifier(siret=VALID_SIRET, name="X", id_client=bad, id_contrat="1")
+    with pytest.raises(ValidationError) as exc:
+        certifier.full_clean()
+    assert "id_client" in exc.value.message_dict
+
+
+def test_id_contrat_length_and_id_client_unique():
+    certifier = Certifier(siret=VALID_SIRET, name="X", id_client="ABCDEFGH", id_contrat="1" * 21)
+    with pytest.raises(ValidationError) as exc:
+        certifier.full_clean()
+    assert "id_contrat" in exc.value.message_dict
+    make_certifier("ABCDEFGH")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_certifier("ABCDEFGH")
+
+
+def test_generated_ids_are_fresh_and_valid():
+    make_certifier("ABCDEFGH")
+    with mock.patch.object(cm.secrets, "choice", side_effect=list("ABCDEFGH" + "ZZZZZZZZ")):
+        assert cm.generate_id_client() == "ZZZZZZZZ"  # the taken one was skipped
+    id_client, id_contrat = cm.generate_id_client(), cm.generate_id_contrat()
+    cm.validate_id_client(id_client)
+    cm.validate_id_contrat(id_contrat)
+
+
+def test_certification_codes_normalised_and_queryable():
+    univ = make_certifier()
+    CertifierCertification.objects.create(certifier=univ, code="rncp 35340", title="Licence")
+    cert = CertifierCertification.objects.create(certifier=univ, code="RS6117")
+    assert cert.type == "RS"
+    assert univ.certification_codes() == {"RNCP35340", "RS6117"}
+    assert list(Certifier.objects.with_certification("RNCP35340")) == [univ]
+    with pytest.raises(ValidationError):
+        CertifierCertification(certifier=univ, code="XYZ12", type="RS").full_clean()
+
+
+def test_roles_and_for_user():
+    a, b = make_certifier("AAAAAAAA"), make_certifier("BBBBBBBB")
+    admin = User.objects.create_user("admin@a.fr", "x")
+    depositor = User.objects.create_user("dep@a.fr", "x")
+    reader = User.objects.create_user("lect@a.fr", "x")
+    Membership.objects.create(user=admin, certifier=a, role=Role.ADMINISTRATOR)
+    Membership.objects.create(user=depositor, certifier=a, role=Role.DEPOSITOR)
+    Membership.objects.create(user=reader, certifier=a, role=Role.READ_ONLY)
+
+    assert list(Certifier.objects.for_user(admin)) == [a]
+    assert list(Certifier.objects.for_user(mock.Mock(is_authenticated=False))) == []
+    assert user_role(admin, b) is None and not user_can_view(admin, b)
+    assert [user_can_deposit(u, a) for u in (admin, depositor, reader)] == [True, True, False]
+    assert [user_can_administer(u, a) for u in (admin, depositor, reader)] == [True, False, False]
+    assert all(user_can_view(u, a) for u in (admin, depositor, reader))
+
+    a.status = Certifier.Status.SUSPENDED
+    a.save()
+    assert not user_can_deposit(admin, a)  # suspended: no deposit, but still administrable
+    assert user_can_administer(admin, a)
+    admin.is_active = False
+    admin.save()
+    assert user_role(admin, a) is None
+
+
+def test_certifier_alone_deposits_only_for_itself():
+    univ = make_certifier("UNIVAAAA")
+    assert allowed_flux_ids(univ) == {("UNIVAAAA", "UNIVAAAA")}
+    assert can_deposit_for(univ, "UNIVAAAA")
+    assert not can_deposit_for(univ, "OTHERAAA")
+
+
+def test_mandate_rules():
+    univ = make_certifier("UNIVAAAA")
+    other = make_certifier("OTHERAAA")
+    third = make_certifier("TIERSAAA", is_trusted_third_party=True)
+    today = timezone.localdate()
+    mandate = Mandate.objects.create(third_party=third, mandator=univ)
+    # a mandate to a body that is not a trusted third party is refused by validation
+    with pytest.raises(ValidationError):
+        Mandate(third_party=other, mandator=univ).full_clean()
+    with pytest.raises(ValidationError):
+        Mandate(third_party=third, mandator=third).full_clean()
+
+    assert allowed_flux_ids(third) == {("TIERSAAA", "TIERSAAA"), ("TIERSAAA", "UNIVAAAA")}
+    assert can_deposit_for(third, "UNIVAAAA")
+    assert not can_deposit_for(third, "OTHERAAA")  # no mandate from this one
+    assert not can_deposit_for(univ, "TIERSAAA")  # mandates are one way
+    assert list(third.active_mandators()) == [univ]
+
+    # dates: not yet started, ended
+    mandate.starts_on = today + timedelta(days=1)
+    mandate.save()
+    assert not can_deposit_for(third, "UNIVAAAA")
+    assert can_deposit_for(third, "UNIVAAAA", on=today + timedelta(days=1))
+    mandate.starts_on, mandate.ends_on = today - timedelta(days=10), today - timedelta(days=1)
+    mandate.save()
+    assert not can_deposit_for(third, "UNIVAAAA")
+    mandate.ends_on = None
+    mandate.save()
+    assert mandate.is_in_force()
+
+    # a suspended mandator cannot be deposited for; a suspended third party deposits nothing
+    univ.status = Certifier.Status.SUSPENDED
+    univ.save()
+    assert not can_deposit_for(third, "UNIVAAAA")
+    univ.status = Certifier.Status.ACTIVE
+    univ.save()
+    third.status = Certifier.Status.SUSPENDED
+    third.save()
+    assert allowed_flux_ids(third) == set()
+    third.status = Certifier.Status.ACTIVE
+    third.save()
+
+    # a third party that loses its status loses its mandates' effect
+    third.is_trusted_third_party = False
+    third.save()
+    assert not can_deposit_for(third, "UNIVAAAA")
+    third.is_trusted_third_party = True
+    third.save()
+
+    mandate.revoked_at = timezone.now()
+    mandate.save()
+    assert not can_deposit_for(third, "UNIVAAAA")
+    assert not mandate.is_in_force()
+
+
+def test_flux_ids_errors_explain_in_french():
+    univ = make_certifier("UNIVAAAA", id_contrat="CONTRAT1")
+    CertifierCertification.objects.create(certifier=univ, code="RNCP35340")
+    third = make_certifier("TIERSAAA", is_trusted_third_party=True)
+    Mandate.objects.create(third_party=third, mandator=univ)
+
+    assert flux_ids_errors(univ, "UNIVAAAA", "UNIVAAAA", "CONTRAT1", ["RNCP35340"]) == []
+    assert (
+        flux_ids_errors(third, "TIERSAAA", "UNIVAAAA", "CONTRAT1", ["RNCP35340"], "TIERS_CONFIANCE")
+        == []
+    )
+    [error] = flux_ids_errors(univ, "TIERSAAA", "UNIVAAAA")
+    assert "émetteur TIERSAAA ne correspond pas au compte déposant (UNIVAAAA)" in error
+    [error] = flux_ids_errors(univ, "UNIVAAAA", "TIERSAAA")
+    assert "n'est pas autorisé à déposer pour le certificateur TIERSAAA" in error
+    errors = flux_ids_errors(third, "TIERSAAA", "UNIVAAAA", "WRONG", ["RS1"], "CERTIFICATEUR")
+    assert len(errors) == 3
+    assert "idContrat WRONG" in errors[0]
+    assert "certification RS1 n'est pas rattachée" in errors[1]
+    assert "indiquez TIERS_CONFIANCE" in errors[2]
+    univ.status = Certifier.Status.SUSPENDED
+    univ.save()
+    [error] = flux_ids_errors(univ, "UNIVAAAA", "UNIVAAAA")
+    assert "suspendu" in error
+
+
+def test_tokens_are_stored_hashed_and_shown_once():
+    univ = make_certifier()
+    user = User.objects.create_user("admin@a.fr", "x")
+    token, clear = issue_token(univ, "Logiciel de scolarité", user)
+    assert clear.startswith(token.prefix) and token.prefix.startswith("pp_")
+    assert len(token.prefix) == 11 and len(clear) > 50
+    stored = ApiToken.objects.get(pk=token.pk)
+    assert clear not in {stored.token_hash, stored.prefix, stored.name}
+    assert stored.token_hash == cm.hash_token(clear)
+    assert stored.created_by == user
+
+    assert stored.last_used_at is None
+    assert authenticate_token(clear) == token
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+
+    # wrong secret with the right prefix, garbage, empty: rejected
+    assert authenticate_token(clear[:-1] + ("A" if clear[-1] != "A" else "B")) is None
+    assert authenticate_token("pp_00000000_" + "x" * 43) is None
+    assert authenticate_token("") is None and authenticate_token(None) is None
+    assert authenticate_token(clear[:11]) is None
+
+
+def test_token_compare_is_constant_time():
+    univ = make_certifier()
+    _, clear = issue_token(univ, "t")
+    with mock.patch.object(cm.hmac, "compare_digest", wraps=cm.hmac.compare_digest) as spy:
+        assert authenticate_token(clear) is not None
+    spy.assert_called_once()
+
+
+def test_revoked_token_and_suspended_certifier_rejected():
+    univ = make_certifier()
+    token, clear = issue_token(univ, "t")
+    univ.status = Certifier.Status.SUSPENDED
+    univ.save()
+    assert authenticate_token(clear) is None
+    univ.status = Certifier.Status.ACTIVE
+    univ.save()
+    token.revoke()
+    assert token.is_revoked
+    assert authenticate_token(clear) is None
+
+
+def test_two_tokens_never_share_a_prefix():
+    univ = make_certifier()
+    prefixes = {issue_token(univ, f"t{i}")[0].prefix for i in range(20)}
+    assert len(prefixes) == 20
