@@ -46,9 +46,7 @@ if not DATA_ENCRYPTION_KEYS:
             "désactivé (générez-en une avec : passeport genkey)."
         )
     DATA_ENCRYPTION_KEYS = ["ZGV2LW9ubHktZGF0YS1rZXktMzItYnl0ZXMtbG9uZyE="]
-DATA_HASH_KEY = os.environ.get("DATA_HASH_KEY", "") or (
-    "dev-only-hash-key" if DEBUG else ""
-)
+DATA_HASH_KEY = os.environ.get("DATA_HASH_KEY", "") or ("dev-only-hash-key" if DEBUG else "")
 if not DATA_HASH_KEY:
     raise ImproperlyConfigured(
         "La variable d'environnement DATA_HASH_KEY est obligatoire quand DEBUG est désactivé."
@@ -169,6 +167,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing directory
 
 # Uploads: the largest official flux is ~200 MB; bigger requests are refused before reading.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(256 * 1024 * 1024)))
@@ -184,19 +183,29 @@ TASKS = {
     }
 }
 
-# Mail
-EMAIL_BACKEND = os.environ.get(
+# Mail (Django 6.1 MAILERS). SMTP options only apply to the SMTP backend.
+EMAIL_BACKEND_PATH = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Passeport <ne-pas-repondre@passeport.localhost>")
+_smtp_options = {
+    "host": os.environ.get("EMAIL_HOST", "localhost"),
+    "port": int(os.environ.get("EMAIL_PORT", "25")),
+    "username": os.environ.get("EMAIL_HOST_USER", ""),
+    "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS"),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": EMAIL_BACKEND_PATH,
+        "OPTIONS": _smtp_options if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend") else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Passeport <ne-pas-repondre@passeport.localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Behind a TLS-terminating proxy in production; HTTPS-only cookies unless DEBUG.
@@ -245,4 +254,6 @@ LOGGING = {
 # Name and tagline shown by the DSFR header (no database query per page, unlike dsfr's own
 # context processor).
 SITE_TITLE = "Passeport de compétences"
-SITE_TAGLINE = "Vos diplômes, certifications, formations et expériences, garantis, tout au long de la vie"
+SITE_TAGLINE = (
+    "Vos diplômes, certifications, formations et expériences, garantis, tout au long de la vie"
+)

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("passeport.pages.urls")),
     path("compte/", include("passeport.accounts.urls")),
+    path("back-office/", include("passeport.core.urls")),
     path("back-office/admin/", admin.site.urls),
 ]
 

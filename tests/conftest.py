@@ -29,7 +29,9 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 def shared_dir() -> Path:
     """The read-only reference material (../shared), used as a test oracle."""
     if not SHARED.is_dir():
-        pytest.fail(f"Le dossier de référence {SHARED} est introuvable (il doit être à côté du dépôt).")
+        pytest.fail(
+            f"Le dossier de référence {SHARED} est introuvable (il doit être à côté du dépôt)."
+        )
     return SHARED
 
 

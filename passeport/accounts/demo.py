@@ -9,8 +9,12 @@ OPERATOR_EMAIL = "operateur@demo.passeport.localhost"
 def seed() -> list[tuple[str, str, str]]:
     operator, created = User.objects.get_or_create(
         email=OPERATOR_EMAIL,
-        defaults={"first_name": "Olivia", "last_name": "Opératrice", "is_staff": True,
-                  "is_superuser": True},
+        defaults={
+            "first_name": "Olivia",
+            "last_name": "Opératrice",
+            "is_staff": True,
+            "is_superuser": True,
+        },
     )
     if created:
         operator.set_password(DEMO_PASSWORD)

@@ -10,6 +10,8 @@ import uuid
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+from passeport.core.crypto import EncryptedTextField
+
 
 class EmailUserManager(UserManager):
     use_in_migrations = True
@@ -61,3 +63,42 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email
+
+
+class TotpDevice(models.Model):
+    """The user's authenticator app (TOTP, RFC 6238, through pyotp).
+
+    The shared secret is encrypted at rest. `confirmed_at` is set once the user has typed a
+    first right code (enrolment); `last_used_step` refuses a code used twice in its 30 s window.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = EncryptedTextField("secret partagé")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    confirmed_at = models.DateTimeField("activé le", null=True, blank=True)
+    last_used_step = models.BigIntegerField("dernier pas de temps utilisé", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "application d'authentification"
+        verbose_name_plural = "applications d'authentification"
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code that replaces a TOTP code (lost phone). Only a keyed hash is kept."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField("empreinte", max_length=64, unique=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    used_at = models.DateTimeField("utilisé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code de secours"
+        verbose_name_plural = "codes de secours"
+
+    def __str__(self) -> str:
+        return f"code de secours {self.user}"

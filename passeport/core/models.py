@@ -27,7 +27,9 @@ class AuditEvent(BaseModel):
     )
     action = models.CharField("action", max_length=100, db_index=True)
     target_type = models.CharField("type d'objet", max_length=100, blank=True)
-    target_id = models.CharField("identifiant de l'objet", max_length=100, blank=True, db_index=True)
+    target_id = models.CharField(
+        "identifiant de l'objet", max_length=100, blank=True, db_index=True
+    )
     details = models.JSONField("détails", default=dict, blank=True)
 
     class Meta(BaseModel.Meta):
@@ -46,3 +48,22 @@ class AuditEvent(BaseModel):
             target_id=str(target.pk) if target is not None else "",
             details=details,
         )
+
+
+class WorkerHeartbeat(BaseModel):
+    """Written by the `worker_heartbeat` task: proof that a background worker runs tasks.
+
+    The operator's status page enqueues one and shows the latest; `token` identifies the request
+    that enqueued it, so each run is traceable (and a task run twice would show twice).
+    """
+
+    token = models.CharField(max_length=64, db_index=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "signal de vie du worker"
+        verbose_name_plural = "signaux de vie des workers"
+
+    def __str__(self) -> str:
+        return f"{self.hostname} (pid {self.pid}) {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -70,17 +70,32 @@ def run(host: str = "127.0.0.1", port: int = 8000, web_workers: int = 2) -> int:
         print(f"La préparation a échoué (étape : {' '.join(exc.cmd[2:4])}).", file=sys.stderr)
         return 1
 
-    web = subprocess.Popen(  # noqa: S603 - fixed argument list
+    web = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", "4",
-            "--access-logfile", "-", "--graceful-timeout", "5", "--timeout", "300",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(web_workers),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
+            "--timeout",
+            "300",
         ],
-        env=env, cwd=ROOT,
+        env=env,
+        cwd=ROOT,
     )
-    worker = subprocess.Popen(  # noqa: S603
+    worker = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-reload", "--interval", "0.5"],
-        env=env, cwd=ROOT,
+        env=env,
+        cwd=ROOT,
     )
     children = [web, worker]
     print(f"\nPasseport est lancé : http://{host}:{port}/  (Ctrl-C pour arrêter)\n", flush=True)

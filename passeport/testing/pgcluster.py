@@ -5,6 +5,7 @@ root the cluster belongs to the `postgres` system user. Durability is off (fsync
 thrown away at the end.
 """
 
+import contextlib
 import glob
 import os
 import shutil
@@ -22,7 +23,9 @@ def test_var_dir() -> str:
 
 
 def _bindir() -> Path:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
+    )
     if candidates:
         return Path(candidates[-1]).parent
     found = shutil.which("initdb")
@@ -65,26 +68,49 @@ class Cluster:
             os.chmod(base, 0o700)
         cluster = cls(datadir=datadir, port=free_port(), as_user=as_user)
         cluster._run(
-            str(bindir / "initdb"), "-D", str(datadir), "-U", "passeport", "--auth=trust",
-            "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
+            str(bindir / "initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            "passeport",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
         )
         options = (
             f"-p {cluster.port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
             f"-c synchronous_commit=off -c full_page_writes=off -c max_connections={max_connections}"
         )
-        cluster._run(str(bindir / "pg_ctl"), "-D", str(datadir), "-o", options, "-l",
-                     str(base / "server.log"), "-w", "start")
+        cluster._run(
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(datadir),
+            "-o",
+            options,
+            "-l",
+            str(base / "server.log"),
+            "-w",
+            "start",
+        )
         cluster.bindir = bindir
         return cluster
 
     def stop(self) -> None:
-        try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate",
-                      "-w", "stop")
-        except (subprocess.CalledProcessError, OSError):
-            pass
+        with contextlib.suppress(subprocess.CalledProcessError, OSError):
+            self._run(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.datadir),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            )
         shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
     def restart(self) -> None:
         """Stop and start again (for fault tests: a database restart under a running worker)."""
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "restart")
+        self._run(
+            str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "restart"
+        )

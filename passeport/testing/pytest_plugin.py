@@ -38,7 +38,9 @@ def pytest_load_initial_conftests(early_config, parser, args):
 
 
 def pytest_report_header(config):
-    backend = "PostgreSQL (grappe jetable)" if _cluster else os.environ.get("DATABASE_URL", "SQLite")
+    backend = (
+        "PostgreSQL (grappe jetable)" if _cluster else os.environ.get("DATABASE_URL", "SQLite")
+    )
     return f"passeport: base de test {backend}"
 
 
