@@ -167,6 +167,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+# Subresource-integrity hashes of django-dsfr are those of its original files; the manifest
+# storage rewrites url() references inside CSS, so the browser would refuse the styles.
+# The files are served by our own origin (CSP 'self'), which SRI adds nothing to.
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing directory
 
 # Uploads: the largest official flux is ~200 MB; bigger requests are refused before reading.
@@ -257,3 +261,25 @@ SITE_TITLE = "Passeport de compétences"
 SITE_TAGLINE = (
     "Vos diplômes, certifications, formations et expériences, garantis, tout au long de la vie"
 )
+
+# FranceConnect (passeport/franceconnect): the holders' login, OpenID Connect. The issuer is
+# FranceConnect's (e.g. https://fcp-low.sbx.dev-franceconnect.fr/api/v2 for the sandbox) or,
+# by default, the development identity provider shipped in the project at /fc-dev/, which is on
+# only with FRANCECONNECT_DEV_PROVIDER=1, and refused at startup when DEBUG is off unless
+# FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG=1 too (local demo `passeport run`; never production).
+FRANCECONNECT_DEV_PROVIDER = env_bool("FRANCECONNECT_DEV_PROVIDER")
+FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG = env_bool("FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG")
+FRANCECONNECT_ISSUER = os.environ.get("FRANCECONNECT_ISSUER", f"{SITE_URL}/fc-dev").rstrip("/")
+FRANCECONNECT_CLIENT_ID = os.environ.get("FRANCECONNECT_CLIENT_ID", "passeport-local")
+FRANCECONNECT_CLIENT_SECRET = os.environ.get("FRANCECONNECT_CLIENT_SECRET", "") or (
+    f"dev-{SECRET_KEY[:24]}" if FRANCECONNECT_DEV_PROVIDER or DEBUG else ""
+)
+FRANCECONNECT_SCOPES = os.environ.get(
+    "FRANCECONNECT_SCOPES",
+    "openid given_name family_name birthdate gender birthplace birthcountry email",
+)
+FRANCECONNECT_ACR_VALUES = os.environ.get("FRANCECONNECT_ACR_VALUES", "eidas1")
+# The login button and the logout form are followed by redirects to the provider: CSP
+# form-action must allow its origin when it is not ours.
+if not FRANCECONNECT_ISSUER.startswith(SITE_URL + "/"):
+    SECURE_CSP["form-action"].append("/".join(FRANCECONNECT_ISSUER.split("/")[:3]))
