@@ -157,7 +157,7 @@ def test_make_run_serves_the_site_with_a_worker_and_reseeds_nothing(tmp_path, br
             ]
             return {
                 t: connection.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables
-            }  # noqa: S608
+            }
 
     before = counts()
     assert before["accounts_user"] >= 1
