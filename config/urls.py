@@ -5,6 +5,9 @@ urlpatterns = [
     path("", include("passeport.pages.urls")),
     path("compte/", include("passeport.accounts.urls")),
     path("back-office/", include("passeport.core.urls")),
+    path("depots/", include("passeport.deposits.urls")),
+    path("api/v1/", include("passeport.deposits.api_urls")),
+    path("back-office/depots/", include("passeport.deposits.backoffice_urls")),
     path("back-office/admin/", admin.site.urls),
 ]
 

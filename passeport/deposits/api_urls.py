@@ -1,0 +1,2 @@
+app_name = "deposits_api"
+urlpatterns: list = []

@@ -1,0 +1,160 @@
+"""Reception checks of a deposited file: is it a CDC flux, valid, and ours to deposit?
+
+The accusé de réception answers at once (issue 4): received, or rejected with the reasons — not
+XML, not valid against the CDC schema, ids that do not belong to the depositing account or its
+mandates. A rejected file processes no passage.
+
+XSD validation streams the file through libxml2 with the project's schema (`passeport/flux/
+schemas`), the version chosen as the flux library does (`auto`: 1.1.5 when the flux has
+`action`); the ids come out of the same pass. The ids rules are the certifiers app's
+(`flux_ids_errors`): this module only gathers what the flux says.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from passeport.certifiers.models import Certifier, flux_ids_errors
+
+from .reading import Header, hardened_iterparse, iter_flux
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "flux" / "schemas"
+_ACTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?action[\s>]")
+_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?flux[\s>/]")
+
+
+@dataclass
+class CheckResult:
+    header: Header
+    version: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors
+
+
+@cache
+def schema(version: str) -> etree.XMLSchema:
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+    return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / f"flux-{version}.xsd"), parser))
+
+
+def guess_version(path: str | Path) -> str:
+    """`1.1.5` when the flux carries `action` (mandatory there, absent from 1.1.2)."""
+    with open(path, "rb") as stream:
+        head = stream.read(64 * 1024)
+    return "1.1.5" if _ACTION.search(head) else "1.1.2"
+
+
+def _syntax_reason(file_name: str, exc: etree.XMLSyntaxError, version: str | None) -> str:
+    line = getattr(exc, "lineno", None) or "?"
+    column = getattr(exc, "offset", None) or "?"
+    message = (exc.msg or "").strip()
+    if exc.domain == etree.ErrorDomains.SCHEMASV or "Schemas validity" in message:
+        detail = _translate_schema_message(message)
+        return (
+            f"{file_name}, ligne {line} : le fichier n'est pas conforme au schéma XSD "
+            f"{version} de la Caisse des Dépôts : {detail}. Vérifiez-le avec « passeport flux "
+            "validate » qui explique chaque erreur, corrigez puis déposez-le à nouveau."
+        )
+    return (
+        f"{file_name}, ligne {line}, colonne {column} : le fichier n'est pas un XML bien formé "
+        f"({message}). Un flux s'enregistre en XML UTF-8 ; exportez-le à nouveau depuis votre "
+        "outil, sans le modifier à la main."
+    )
+
+
+_ELEMENT = re.compile(r"Element '(?:\{[^}]*\})?([^']+)'")
+
+
+def _translate_schema_message(message: str) -> str:
+    """A libxml2 schema message as a French sentence naming the element (never raw English)."""
+    element = _ELEMENT.search(message)
+    name = f"l'élément « {element.group(1)} »" if element else "un élément"
+    if "is not a valid value" in message or "is not accepted by the pattern" in message:
+        value = re.search(r"value '([^']*)'", message)
+        shown = f" « {value.group(1)[:40]} »" if value else ""
+        return f"la valeur{shown} de {name} n'est pas permise"
+    if "This element is not expected" in message:
+        expected = re.search(r"Expected is (?:one of )?\( ?([^)]*)\)", message)
+        hint = ""
+        if expected:
+            names = [n.split("}")[-1].strip() for n in expected.group(1).split(",")]
+            hint = f" (attendu : {', '.join(names)})"
+        return f"{name} n'est pas attendu à cet endroit{hint}"
+    if "Missing child element" in message:
+        expected = re.search(r"Expected is (?:one of )?\( ?([^)]*)\)", message)
+        names = [n.split("}")[-1].strip() for n in expected.group(1).split(",")] if expected else []
+        return f"il manque dans {name} l'élément obligatoire {', '.join(names)}".strip()
+    if "has a length" in message or "length" in message:
+        return f"la longueur de {name} ne respecte pas le schéma"
+    if "No matching global declaration" in message:
+        return (
+            f"{name} n'est pas l'élément racine « flux » du schéma CDC (espace de noms "
+            "urn:cdc:cpf:pc5:schema:1.0.0)"
+        )
+    if "nil" in message:
+        return f"{name} ne peut pas être vide (xsi:nil)"
+    return f"{name} est invalide"
+
+
+def check_file(path: str | Path, file_name: str, certifier: Certifier) -> CheckResult:
+    """Run the reception checks on a stored file; never raises on bad input."""
+    header = Header()
+    result = CheckResult(header=header)
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(64 * 1024)
+    except OSError as exc:
+        result.errors.append(f"{file_name} : lecture impossible ({exc.strerror}).")
+        return result
+    if not head.strip():
+        result.errors.append(f"{file_name} : le fichier est vide.")
+        return result
+    if not _ROOT.search(head):
+        # Not even the start of a flux: tell apart a spreadsheet, a PDF… from broken XML.
+        try:
+            for _ in hardened_iterparse(str(path), events=("start",)):
+                break
+        except etree.XMLSyntaxError as exc:
+            result.errors.append(_syntax_reason(file_name, exc, None))
+            return result
+        result.errors.append(
+            f"{file_name} : ce n'est pas un flux de la Caisse des Dépôts (l'élément racine doit "
+            "être « flux » dans l'espace de noms urn:cdc:cpf:pc5:schema:1.0.0)."
+        )
+        return result
+    result.version = guess_version(path)
+    try:
+        for _passage in iter_flux(str(path), schema=schema(result.version), header=header):
+            pass
+    except etree.XMLSyntaxError as exc:
+        result.errors.append(_syntax_reason(file_name, exc, result.version))
+        return result
+    if header.passages == 0:
+        result.errors.append(f"{file_name} : le flux ne contient aucun passage de certification.")
+        return result
+    for certificateur in header.certificateurs:
+        codes = [c.code for c in certificateur.certifications]
+        natures = {c.nature_deposant for c in certificateur.certifications if c.nature_deposant}
+        reasons = flux_ids_errors(
+            certifier,
+            header.emetteur,
+            certificateur.id_client,
+            id_contrat=certificateur.id_contrat,
+            certification_codes=codes,
+            nature_deposant=next(iter(natures)) if len(natures) == 1 else None,
+        )
+        for reason in reasons:
+            if reason not in result.errors:
+                result.errors.append(reason)
+        if len(natures) > 1:
+            result.errors.append(
+                f"Le certificateur {certificateur.id_client} mélange les natures de déposant "
+                f"{', '.join(sorted(natures))} : une seule est possible par certificateur."
+            )
+    return result

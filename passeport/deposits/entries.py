@@ -1,0 +1,138 @@
+"""Recording accepted passages in the holders' passports, by batches.
+
+The passport app's `record_certification` records one passage (select, insert, audit): right
+for the odd passage that confirms a provisional entry or comes back after a withdrawal, too slow
+for the 200 000 passages of a large deposit. This adapter keeps `record_certification` for
+those cases and inserts brand-new passages with one `bulk_create` per chunk, with exactly the
+field values `record_certification` writes (`certification_kwargs` feeds both). The passport's
+unique constraint on (émetteur, idTechnique) remains the last guard.
+"""
+
+import datetime
+import uuid
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from passeport.passport.models import Entry
+from passeport.passport.recording import record_certification
+from passeport.passport.signals import person_entries_changed
+
+from .reading import Passage
+
+
+def _date(value) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def certification_kwargs(passage: Passage, context) -> dict:
+    """The keyword arguments of `record_certification` for an accepted passage."""
+    values = passage.values
+    code = passage.certification.code
+    details = {
+        key: values.get(name)
+        for key, name in (
+            ("modalite_acces", "modaliteAcces"),
+            ("url_preuve", "urlPreuve"),
+            ("niveau_langue_europeen", "niveauLangueEuropeen"),
+            ("obtention", "obtentionCertification"),
+        )
+        if values.get(name)
+    }
+    return {
+        "emetteur_id": context.emetteur,
+        "certificateur_id": passage.certificateur.id_client,
+        "certifier_name": context.certifier_names.get(passage.certificateur.id_client, ""),
+        "code": code,
+        "type": passage.certification.type or ("RS" if code.startswith("RS") else "RNCP"),
+        "title": context.titles.get(code) or f"Certification {code}",
+        "award_date": _date(values.get("dateDebutValidite")),
+        "id_technique": passage.id_technique,
+        "deposit_id": context.deposit_id,
+        "flux_id": context.id_flux,
+        "provisional": (values.get("donneeCertifiee") or "").lower() in ("false", "0"),
+        "mention": values.get("mentionValidee") or "",
+        "option": values.get("libelleOption") or "",
+        "score": values.get("scoring") or "",
+        "valid_from": _date(values.get("dateDebutValidite")),
+        "valid_until": _date(values.get("dateFinValidite")),
+        "start_date": _date(values.get("dateDebutExamen")),
+        "end_date": _date(values.get("dateFinExamen")),
+        "details": details,
+    }
+
+
+def _new_entry(person_id: uuid.UUID, kwargs: dict) -> Entry:
+    # Mirrors the `values` of passport.recording.record_certification for a new entry.
+    extra = {
+        key: value
+        for key, value in {
+            "mention": kwargs["mention"],
+            "option": kwargs["option"],
+            "score": str(kwargs["score"]) if kwargs["score"] not in (None, "") else "",
+            "valid_from": kwargs["valid_from"].isoformat() if kwargs["valid_from"] else None,
+        }.items()
+        if value
+    }
+    extra.update(kwargs["details"])
+    deposit_id = kwargs["deposit_id"]
+    return Entry(
+        person_id=person_id,
+        holder=None,
+        kind=Entry.Kind.CERTIFICATION,
+        trust=Entry.Trust.GUARANTEED,
+        source=Entry.Source.CERTIFIER_DEPOSIT,
+        source_reference=str(deposit_id),
+        title=kwargs["title"],
+        organisation=kwargs["certifier_name"],
+        award_date=kwargs["award_date"],
+        start_date=kwargs["start_date"],
+        end_date=kwargs["end_date"],
+        expires_on=kwargs["valid_until"],
+        certification_type=kwargs["type"],
+        certification_code=kwargs["code"],
+        certificateur_id=kwargs["certificateur_id"],
+        emetteur_id=kwargs["emetteur_id"],
+        id_technique=kwargs["id_technique"],
+        provisional=kwargs["provisional"],
+        deposit_id=deposit_id,
+        flux_id=kwargs["flux_id"],
+        details=extra,
+    )
+
+
+def existing_entries(emetteur: str, id_techniques: Sequence[str]) -> dict[str, Entry]:
+    rows = Entry.objects.filter(emetteur_id=emetteur, id_technique__in=list(id_techniques)).only(
+        "id", "id_technique", "provisional", "withdrawn_at", "deposit_id"
+    )
+    return {entry.id_technique: entry for entry in rows}
+
+
+def record_accepted(
+    accepted: Sequence[tuple[Passage, uuid.UUID]], context, existing: dict[str, Entry]
+) -> dict[int, uuid.UUID]:
+    """Record accepted passages (inside the chunk's transaction); returns position → entry id."""
+    recorded: dict[int, uuid.UUID] = {}
+    fresh: list[tuple[int, Entry]] = []
+    for passage, person_id in accepted:
+        kwargs = certification_kwargs(passage, context)
+        if passage.id_technique in existing:
+            # Confirmation of a provisional passage, or a withdrawn one deposited again.
+            entry = record_certification(person_id, **kwargs)
+            recorded[passage.position] = entry.pk
+        else:
+            fresh.append((passage.position, _new_entry(person_id, kwargs)))
+    if fresh:
+        Entry.objects.bulk_create([entry for _, entry in fresh], batch_size=1000)
+        recorded.update((position, entry.pk) for position, entry in fresh)
+    people = {person_id for _, person_id in accepted}
+    transaction.on_commit(lambda: _announce(people))
+    return recorded
+
+
+def _announce(people: set) -> None:
+    for person_id in people:
+        person_entries_changed.send(sender=Entry, person_id=person_id)

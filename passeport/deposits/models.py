@@ -1,0 +1,207 @@
+"""Deposits of CDC flux and the outcome of each passage.
+
+Lifecycle of a `Deposit` (statuses are the API's words):
+  recu ──(reception checks fail)──▶ rejete            (accusé de réception with the reasons)
+   │
+   └─(worker claims it)──▶ en_cours ──▶ traite | traite_avec_erreurs   (accusé de traitement)
+
+Exactly-once processing: passages are processed by chunks; each chunk commits, in ONE
+transaction, its `PassageOutcome` rows (unique per deposit and position), the passport entries
+of its accepted passages (unique per émetteur and idTechnique, in the passport app) and the
+deposit's progress marker (`passages_done`). A worker killed mid-chunk rolls the chunk back;
+the next worker resumes after `passages_done`. A lease (`lease_owner`, `lease_expires_at`)
+keeps two workers from processing the same deposit at once.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from passeport.core.models import BaseModel
+
+
+class DepositQuerySet(models.QuerySet):
+    def for_certifier(self, certifier):
+        return self.filter(certifier=certifier)
+
+    def unfinished(self):
+        return self.filter(status__in=[Deposit.Status.RECEIVED, Deposit.Status.PROCESSING])
+
+
+class Deposit(BaseModel):
+    class Status(models.TextChoices):
+        RECEIVED = "recu", "Reçu"
+        REJECTED = "rejete", "Rejeté"
+        PROCESSING = "en_cours", "En cours de traitement"
+        PROCESSED = "traite", "Traité"
+        PROCESSED_WITH_ERRORS = "traite_avec_erreurs", "Traité avec des passages rejetés"
+
+    class Channel(models.TextChoices):
+        PORTAL = "portail", "Portail (téléversement)"
+        API = "api", "API"
+        ONLINE = "saisie", "Saisie en ligne"
+        BATCH = "lot", "Dépôt par lot (commande)"
+        CORRECTION = "correction", "Correction en ligne"
+
+    number = models.PositiveBigIntegerField("numéro de traitement", unique=True)
+    certifier = models.ForeignKey(
+        "certifiers.Certifier",
+        on_delete=models.PROTECT,
+        related_name="deposits",
+        verbose_name="compte déposant",
+    )
+    deposited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="déposé par",
+    )
+    api_token_prefix = models.CharField("jeton d'API", max_length=20, blank=True)
+    channel = models.CharField("canal", max_length=20, choices=Channel.choices)
+    correction_of = models.ForeignKey(
+        "PassageOutcome",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="corrige le passage",
+    )
+
+    # The raw file, stored before anything else (private storage, never served directly).
+    file_name = models.CharField("nom du fichier", max_length=255)
+    file = models.FileField("fichier", upload_to="deposits/%Y/%m/", max_length=255)
+    size = models.PositiveBigIntegerField("taille (octets)")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+
+    status = models.CharField(
+        "statut", max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    received_at = models.DateTimeField("reçu le", default=timezone.now)
+    rejection_reasons = models.JSONField("motifs de rejet", default=list, blank=True)
+
+    # What the flux says of itself (filled by the reception checks).
+    id_flux = models.CharField("idFlux", max_length=255, blank=True)
+    emetteur = models.CharField("idClient émetteur", max_length=8, blank=True)
+    certificateurs = models.JSONField("certificateurs", default=list, blank=True)
+    schema_version = models.CharField("version du schéma", max_length=10, blank=True)
+    action = models.CharField("action", max_length=20, blank=True, default="CREATION")
+
+    # Processing progress (the exactly-once marker) and lease.
+    passages_total = models.PositiveIntegerField("passages", null=True, blank=True)
+    passages_done = models.PositiveIntegerField("passages traités", default=0)
+    passages_ok = models.PositiveIntegerField("passages acceptés", default=0)
+    passages_ko = models.PositiveIntegerField("passages rejetés", default=0)
+    lease_owner = models.CharField("traité par", max_length=100, blank=True)
+    lease_expires_at = models.DateTimeField("bail jusqu'à", null=True, blank=True)
+    attempts = models.PositiveIntegerField("tentatives", default=0)
+    last_error = models.TextField("dernière erreur", blank=True)
+    processing_started_at = models.DateTimeField("traitement commencé le", null=True, blank=True)
+    processed_at = models.DateTimeField("traité le", null=True, blank=True)
+    accuse = models.FileField(
+        "accusé de traitement", upload_to="accuses/%Y/%m/", blank=True, max_length=255
+    )
+    notified_at = models.DateTimeField("déposant prévenu le", null=True, blank=True)
+
+    objects = DepositQuerySet.as_manager()
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "dépôt"
+        verbose_name_plural = "dépôts"
+        ordering = ("-received_at",)
+        constraints = [
+            # The same bytes deposited twice by the same account are the same deposit.
+            models.UniqueConstraint(fields=["certifier", "sha256"], name="deposit_once_per_bytes"),
+        ]
+        indexes = [models.Index(fields=["certifier", "-received_at"], name="deposit_cert_idx")]
+
+    def __str__(self) -> str:
+        return f"Dépôt {self.number} — {self.file_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (
+            self.Status.REJECTED,
+            self.Status.PROCESSED,
+            self.Status.PROCESSED_WITH_ERRORS,
+        )
+
+    @property
+    def progress_percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.passages_total:
+            return 0
+        return min(99, int(100 * self.passages_done / self.passages_total))
+
+    def accuse_filename(self) -> str:
+        from passeport.flux.accuses import accuse_filename
+
+        day = timezone.localtime(self.processed_at or timezone.now()).date()
+        return accuse_filename(self.file_name, day)
+
+
+class DepositNumber(models.Model):
+    """A database sequence for `Deposit.number` (the accusé's `idTraitement`), on any backend."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        verbose_name = "numéro de traitement"
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class PassageOutcome(BaseModel):
+    """The verdict on one passage of a deposit: accepted (OK) or rejected (KO) with the reason."""
+
+    class Status(models.TextChoices):
+        OK = "ok", "Accepté"
+        KO = "ko", "Rejeté"
+
+    deposit = models.ForeignKey(Deposit, on_delete=models.CASCADE, related_name="outcomes")
+    position = models.PositiveIntegerField("rang dans le fichier")
+    id_technique = models.CharField("idTechnique", max_length=255, db_index=True)
+    status = models.CharField("verdict", max_length=2, choices=Status.choices)
+    message = models.TextField("message d'erreur", blank=True)
+    rule = models.CharField("règle", max_length=60, blank=True)
+    field = models.CharField("champ", max_length=60, blank=True)
+    certification_code = models.CharField("certification", max_length=20, blank=True)
+    award_date = models.DateField("date d'obtention", null=True, blank=True)
+    person_id = models.UUIDField("personne", null=True, blank=True)
+    entry_id = models.UUIDField("entrée du passeport", null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        Deposit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="corrigé par le dépôt",
+    )
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "passage traité"
+        verbose_name_plural = "passages traités"
+        ordering = ("deposit", "position")
+        constraints = [
+            models.UniqueConstraint(fields=["deposit", "position"], name="outcome_once"),
+        ]
+        indexes = [models.Index(fields=["deposit", "status"], name="outcome_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.id_technique} : {self.get_status_display()}"
+
+    @property
+    def deadline(self) -> datetime.date | None:
+        """The CDC's deadline: passages are due within 3 months of the award."""
+        if self.award_date is None:
+            return None
+        month = self.award_date.month + 3
+        year = self.award_date.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        day = min(self.award_date.day, 28)
+        return datetime.date(year, month, day)

@@ -1,0 +1,212 @@
+"""Receiving a deposit: store the raw bytes first, then answer the accusé de réception.
+
+Order matters (project rule « a deposited file is stored, with its checksum, before anything
+else happens »): the bytes are streamed to private storage while their SHA-256 is computed and
+their size checked against settings.MAX_UPLOAD_BYTES; only then is the deposit recorded and
+checked. The same bytes deposited again by the same account return the first deposit (nothing is
+processed twice). Every channel (portal, API, online entry, correction, batch command) calls
+`receive`.
+"""
+
+import contextlib
+import errno
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from passeport.core.models import AuditEvent
+
+from .checks import check_file
+from .models import Deposit, DepositNumber
+
+CHUNK = 1024 * 1024
+
+
+class DepositError(Exception):
+    """A deposit that cannot even be received; `status` is the HTTP status of the API answer."""
+
+    status = 400
+    title = "Dépôt impossible"
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class FileTooLarge(DepositError):
+    status = 413
+    title = "Fichier trop volumineux"
+
+
+class StorageFull(DepositError):
+    status = 507
+    title = "Espace de stockage insuffisant"
+
+
+class _HashingFile(File):
+    """Wraps an uploaded file: chunks are hashed and counted as storage writes them."""
+
+    def __init__(self, source, name: str, limit: int):
+        super().__init__(source, name=name)
+        self.sha256 = hashlib.sha256()
+        self.written = 0
+        self.limit = limit
+
+    def chunks(self, chunk_size=None):
+        if hasattr(self.file, "seek"):
+            with contextlib.suppress(OSError, ValueError):
+                self.file.seek(0)
+        while True:
+            data = self.file.read(chunk_size or CHUNK)
+            if not data:
+                return
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+            self.written += len(data)
+            if self.written > self.limit:
+                raise FileTooLarge(
+                    f"Le fichier dépasse la taille maximale d'un dépôt "
+                    f"({self.limit // (1024 * 1024)} Mo). Découpez-le en plusieurs flux "
+                    "(« passeport flux build » le fait au-delà de 200 000 passages)."
+                )
+            self.sha256.update(data)
+            yield data
+
+    def multiple_chunks(self, chunk_size=None):
+        return True
+
+
+def store_raw(source, file_name: str) -> tuple[str, int, str]:
+    """Stream `source` (file object) into private storage; returns (name, size, sha256)."""
+    wrapped = _HashingFile(source, file_name, settings.MAX_UPLOAD_BYTES)
+    target = f"deposits/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xml"
+    try:
+        stored = default_storage.save(target, wrapped)
+    except FileTooLarge:
+        default_storage.delete(target)
+        raise
+    except OSError as exc:
+        default_storage.delete(target)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageFull(
+                "Le serveur n'a plus la place d'enregistrer ce fichier : rien n'a été déposé. "
+                "Réessayez plus tard ; l'équipe d'exploitation est prévenue."
+            ) from None
+        raise
+    return stored, wrapped.written, wrapped.sha256.hexdigest()
+
+
+@dataclass
+class Reception:
+    deposit: Deposit
+    duplicate: bool = False  # the same bytes had already been deposited by this account
+
+
+def next_number() -> int:
+    return DepositNumber.objects.create().pk
+
+
+def receive(
+    source,
+    *,
+    file_name: str,
+    certifier,
+    user=None,
+    channel: str = Deposit.Channel.PORTAL,
+    token_prefix: str = "",
+    correction_of=None,
+) -> Reception:
+    """Store, record, check and (if accepted) queue a deposit. Raises `DepositError` only when
+    nothing could be stored (too large, disk full)."""
+    file_name = (file_name or "flux.xml").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    stored, size, sha256 = store_raw(source, file_name)
+    existing = Deposit.objects.filter(certifier=certifier, sha256=sha256).first()
+    if existing is not None:
+        default_storage.delete(stored)
+        return Reception(existing, duplicate=True)
+    try:
+        with transaction.atomic():
+            deposit = Deposit.objects.create(
+                number=next_number(),
+                certifier=certifier,
+                deposited_by=user if getattr(user, "is_authenticated", False) else None,
+                api_token_prefix=token_prefix,
+                channel=channel,
+                correction_of=correction_of,
+                file_name=file_name,
+                file=stored,
+                size=size,
+                sha256=sha256,
+            )
+    except IntegrityError:
+        # The same bytes arrived twice at the same instant: the other request recorded them.
+        default_storage.delete(stored)
+        return Reception(Deposit.objects.get(certifier=certifier, sha256=sha256), duplicate=True)
+    AuditEvent.record(
+        "deposit.received",
+        actor=user,
+        target=deposit,
+        channel=channel,
+        size=size,
+        sha256=sha256,
+        certifier=certifier.id_client,
+    )
+    run_checks(deposit)
+    return Reception(deposit)
+
+
+def run_checks(deposit: Deposit) -> Deposit:
+    """Reception checks; rejects the deposit or queues its processing."""
+    result = check_file(
+        default_storage.path(deposit.file.name), deposit.file_name, deposit.certifier
+    )
+    header = result.header
+    deposit.id_flux = header.id_flux[:255]
+    deposit.emetteur = header.emetteur[:8]
+    deposit.certificateurs = header.as_json()
+    deposit.schema_version = result.version
+    deposit.action = header.action or "CREATION"
+    deposit.passages_total = header.passages if result.accepted else None
+    if not result.accepted:
+        deposit.status = Deposit.Status.REJECTED
+        deposit.rejection_reasons = result.errors
+        deposit.processed_at = timezone.now()
+    deposit.save()
+    if result.accepted:
+        from .tasks import enqueue_processing
+
+        transaction.on_commit(lambda: enqueue_processing(deposit.pk))
+    else:
+        transaction.on_commit(lambda: _notify_rejection(deposit.pk))
+    return deposit
+
+
+def _notify_rejection(deposit_id) -> None:
+    from .notifications import notify_depositor
+
+    notify_depositor(Deposit.objects.get(pk=deposit_id))
+
+
+def accuse_reception(deposit: Deposit) -> dict:
+    """The accusé de réception (API body, HTML page): received or rejected, with the reasons."""
+    return {
+        "depot": str(deposit.pk),
+        "numeroTraitement": deposit.number,
+        "nomFichier": deposit.file_name,
+        "taille": deposit.size,
+        "sha256": deposit.sha256,
+        "recuLe": timezone.localtime(deposit.received_at).isoformat(),
+        "statut": "rejete" if deposit.status == Deposit.Status.REJECTED else "recu",
+        "idFlux": deposit.id_flux,
+        "emetteur": deposit.emetteur,
+        "versionSchema": deposit.schema_version,
+        "action": deposit.action,
+        "passages": deposit.passages_total,
+        "motifs": list(deposit.rejection_reasons),
+    }

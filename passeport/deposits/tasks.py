@@ -1,0 +1,47 @@
+"""Background tasks of the deposits (Django Tasks API, django-tasks-db workers).
+
+`process_deposit` does the work; `watch_deposit` is the safety net for workers that die: queued
+(deferred) along with the processing, it re-queues itself while the deposit is unfinished and
+re-runs it once its lease has expired — a killed worker's deposit resumes on any other worker
+without an operator, from its last committed chunk.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.tasks import task
+from django.utils import timezone
+
+from . import processing
+from .models import Deposit
+
+
+def watch_interval() -> int:
+    return int(getattr(settings, "DEPOSIT_WATCH_SECONDS", processing.lease_seconds()))
+
+
+def enqueue_processing(deposit_id) -> None:
+    process_deposit.enqueue(str(deposit_id))
+    watch_deposit.using(run_after=timezone.now() + timedelta(seconds=watch_interval())).enqueue(
+        str(deposit_id)
+    )
+
+
+@task()
+def process_deposit(deposit_id: str) -> str:
+    return processing.process(deposit_id)
+
+
+@task()
+def watch_deposit(deposit_id: str) -> str:
+    deposit = Deposit.objects.filter(pk=deposit_id).first()
+    if deposit is None or deposit.is_finished:
+        return deposit.status if deposit else "absent"
+    # Queue the next watch first: if this worker dies too, someone still looks after it.
+    watch_deposit.using(run_after=timezone.now() + timedelta(seconds=watch_interval())).enqueue(
+        deposit_id
+    )
+    lease = deposit.lease_expires_at
+    if lease is None or lease < timezone.now():
+        return processing.process(deposit_id)
+    return deposit.status
