@@ -12,6 +12,7 @@ enforced here, so that a row that went through its normalisers is valid without 
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -45,6 +46,7 @@ class ValueSpec:
     choices: dict[str, str] = field(default_factory=dict)  # code → French label
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, no accents, every run of non-alphanumerics a single space."""
     text = unicodedata.normalize("NFKD", text)
@@ -60,14 +62,19 @@ def _clean_text(value) -> tuple[str | None, str | None]:
     """Cell → stripped text with doubled spaces collapsed; numbers written without `.0`."""
     if value is None:
         return None, None
-    if isinstance(value, str):
+    if type(value) is str:
         if not value:
             return None, None
+        if value.isprintable() and value[0] != " " and value[-1] != " " and "  " not in value:
+            return value, None  # the usual case, checked at C speed
         text = value.strip()
         if not text:
             return None, None
-        if "  " in text or "\t" in text or "\n" in text or "\xa0" in text:
+        if not text.isprintable() or "  " in text:
             text = " ".join(text.split())
+            if not text.isprintable():
+                text = "".join(c for c in text if c.isprintable())
+                return text or None, "caractères de contrôle supprimés"
             return text, "espaces superflus supprimés"
         if len(text) != len(value):
             return text, "espaces superflus supprimés"

@@ -1,0 +1,703 @@
+"""Build a CDC flux from a certifier's spreadsheet (or from rows given by the portal).
+
+    result = build_flux("passages.xlsx", "flux.xml", emetteur="AB123CDE",
+                        certificateur="E564ACB0", contrat="2560080000127J")
+    result.exit_code      # 0 every row written, 1 some rows rejected, 2 nothing written
+    result.files          # [Path("flux.xml")] or [flux-1.xml, flux-2.xml…] above 200 000
+    result.rejected       # [RejectedRow(line, values, anomalies)] → write_rejects(...)
+    result.changes        # every automatic fix, aggregated by column and kind
+
+The stable API (also used by the deposit portal's single-passage form, with `rows=[{...}]` and
+`output=None`, which returns the XML in `result.xml`) is `build_flux`, `BuildResult`,
+`RejectedRow`, `Anomaly` and `BuildError`; see docs/construire-un-flux.md.
+
+Workflow per row: normalise each recognised cell (normalisation.py, each fix counted), apply the
+mapping file's constant values, derive what can be derived (type from code, birth date split,
+presence flags, idTechnique), check the rules the schema cannot express (rule ids of
+docs/regles-flux.md), then render the passage (writer.py). A row with any anomaly is not
+written: it goes to `rejected` with every anomaly, a French message and how to fix it. Since
+every facet is enforced by the normalisers, written passages validate without re-parsing; the
+tests check it against the official XSD.
+"""
+
+import datetime
+import os
+import re
+from collections.abc import Iterable
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from passeport.flux import columns as cols
+from passeport.flux.identifiers import derive_id_technique
+from passeport.flux.normalisation import (
+    InvalidValue,
+    ValueSpec,
+    certification_type,
+    make_normaliser,
+)
+from passeport.flux.spreadsheets import SpreadsheetError, Table, is_blank, open_table
+from passeport.flux.writer import (
+    MAX_PASSAGES,
+    Envelope,
+    FluxWriter,
+    PassageRenderer,
+    render_results,
+)
+
+HEADER_SEARCH_ROWS = 10
+MEMO_SIZE = 2048
+MAX_EXAMPLES = 3
+_CLIENT_ID = re.compile(r"[A-Za-z0-9]{8}")
+_NIR = re.compile(r"[1-478][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{6}")
+_RESULT = re.compile(r"\s*([1-8])?\s*/\s*(\S)?\s*/\s*(\S)?\s*")
+
+
+class BuildError(ValueError):
+    """Nothing can be built (bad usage, unreadable input); the message is French."""
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    line: int | None  # spreadsheet row (1-based), None for the whole file
+    field: str  # element name (or column header when no field applies)
+    column: str | None  # the spreadsheet header the value came from
+    message: str
+    hint: str
+    rule: str = "BUILD-VALEUR"
+
+    def text(self) -> str:
+        where = f"colonne « {self.column} »" if self.column else f"champ {self.field}"
+        return f"{where} : {self.message}"
+
+
+@dataclass
+class RejectedRow:
+    line: int
+    values: list  # the row as read (for the rejects spreadsheet)
+    anomalies: list[Anomaly]
+
+
+@dataclass
+class ChangeSummary:
+    column: str
+    field: str
+    change: str
+    count: int = 0
+    examples: list[tuple[int, str, str]] = field(default_factory=list)  # (line, before, after)
+
+
+@dataclass
+class BuildResult:
+    source: str
+    version: str = ""
+    files: list[Path] = field(default_factory=list)
+    xml: bytes | None = None  # when built without an output path
+    rows: int = 0  # data rows read (blank rows excluded)
+    written: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # header → field key
+    unknown_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    changes: list[ChangeSummary] = field(default_factory=list)
+    warnings: list[Anomaly] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # fatal: nothing written
+    certifications: dict[str, int] = field(default_factory=dict)  # code → passages written
+    id_techniques: dict[int, str] = field(default_factory=dict)  # line → idTechnique written
+
+    @property
+    def rejected_count(self) -> int:
+        return len(self.rejected)
+
+    @property
+    def exit_code(self) -> int:
+        if self.errors or (not self.written and not self.xml):
+            return 2
+        return 1 if self.rejected else 0
+
+
+# Fields a row cannot do without (or the mapping's [valeurs] must give), by identity branch.
+_REQUIRED = ("code", "obtentionCertification", "donneeCertifiee", "dateDebutValidite")
+_TITULAIRE_REQUIRED = ("nomNaissance", "prenom1", "anneeNaissance", "sexe")
+_TITULAIRE_KEYS = (
+    "nomNaissance", "nomUsage", "prenom1", "prenom2", "prenom3", "anneeNaissance",
+    "moisNaissance", "jourNaissance", "sexe", "codeInsee", "codePostal",
+    "libelleCommuneNaissance", "codePaysNaissance", "libellePaysNaissance", "commentairesMEN",
+)  # fmt: skip
+_DOSSIER_KEYS = ("idDossier", "nomTitulaire", "prenom1Titulaire")
+_FIX_MAPPING = (
+    "Ajoutez la colonne au tableau, ou indiquez-la dans le fichier de correspondance "
+    '(--mapping) : [colonnes] "Votre titre" = "{key}", ou une valeur commune à toutes les '
+    'lignes : [valeurs] {key} = "…".'
+)
+
+
+def _nir_normaliser(spec: ValueSpec):
+    def normalise(value):
+        if isinstance(value, float) and value == int(value):
+            value = str(int(value))
+        text = "".join(str(value).split()).upper().replace(".", "").replace("-", "")
+        if not text:
+            return None, None
+        change = None
+        if len(text) == 15 and _NIR.fullmatch(text[:13]):
+            text, change = text[:13], "clé du NIR retirée (13 premiers caractères)"
+        if not _NIR.fullmatch(text):
+            raise InvalidValue(
+                f"« {value} » n'est pas un NIR à 13 caractères",
+                "Saisissez les 13 premiers caractères du numéro de sécurité sociale (sans la clé "
+                "de 2 chiffres) : sexe, année, mois, département (2A/2B pour la Corse), commune, "
+                "numéro d'ordre.",
+            )
+        return text, change
+
+    return normalise
+
+
+def _results_normaliser(spec: ValueSpec):
+    def normalise(value):
+        text = str(value).strip()
+        if not text:
+            return None, None
+        triples = []
+        for part in re.split(r"[;\n]", text):
+            if not part.strip():
+                continue
+            match = _RESULT.fullmatch(part)
+            if not match:
+                raise InvalidValue(
+                    f"« {part.strip()} » n'est pas un résultat niveau/domaine/compétence",
+                    "Écrivez chaque résultat « niveau/domaine/compétence » (niveau de 1 à 8, "
+                    "domaine et compétence d'un caractère), séparés par « ; » : 5/3/4 ; 7/1/1.",
+                )
+            triples.append(tuple(g or "" for g in match.groups()))
+        return render_results(triples), None
+
+    return normalise
+
+
+def _normaliser(column: cols.Column):
+    if column.key == cols.RESULTS:
+        return _results_normaliser(column.spec)
+    if column.spec.kind == "nir":
+        return _nir_normaliser(column.spec)
+    return make_normaliser(column.spec)
+
+
+@dataclass
+class _Plan:
+    """Everything precomputed once for a header row."""
+
+    cells: list[tuple[int, str, object, str, dict]]  # (index, key, normaliser, header, memo)
+    headers: list[str]
+    constants: dict[str, str]
+    version: str
+    renderer: PassageRenderer
+    keys: set[str]
+
+
+class _Changes:
+    def __init__(self):
+        self.by_kind: dict[tuple[str, str, str], ChangeSummary] = {}
+
+    def add(self, column: str, key: str, change: str, line: int, before, after) -> None:
+        summary = self.by_kind.get((column, change))
+        if summary is None:
+            kind = change if not change.startswith("«") else change.split("»", 1)[-1].strip()
+            summary = self.by_kind.get((column, kind))
+            if summary is None:
+                summary = self.by_kind[(column, kind)] = ChangeSummary(column, key, kind)
+            self.by_kind[(column, change)] = summary
+        summary.count += 1
+        if len(summary.examples) < MAX_EXAMPLES:
+            summary.examples.append((line, _display(before), after))
+
+
+def _display(value) -> str:
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _find_header(rows, index) -> tuple[int, list] | None:
+    """The first of the first rows with at least two recognised headers."""
+    for _ in range(HEADER_SEARCH_ROWS):
+        try:
+            line, values = next(rows)
+        except StopIteration:
+            return None
+        if all(is_blank(v) for v in values):
+            continue
+        recognised = sum(1 for v in values if not is_blank(v) and cols._recognise(str(v), index))
+        if recognised >= 2:
+            return line, values
+    return None
+
+
+def _check_ids(emetteur: str, certificateur: str, contrat: str) -> list[str]:
+    errors = []
+    for label, value in (("--emetteur", emetteur), ("--certificateur", certificateur)):
+        if not value or not _CLIENT_ID.fullmatch(value):
+            errors.append(
+                f"{label} « {value or ''} » : l'identifiant client attribué par la Caisse des "
+                "Dépôts fait exactement 8 caractères (lettres et chiffres), par exemple AB123CDE."
+            )
+    if not contrat or len(contrat) > 20:
+        errors.append(
+            f"--contrat « {contrat or ''} » : le numéro de contrat fait de 1 à 20 caractères "
+            "(par exemple 2560080000127J)."
+        )
+    return errors
+
+
+def build_flux(
+    source: str | os.PathLike | Table | Iterable[MappingABC] | None = None,
+    output: str | os.PathLike | None = None,
+    *,
+    emetteur: str,
+    certificateur: str,
+    contrat: str,
+    schema: str = "auto",
+    mapping: cols.Mapping | str | os.PathLike | None = None,
+    rows: Iterable[MappingABC] | None = None,
+    id_flux: str | None = None,
+    horodatage: str | None = None,
+    max_passages: int = MAX_PASSAGES,
+    today: datetime.date | None = None,
+) -> BuildResult:
+    """Build a flux. `source`: a spreadsheet path, a `Table`, or dict rows (field key or header
+    → value, as the portal's form gives). `output` None: the XML is returned in `result.xml`.
+    `schema`: "auto" (1.1.5 when a NIR column is present), "1.1.2", "1.1.5" or an XSD path.
+    Never raises for bad data: problems are in `result.errors` (fatal) or `result.rejected`."""
+    if rows is not None:
+        source = rows
+    name = str(source) if isinstance(source, str | os.PathLike) else "saisie"
+    if isinstance(source, Table):
+        name = source.path
+    result = BuildResult(source=name)
+    result.errors.extend(_check_ids(emetteur, certificateur, contrat))
+    try:
+        if mapping is not None and not isinstance(mapping, cols.Mapping):
+            mapping = cols.load_mapping(mapping)
+        forced_version, user_schema = _schema_choice(schema)
+        table = _as_table(source, name)
+    except (cols.MappingError, SpreadsheetError, BuildError) as exc:
+        result.errors.append(str(exc))
+        return result
+    if result.errors:
+        return result
+
+    index = cols._index("1.1.5")
+    found = _find_header(table.rows, index)
+    if found is None:
+        result.errors.append(
+            f"{name} : aucune ligne de titres reconnue dans les {HEADER_SEARCH_ROWS} premières "
+            "lignes. La première ligne doit contenir les titres des colonnes (par exemple « Nom "
+            "de naissance », « Code de la certification »…) : partez du modèle (passeport flux "
+            "template) ou indiquez vos titres dans un fichier de correspondance (--mapping)."
+        )
+        return result
+    header_line, header_values = found
+    try:
+        plan = _make_plan(header_values, mapping, forced_version, result)
+    except cols.MappingError as exc:
+        result.errors.append(str(exc))
+        return result
+    result.version = plan.version
+    missing = _missing_columns(plan)
+    if missing:
+        for key in missing:
+            label = cols.resolve_field(key).label if cols.resolve_field(key) else key
+            result.errors.append(
+                f"{name}, ligne {header_line} : aucune colonne pour « {label} » ({key}), "
+                "obligatoire. " + _FIX_MAPPING.format(key=key)
+            )
+        return result
+
+    envelope = Envelope(emetteur, certificateur, contrat, plan.version)
+    writer = FluxWriter(envelope, max_passages=max_passages)
+    changes = _Changes()
+    seen_ids: dict[str, int] = {}
+    today = today or datetime.date.today()
+    try:
+        for line, values in table.rows:
+            _process_row(line, values, plan, writer, changes, seen_ids, result, today)
+    except SpreadsheetError as exc:
+        writer.close()
+        result.errors.append(str(exc))
+        return result
+    result.changes = list({id(c): c for c in changes.by_kind.values()}.values())
+    result.written = writer.count
+    if not writer.count:
+        writer.close()
+        return result
+    if output is None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="passeport-build-") as tmp:
+            target = Path(tmp) / "flux.xml"
+            writer.max_passages = max(writer.count, 1)
+            paths = writer.write(target, id_flux=id_flux, horodatage=horodatage)
+            result.xml = paths[0].read_bytes()
+    else:
+        result.files = writer.write(output, id_flux=id_flux, horodatage=horodatage)
+    if user_schema is not None:
+        _check_against_user_schema(result, user_schema)
+    return result
+
+
+def _schema_choice(schema: str) -> tuple[str | None, object | None]:
+    if schema in (None, "", "auto"):
+        return None, None
+    if schema in ("1.1.2", "1.1.5"):
+        return schema, None
+    from passeport.flux.xsd import SchemaError, load_schemas
+
+    try:
+        schemas = load_schemas(schema)
+    except SchemaError as exc:
+        raise BuildError(str(exc)) from None
+    version = schemas.version if schemas.version in ("1.1.2", "1.1.5") else None
+    return version, schemas
+
+
+def _check_against_user_schema(result: BuildResult, schemas) -> None:
+    """With an XSD given by the user, the written file is validated against it as written."""
+    from lxml import etree
+
+    from passeport.flux.xsd import hardened_parser
+
+    for path in result.files or []:
+        document = etree.parse(str(path), hardened_parser())
+        if not schemas.complete.validate(document):
+            first = schemas.complete.error_log[0]
+            result.errors.append(
+                f"{path} : le fichier construit n'est pas valide selon le schéma {schemas.source} "
+                f"(ligne {first.line} : {first.message}). Ce schéma diffère de la version "
+                "connue ; vérifiez qu'il s'agit bien du XSD officiel de la Caisse des Dépôts."
+            )
+
+
+def _as_table(source, name: str) -> Table:
+    if isinstance(source, Table):
+        return source
+    if isinstance(source, str | os.PathLike):
+        return open_table(source)
+    if source is None:
+        raise BuildError("Aucune donnée à construire : indiquez un fichier ou des lignes.")
+    rows = [dict(r) for r in source]
+    headers: list[str] = []
+    for row in rows:
+        headers.extend(k for k in row if k not in headers)
+
+    def iter_rows():
+        yield 1, headers
+        for number, row in enumerate(rows, start=2):
+            yield number, [row.get(h, "") for h in headers]
+
+    return Table(path=name, sheet="", rows=iter_rows())
+
+
+def _make_plan(header_values, mapping, version, result: BuildResult) -> _Plan:
+    headers = ["" if v is None else str(v).strip() for v in header_values]
+    recognised = cols.recognise_headers(headers, mapping, version)
+    cells = []
+    for position, column in recognised.columns.items():
+        cells.append((position, column.key, _normaliser(column), headers[position], {}))
+        result.columns[headers[position]] = column.key
+    result.headers = headers
+    result.unknown_columns = [h for _, h in recognised.unknown]
+    result.ignored_columns = [h for _, h in recognised.ignored]
+    for _position, header, key in recognised.duplicates:
+        result.warnings.append(
+            Anomaly(
+                None, key, header,
+                f"la colonne « {header} » désigne le même champ ({key}) qu'une colonne "
+                "précédente : elle est ignorée",
+                "Supprimez ou renommez l'une des deux colonnes.",
+                rule="BUILD-COLONNE-DOUBLE",
+            )
+        )  # fmt: skip
+    for header in result.unknown_columns:
+        result.warnings.append(
+            Anomaly(
+                None, header, header,
+                f"la colonne « {header} » n'est pas reconnue : son contenu n'est pas transmis",
+                "Si elle correspond à un champ du flux, renommez-la comme dans le modèle "
+                "(passeport flux template) ou déclarez-la dans le fichier de correspondance "
+                f'(--mapping) : [colonnes] "{header}" = "nomElement". Sinon, ignorez ce message.',
+                rule="BUILD-COLONNE-INCONNUE",
+            )
+        )  # fmt: skip
+    constants: dict[str, str] = {}
+    if mapping is not None:
+        for key, value in mapping.values.items():
+            column = cols.resolve_field(key)
+            try:
+                text, _ = _normaliser(column)(value)
+            except InvalidValue as exc:
+                raise cols.MappingError(
+                    f"{mapping.path} : [valeurs] {key} = « {value} » : {exc.message}. {exc.hint}"
+                ) from None
+            if text is not None:
+                constants[column.key] = text
+    keys = {c[1] for c in cells} | set(constants)
+    text_keys = [
+        c.key for c in cols.spreadsheet_columns("1.1.5") if c.spec.kind == "text" and c.field
+    ] + ["identifiantNational/nomNaissance"]
+    renderer = PassageRenderer(recognised.version, text_keys)
+    return _Plan(cells, headers, constants, recognised.version, renderer, keys)
+
+
+def _missing_columns(plan: _Plan) -> list[str]:
+    keys = plan.keys
+    missing = [k for k in _REQUIRED if k not in keys]
+    identity = (
+        "nir" in keys
+        or "idDossier" in keys
+        or (
+            {"nomNaissance", "prenom1", "sexe"} <= keys
+            and ({"anneeNaissance", cols.BIRTH_DATE} & keys)
+        )
+    )
+    if not identity:
+        for key in ("nomNaissance", "prenom1", "sexe"):
+            if key not in keys:
+                missing.append(key)
+        if not {"anneeNaissance", cols.BIRTH_DATE} & keys:
+            missing.append(cols.BIRTH_DATE)
+    return missing
+
+
+def _process_row(line, row, plan: _Plan, writer, changes, seen_ids, result, today) -> None:
+    v: dict[str, str] = {}
+    anomalies: list[Anomaly] | None = None
+    size = len(row)
+    for index, key, normalise, header, memo in plan.cells:
+        if index >= size:
+            continue
+        cell = row[index]
+        if cell == "" or cell is None:
+            continue
+        # Most columns hold few distinct values (dates, codes, Oui/Non…): a per-column memo
+        # of the normalised result saves the normaliser call (the build's hot loop).
+        hit = memo.get(cell) if type(cell) is not bool else None
+        if hit is None:
+            try:
+                hit = normalise(cell)
+            except InvalidValue as exc:
+                hit = exc
+            if len(memo) < MEMO_SIZE and type(cell) is not bool:
+                memo[cell] = hit
+        if type(hit) is InvalidValue:
+            if anomalies is None:
+                anomalies = []
+            anomalies.append(Anomaly(line, key, header, hit.message, hit.hint))
+            continue
+        text, change = hit
+        if text is not None:
+            v[key] = text
+            if change is not None:
+                changes.add(header, key, change, line, cell, text)
+    if not v and anomalies is None:
+        return  # a blank row (or only blank-looking cells): not a passage
+    result.rows += 1
+    for key, text in plan.constants.items():
+        if key not in v:
+            v[key] = text
+    problems = _derive_and_check(line, v, plan, changes, today)
+    if problems:
+        if anomalies:  # a value already reported as invalid is not also reported as missing
+            invalid = {a.field for a in anomalies}
+            if cols.BIRTH_DATE in invalid:
+                invalid |= {"anneeNaissance", "moisNaissance", "jourNaissance"}
+            problems = [
+                p for p in problems if not (p.rule == "BUILD-OBLIGATOIRE" and p.field in invalid)
+            ]
+        anomalies = (anomalies or []) + problems
+    if anomalies is None:
+        id_technique = v["idTechnique"]
+        first = seen_ids.get(id_technique)
+        if first is not None:
+            anomalies = [
+                Anomaly(
+                    line, "idTechnique", _header_of(plan, "idTechnique"),
+                    f"idTechnique « {id_technique} » déjà utilisé ligne {first} : deux lignes "
+                    "décrivent le même passage (même certification, même titulaire, même date)",
+                    "Supprimez la ligne en double, ou donnez à chaque passage un idTechnique "
+                    "différent.",
+                    rule="FLX-ID-UNIQUE",
+                )
+            ]  # fmt: skip
+        else:
+            seen_ids[id_technique] = line
+    if anomalies:
+        result.rejected.append(RejectedRow(line, list(row), anomalies))
+        return
+    code = v.pop("code")
+    type_ = v.pop("type")
+    nature = v.pop("natureDeposant", None)
+    result.id_techniques[line] = v["idTechnique"]
+    writer.add(code, type_, nature, plan.renderer.render(v))
+    result.certifications[code] = result.certifications.get(code, 0) + 1
+
+
+def _header_of(plan: _Plan, key: str) -> str | None:
+    for _, k, _, header, _ in plan.cells:
+        if k == key:
+            return header
+    return None
+
+
+def _anomaly(line, plan, key, message, hint, rule="BUILD-VALEUR") -> Anomaly:
+    return Anomaly(line, key, _header_of(plan, key), message, hint, rule)
+
+
+def _derive_and_check(line, v: dict, plan: _Plan, changes: _Changes, today) -> list[Anomaly]:
+    """Derivations (each reported) and the rules the schema cannot express."""
+    out: list[Anomaly] = []
+    # -- the certification: type from code (FLX-TYPE-CODE)
+    code = v.get("code")
+    if code:
+        derived = certification_type(code)
+        given = v.get("type")
+        if given is None:
+            v["type"] = derived
+        elif given.upper() != derived:
+            out.append(_anomaly(line, plan, "type", f"le type « {given} » ne correspond pas au "
+                                f"code {code}", f"Indiquez {derived} (ou corrigez le code).",
+                                "FLX-TYPE-CODE"))  # fmt: skip
+        else:
+            v["type"] = derived
+    # -- birth date in one column
+    birth = v.pop(cols.BIRTH_DATE, None)
+    if birth:
+        year, month, day = birth.split("-")
+        for key, part in (("anneeNaissance", year), ("moisNaissance", str(int(month))),
+                          ("jourNaissance", str(int(day)))):  # fmt: skip
+            if key not in v:
+                v[key] = part
+            elif v[key] != part:
+                out.append(_anomaly(line, plan, key, f"la date de naissance {birth} et la "
+                                    f"colonne {key} ({v[key]}) ne concordent pas",
+                                    "Corrigez l'une des deux colonnes."))  # fmt: skip
+    # -- presence flags derived from the levels when empty
+    for flag, level_keys in (("presenceNiveauLangueEuro", ("niveauLangueEuropeen",)),
+                             ("presenceNiveauNumeriqueEuro", ("scoreGeneral", cols.RESULTS))):  # fmt: skip
+        has_level = any(k in v for k in level_keys)
+        if flag not in v:
+            v[flag] = "true" if has_level else "false"
+            changes.add(_header_of(plan, flag) or flag, flag,
+                        "déduit de la présence du niveau", line, "", v[flag])  # fmt: skip
+        elif v[flag] == "true" and not has_level:
+            rule = "FLX-LANGUE" if flag == "presenceNiveauLangueEuro" else "FLX-NUMERIQUE"
+            out.append(_anomaly(line, plan, level_keys[0], "le niveau est absent alors que "
+                                f"{flag} vaut Oui", "Indiquez le niveau atteint, ou mettez Non "
+                                "dans la colonne de présence.", rule))  # fmt: skip
+    # -- required values
+    for key in _REQUIRED:
+        if key not in v:
+            out.append(_anomaly(line, plan, key, "valeur obligatoire absente",
+                                _required_hint(key), "BUILD-OBLIGATOIRE"))  # fmt: skip
+    if v.get("obtentionCertification") == "PAR_SCORING" and "scoring" not in v:
+        out.append(_anomaly(line, plan, "scoring", "le score est absent pour une obtention "
+                            "PAR_SCORING", "Indiquez le score obtenu, ou choisissez "
+                            "PAR_ADMISSION.", "FLX-SCORING"))  # fmt: skip
+    for start, end in (
+        ("dateDebutValidite", "dateFinValidite"),
+        ("dateDebutExamen", "dateFinExamen"),
+    ):
+        if start in v and end in v and v[end] < v[start]:
+            out.append(_anomaly(line, plan, end, f"{end} ({v[end]}) est antérieure à {start} "
+                                f"({v[start]})", "Vérifiez les deux dates (jour et mois "
+                                "inversés ?).", "FLX-DATES"))  # fmt: skip
+    out.extend(_identity(line, v, plan, changes, today))
+    if not out and "idTechnique" not in v:
+        v["idTechnique"] = derive_id_technique(v)
+    return out
+
+
+def _required_hint(key: str) -> str:
+    hints = {
+        "code": "Indiquez le code de la fiche France compétences (RNCP12345 ou RS1234).",
+        "obtentionCertification": "Indiquez PAR_ADMISSION (décision d'un jury) ou PAR_SCORING.",
+        "donneeCertifiee": "Indiquez Oui si le résultat est définitif, Non s'il est provisoire.",
+        "dateDebutValidite": "Indiquez la date d'obtention (date du jury), jj/mm/aaaa.",
+    }
+    return hints.get(key, "Renseignez cette valeur.")
+
+
+def _identity(line, v: dict, plan: _Plan, changes: _Changes, today) -> list[Anomaly]:
+    """Choose the identification branch (NIR, CPF file, civil status) and check it."""
+    out: list[Anomaly] = []
+    if v.get("nir") and plan.version == "1.1.5":
+        if "nomNaissance" not in v:
+            out.append(_anomaly(line, plan, "nomNaissance", "le nom de naissance est absent",
+                                "Indiquez le nom de naissance de la personne.",
+                                "BUILD-OBLIGATOIRE"))  # fmt: skip
+            return out
+        nir, name = v["nir"], v["nomNaissance"]
+        for key in (*_TITULAIRE_KEYS, *_DOSSIER_KEYS):
+            v.pop(key, None)
+        v["nir"], v["identifiantNational/nomNaissance"] = nir, name
+        return out
+    v.pop("nir", None)
+    if v.get("idDossier"):
+        for key, fallback, size in (("nomTitulaire", "nomNaissance", 30),
+                                    ("prenom1Titulaire", "prenom1", 20)):  # fmt: skip
+            if key not in v and v.get(fallback):
+                if len(v[fallback]) > size:
+                    out.append(_anomaly(line, plan, key, f"« {v[fallback]} » dépasse les {size} "
+                                        "caractères du dossier CPF", "Indiquez le nom tel qu'il "
+                                        "figure sur le dossier CPF.", "BUILD-VALEUR"))  # fmt: skip
+                    continue
+                v[key] = v[fallback]
+            if key not in v:
+                out.append(_anomaly(line, plan, key, "valeur obligatoire pour un dossier CPF",
+                                    "Indiquez le nom et le premier prénom du titulaire du "
+                                    "dossier CPF.", "BUILD-OBLIGATOIRE"))  # fmt: skip
+        for key in _TITULAIRE_KEYS:
+            v.pop(key, None)
+        return out
+    for key in _DOSSIER_KEYS:
+        v.pop(key, None)
+    for key in _TITULAIRE_REQUIRED:
+        if key not in v:
+            out.append(_anomaly(line, plan, key, "valeur obligatoire absente",
+                                "Renseignez l'état civil : nom de naissance, premier prénom, "
+                                "sexe et année de naissance.", "BUILD-OBLIGATOIRE"))  # fmt: skip
+    if "anneeNaissance" in v:
+        year = int(v["anneeNaissance"])
+        month = int(v.get("moisNaissance") or 1)
+        day = int(v.get("jourNaissance") or 1)
+        try:
+            born = datetime.date(year, month, day)
+        except ValueError:
+            out.append(_anomaly(line, plan, "jourNaissance", f"le {day}/{month}/{year} n'existe "
+                                "pas", "Vérifiez le jour et le mois de naissance.",
+                                "FLX-NAISSANCE"))  # fmt: skip
+        else:
+            award = v.get("dateDebutValidite")
+            reference = datetime.date.fromisoformat(award) if award else today
+            age = (reference - born).days // 365
+            if born > today or age < 10 or age > 110:
+                out.append(_anomaly(line, plan, "anneeNaissance", f"une naissance le "
+                                    f"{born:%d/%m/%Y} donne {age} ans à la date d'obtention",
+                                    "Vérifiez l'année de naissance (et qu'elle n'a pas été "
+                                    "confondue avec une autre date).", "FLX-NAISSANCE"))  # fmt: skip
+        if "jourNaissance" in v and "moisNaissance" not in v:
+            out.append(_anomaly(line, plan, "moisNaissance", "le jour de naissance est donné "
+                                "sans le mois", "Indiquez le mois de naissance.",
+                                "FLX-NAISSANCE"))  # fmt: skip
+    insee = v.get("codeInsee")
+    if insee:
+        v.pop("codePostal", None)
+        if insee.startswith("99") and "codePaysNaissance" not in v:
+            out.append(_anomaly(line, plan, "codePaysNaissance", f"le code {insee} désigne une "
+                                "naissance à l'étranger mais le pays n'est pas indiqué",
+                                "Indiquez le code pays de naissance (3 caractères).",
+                                "FLX-INSEE"))  # fmt: skip
+    return out

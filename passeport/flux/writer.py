@@ -1,0 +1,300 @@
+"""Streaming writer of CDC flux XML: passages as pre-rendered text, envelope around them.
+
+A passage is rendered once into a string by `PassageRenderer` (a format template per *shape* —
+which optional elements are present — compiled on first use from the dictionary, so rendering a
+passage is one `str.format` call) and appended to a spill file; the flux is then written
+certification by certification (the CDC groups passages by certification), split in several
+files when it exceeds `max_passages`. Memory does not grow with the number of passages beyond one
+offset per passage.
+
+Element order is the dictionary's (the schema's document order); xs:all allows any order but
+certifiers reading the file expect the usual one. Required nillable elements left empty are
+written `xsi:nil="true"` (schema: dateFinValidite, scoring, mentionValidee, modaliteAcces,
+nomUsage, moisNaissance, jourNaissance, codePostal).
+"""
+
+import datetime
+import os
+import tempfile
+import uuid
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from passeport.flux import dictionary
+
+NS = dictionary.NAMESPACE
+XSI = dictionary.XSI_NAMESPACE
+MAX_PASSAGES = 200_000  # official maximum per file
+RESULTS_KEY = "resultats"
+
+
+def escape(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+@dataclass
+class _Node:
+    name: str
+    key: str
+    required: bool
+    nillable: bool
+    group: bool
+    children: list["_Node"]
+    choice: bool = False  # a group whose children are the branches of a choice
+
+
+def _passage_tree(version: str) -> _Node:
+    root = _Node("passageCertification", "", True, False, True, [])
+    nodes: dict[tuple[str, ...], _Node] = {(): root}
+    for f in dictionary.passage_fields(version, leaves_only=False):
+        node = _Node(f.name, f.key, f.required, f.nillable, f.is_group, [])
+        nodes[f.path] = node
+        parent = nodes[f.path[:-1]]
+        parent.children.append(node)
+        if f.choice:
+            parent.choice = True
+    return root
+
+
+class PassageRenderer:
+    """Renders a dict {field key: escaped-ready text} of one passage into XML text."""
+
+    def __init__(self, version: str, text_keys: Iterable[str] = ()):
+        self.version = version
+        self.tree = _passage_tree(version)
+        self.text_keys = tuple(text_keys)
+        self._templates: dict[frozenset, tuple[str, tuple[str, ...]]] = {}
+
+    def render(self, values: dict[str, str]) -> str:
+        shape = frozenset(values)
+        compiled = self._templates.get(shape)
+        if compiled is None:
+            compiled = self._templates[shape] = self._compile(shape)
+        template, keys = compiled
+        for key in self.text_keys:
+            text = values.get(key)
+            if text is not None and ("&" in text or "<" in text or ">" in text):
+                values = {**values, key: escape(text)}
+        return template.format(*[values[k] for k in keys])
+
+    def _compile(self, present: frozenset) -> tuple[str, tuple[str, ...]]:
+        keys: list[str] = []
+        lines: list[str] = []
+
+        def has_content(node: _Node) -> bool:
+            if not node.group:
+                return node.key in present
+            if node.name == "resultats":
+                return RESULTS_KEY in present
+            return any(has_content(child) for child in node.children)
+
+        def emit(node: _Node, depth: int) -> None:
+            pad = " " * depth
+            if node.group:
+                if node.name == "resultats":
+                    keys.append(RESULTS_KEY)  # pre-rendered <resultat> elements
+                    lines.append(f"{pad}<cpf:resultats>{{}}</cpf:resultats>")
+                    return
+                lines.append(f"{pad}<cpf:{node.name}>")
+                children = node.children
+                if node.choice:
+                    chosen = [c for c in children if has_content(c)]
+                    children = chosen[:1] or children[-1:]
+                for child in children:
+                    if child.group and not has_content(child):
+                        if (child.required and not node.choice) or (node.choice and child is children[0]):
+                            emit(child, depth + 1)
+                        continue
+                    emit(child, depth + 1)
+                lines.append(f"{pad}</cpf:{node.name}>")
+                return
+            if node.key in present:
+                keys.append(node.key)
+                lines.append(f"{pad}<cpf:{node.name}>{{}}</cpf:{node.name}>")
+            elif node.nillable and node.required:
+                lines.append(f'{pad}<cpf:{node.name} xsi:nil="true"/>')
+
+        for child in self.tree.children:
+            if child.group and not has_content(child) and not child.required:
+                continue
+            emit(child, 1)
+        body = "\n".join(lines).replace("{", "{{").replace("}", "}}")
+        # the placeholders were escaped with everything else: restore them
+        body = body.replace("{{}}", "{}")
+        return f"<cpf:passageCertification>\n{body}\n</cpf:passageCertification>\n", tuple(keys)
+
+
+def render_results(triples: list[tuple[str, str, str]]) -> str:
+    parts = []
+    for niveau, domaine, competence in triples:
+        inner = ""
+        if niveau:
+            inner += f"<cpf:niveau>{niveau}</cpf:niveau>"
+        if domaine:
+            inner += f"<cpf:domaineCompetenceId>{escape(domaine)}</cpf:domaineCompetenceId>"
+        if competence:
+            inner += f"<cpf:competenceId>{escape(competence)}</cpf:competenceId>"
+        parts.append(f"<cpf:resultat>{inner}</cpf:resultat>")
+    return "".join(parts)
+
+
+def horodatage_now() -> str:
+    """Now in French time with its offset (the CDC's pattern needs ±hh:mm)."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        now = datetime.datetime.now(ZoneInfo("Europe/Paris"))
+    except Exception:  # no tz database: the machine's local offset
+        now = datetime.datetime.now().astimezone()
+    return now.replace(microsecond=0).isoformat()
+
+
+@dataclass
+class Envelope:
+    emetteur: str
+    certificateur: str
+    contrat: str
+    version: str
+    action: str = "CREATION"  # 1.1.5 only
+
+
+def envelope_head(envelope: Envelope, id_flux: str, horodatage: str) -> str:
+    action = f"<cpf:action>{envelope.action}</cpf:action>\n" if envelope.version == "1.1.5" else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<cpf:flux xmlns:cpf="{NS}" xmlns:xsi="{XSI}">\n'
+        f"<cpf:idFlux>{escape(id_flux)}</cpf:idFlux>\n"
+        f"<cpf:horodatage>{horodatage}</cpf:horodatage>\n"
+        f"{action}"
+        "<cpf:emetteur>\n"
+        f"<cpf:idClient>{escape(envelope.emetteur)}</cpf:idClient>\n"
+        "<cpf:certificateurs>\n<cpf:certificateur>\n"
+        f"<cpf:idClient>{escape(envelope.certificateur)}</cpf:idClient>\n"
+        f"<cpf:idContrat>{escape(envelope.contrat)}</cpf:idContrat>\n"
+        "<cpf:certifications>\n"
+    )
+
+
+ENVELOPE_TAIL = (
+    "</cpf:certifications>\n</cpf:certificateur>\n</cpf:certificateurs>\n"
+    "</cpf:emetteur>\n</cpf:flux>\n"
+)
+
+
+def certification_head(type_: str, code: str, nature: str | None) -> str:
+    nature_xml = f"<cpf:natureDeposant>{nature}</cpf:natureDeposant>\n" if nature else ""
+    return (
+        "<cpf:certification>\n"
+        f"<cpf:type>{escape(type_)}</cpf:type>\n<cpf:code>{escape(code)}</cpf:code>\n"
+        f"{nature_xml}<cpf:passageCertifications>\n"
+    )
+
+
+CERTIFICATION_TAIL = "</cpf:passageCertifications>\n</cpf:certification>\n"
+
+
+class _Group:
+    __slots__ = ("code", "nature", "offsets", "type")
+
+    def __init__(self, code: str, type_: str, nature: str | None):
+        self.code, self.type, self.nature = code, type_, nature
+        self.offsets = array("q")  # start offset of each passage in the spill file
+
+
+class FluxWriter:
+    """Collects rendered passages, then writes one or several flux files."""
+
+    def __init__(self, envelope: Envelope, max_passages: int = MAX_PASSAGES):
+        self.envelope = envelope
+        self.max_passages = max_passages
+        self.groups: dict[str, _Group] = {}
+        self._spill = tempfile.TemporaryFile(prefix="passeport-flux-")  # noqa: SIM115
+        self._position = 0
+        self._buffer: list[bytes] = []
+        self._buffered = 0
+        self.count = 0
+
+    def add(self, code: str, type_: str, nature: str | None, passage_xml: str) -> None:
+        group = self.groups.get(code)
+        if group is None:
+            group = self.groups[code] = _Group(code, type_, nature)
+        elif group.nature is None and nature:
+            group.nature = nature
+        data = passage_xml.encode()
+        group.offsets.append(self._position)
+        self._position += len(data)
+        self._buffer.append(data)
+        self._buffered += len(data)
+        self.count += 1
+        if self._buffered > 1 << 20:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._spill.write(b"".join(self._buffer))
+        self._buffer.clear()
+        self._buffered = 0
+
+    def _ends(self) -> dict[int, int]:
+        """End offset of every passage (the next one's start in write order)."""
+        starts = sorted(o for g in self.groups.values() for o in g.offsets)
+        return dict(zip(starts, [*starts[1:], self._position], strict=True))
+
+    def output_paths(self, output: Path) -> list[Path]:
+        parts = max(1, -(-self.count // self.max_passages))
+        if parts == 1:
+            return [output]
+        return [output.with_name(f"{output.stem}-{i}{output.suffix}") for i in range(1, parts + 1)]
+
+    def write(
+        self,
+        output: str | os.PathLike,
+        *,
+        id_flux: str | None = None,
+        horodatage: str | None = None,
+    ) -> list[Path]:
+        """Write the flux file(s); returns their paths (`OUT.xml` or `OUT-1.xml`, `OUT-2.xml`…)."""
+        self._flush()
+        self._spill.flush()
+        output = Path(output)
+        paths = self.output_paths(output)
+        ends = self._ends()
+        stamp = horodatage or horodatage_now()
+        # (group, start, end) slices of at most max_passages passages per file
+        items = [(g, o) for g in self.groups.values() for o in g.offsets]
+        for index, path in enumerate(paths):
+            chunk = items[index * self.max_passages : (index + 1) * self.max_passages]
+            flux_id = id_flux if (id_flux and len(paths) == 1) else None
+            if id_flux and len(paths) > 1:
+                flux_id = f"{id_flux[:46]}-{index + 1}"
+            tmp = path.with_name(path.name + ".partiel")
+            with open(tmp, "wb") as out:
+                out.write(
+                    envelope_head(self.envelope, flux_id or str(uuid.uuid4()), stamp).encode()
+                )
+                current = None
+                for group, offset in chunk:
+                    if group is not current:
+                        if current is not None:
+                            out.write(CERTIFICATION_TAIL.encode())
+                        out.write(certification_head(group.type, group.code, group.nature).encode())
+                        current = group
+                    self._spill.seek(offset)
+                    out.write(self._spill.read(ends[offset] - offset))
+                if current is not None:
+                    out.write(CERTIFICATION_TAIL.encode())
+                out.write(ENVELOPE_TAIL.encode())
+            os.replace(tmp, path)
+        self._spill.close()
+        return paths
+
+    def close(self) -> None:
+        if not self._spill.closed:
+            self._spill.close()
