@@ -195,6 +195,8 @@ class _Plan:
     version: str
     renderer: PassageRenderer
     keys: set[str]
+    auto: bool = False  # version chosen automatically: 1.1.5 only if a NIR is written
+    nir_used: bool = False
 
 
 class _Changes:
@@ -330,6 +332,9 @@ def build_flux(
         result.errors.append(str(exc))
         return result
     result.changes = list({id(c): c for c in changes.by_kind.values()}.values())
+    if plan.auto and plan.version == "1.1.5" and not plan.nir_used:
+        # the NIR column is empty: the passages are 1.1.2 passages, keep the current schema
+        plan.version = result.version = envelope.version = "1.1.2"
     result.written = writer.count
     if not writer.count:
         writer.close()
@@ -421,6 +426,17 @@ def _make_plan(header_values, mapping, version, result: BuildResult) -> _Plan:
                 rule="BUILD-COLONNE-DOUBLE",
             )
         )  # fmt: skip
+    for _position, header in recognised.unsupported:
+        result.ignored_columns.append(header)
+        result.warnings.append(
+            Anomaly(
+                None, header, header,
+                f"la colonne « {header} » n'existe pas dans le schéma {recognised.version} : "
+                "elle est ignorée",
+                "Pour transmettre le NIR, construisez le flux au schéma 1.1.5 (--schema 1.1.5).",
+                rule="BUILD-COLONNE-VERSION",
+            )
+        )  # fmt: skip
     for header in result.unknown_columns:
         result.warnings.append(
             Anomaly(
@@ -449,7 +465,9 @@ def _make_plan(header_values, mapping, version, result: BuildResult) -> _Plan:
         c.key for c in cols.spreadsheet_columns("1.1.5") if c.spec.kind == "text" and c.field
     ] + ["identifiantNational/nomNaissance"]
     renderer = PassageRenderer(recognised.version, text_keys)
-    return _Plan(cells, headers, constants, recognised.version, renderer, keys)
+    return _Plan(
+        cells, headers, constants, recognised.version, renderer, keys, auto=version is None
+    )
 
 
 def _missing_columns(plan: _Plan) -> list[str]:
@@ -643,6 +661,7 @@ def _identity(line, v: dict, plan: _Plan, changes: _Changes, today) -> list[Anom
         for key in (*_TITULAIRE_KEYS, *_DOSSIER_KEYS):
             v.pop(key, None)
         v["nir"], v["identifiantNational/nomNaissance"] = nir, name
+        plan.nir_used = True
         return out
     v.pop("nir", None)
     if v.get("idDossier"):

@@ -171,6 +171,7 @@ class HeaderMapping:
     unknown: list[tuple[int, str]] = field(default_factory=list)  # (index, header)
     duplicates: list[tuple[int, str, str]] = field(default_factory=list)  # (index, header, key)
     ignored: list[tuple[int, str]] = field(default_factory=list)  # mapped to "" explicitly
+    unsupported: list[tuple[int, str]] = field(default_factory=list)  # not in this version
     version: str = "1.1.2"
 
     def keys(self) -> set[str]:
@@ -264,7 +265,7 @@ def recognise_headers(
         for position, column in list(result.columns.items()):
             if version not in column.versions:
                 del result.columns[position]
-                result.unknown.append((position, str(headers[position]).strip()))
+                result.unsupported.append((position, str(headers[position]).strip()))
     return result
 
 

@@ -415,3 +415,11 @@ def test_schema_115_with_nir(tmp_path):
     assert root.findtext("cpf:action", namespaces=NS) == "CREATION"
     assert root.findtext(".//cpf:identifiantNational/cpf:nir", namespaces=NS) == "1961131555123"
     assert root.find(".//cpf:titulaire", NS) is None
+
+
+def test_auto_schema_stays_112_when_nir_column_is_empty(tmp_path):
+    source = xlsx(tmp_path / "in.xlsx", [[*GOOD[:10], None]], [*HEADERS[:10], "NIR"])
+    result = build_flux(source, tmp_path / "a.xml", **IDS)
+    assert result.exit_code == 0
+    assert result.version == "1.1.2"
+    assert parse(tmp_path / "a.xml").find("cpf:action", NS) is None

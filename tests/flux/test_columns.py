@@ -66,7 +66,7 @@ def test_version_auto_and_nir_dropped_for_112():
     assert recognise_headers(["Nom", "Prénom"]).version == "1.1.2"
     forced = recognise_headers(["Nom", "NIR"], version="1.1.2")
     assert [c.key for c in forced.columns.values()] == ["nomNaissance"]
-    assert forced.unknown == [(1, "NIR")]
+    assert forced.unsupported == [(1, "NIR")]
 
 
 def test_explicit_mapping_wins():
