@@ -18,6 +18,8 @@ from pathlib import Path
 from lxml import etree
 
 from passeport.certifiers.models import Certifier, flux_ids_errors
+from passeport.flux import rules as flux_rules
+from passeport.flux import xsd_messages
 
 from .reading import Header, hardened_iterparse, iter_flux
 
@@ -51,55 +53,24 @@ def guess_version(path: str | Path) -> str:
 
 
 def _syntax_reason(file_name: str, exc: etree.XMLSyntaxError, version: str | None) -> str:
+    entries = list(getattr(exc, "error_log", []) or [])
+    schema_entries = [e for e in entries if e.domain_name == "SCHEMASV"]
+    if schema_entries:
+        entry = schema_entries[0]
+        _rule, _field, message, hint = xsd_messages.translate(entry.type_name, entry.message)
+        where = f", ligne {entry.line}" if entry.line else ""
+        return (
+            f"{file_name}{where} : le fichier n'est pas conforme au schéma XSD {version} de la "
+            f"Caisse des Dépôts. {message} {hint}"
+        ).strip()
     line = getattr(exc, "lineno", None) or "?"
     column = getattr(exc, "offset", None) or "?"
     message = (exc.msg or "").strip()
-    if exc.domain == etree.ErrorDomains.SCHEMASV or "Schemas validity" in message:
-        detail = _translate_schema_message(message)
-        return (
-            f"{file_name}, ligne {line} : le fichier n'est pas conforme au schéma XSD "
-            f"{version} de la Caisse des Dépôts : {detail}. Vérifiez-le avec « passeport flux "
-            "validate » qui explique chaque erreur, corrigez puis déposez-le à nouveau."
-        )
     return (
         f"{file_name}, ligne {line}, colonne {column} : le fichier n'est pas un XML bien formé "
         f"({message}). Un flux s'enregistre en XML UTF-8 ; exportez-le à nouveau depuis votre "
         "outil, sans le modifier à la main."
     )
-
-
-_ELEMENT = re.compile(r"Element '(?:\{[^}]*\})?([^']+)'")
-
-
-def _translate_schema_message(message: str) -> str:
-    """A libxml2 schema message as a French sentence naming the element (never raw English)."""
-    element = _ELEMENT.search(message)
-    name = f"l'élément « {element.group(1)} »" if element else "un élément"
-    if "is not a valid value" in message or "is not accepted by the pattern" in message:
-        value = re.search(r"value '([^']*)'", message)
-        shown = f" « {value.group(1)[:40]} »" if value else ""
-        return f"la valeur{shown} de {name} n'est pas permise"
-    if "This element is not expected" in message:
-        expected = re.search(r"Expected is (?:one of )?\( ?([^)]*)\)", message)
-        hint = ""
-        if expected:
-            names = [n.split("}")[-1].strip() for n in expected.group(1).split(",")]
-            hint = f" (attendu : {', '.join(names)})"
-        return f"{name} n'est pas attendu à cet endroit{hint}"
-    if "Missing child element" in message:
-        expected = re.search(r"Expected is (?:one of )?\( ?([^)]*)\)", message)
-        names = [n.split("}")[-1].strip() for n in expected.group(1).split(",")] if expected else []
-        return f"il manque dans {name} l'élément obligatoire {', '.join(names)}".strip()
-    if "has a length" in message or "length" in message:
-        return f"la longueur de {name} ne respecte pas le schéma"
-    if "No matching global declaration" in message:
-        return (
-            f"{name} n'est pas l'élément racine « flux » du schéma CDC (espace de noms "
-            "urn:cdc:cpf:pc5:schema:1.0.0)"
-        )
-    if "nil" in message:
-        return f"{name} ne peut pas être vide (xsi:nil)"
-    return f"{name} est invalide"
 
 
 def check_file(path: str | Path, file_name: str, certifier: Certifier) -> CheckResult:
@@ -139,6 +110,11 @@ def check_file(path: str | Path, file_name: str, certifier: Certifier) -> CheckR
         result.errors.append(f"{file_name} : le flux ne contient aucun passage de certification.")
         return result
     for certificateur in header.certificateurs:
+        for certification in certificateur.certifications:
+            for _rule, _field, message, _hint in flux_rules.check_certification(
+                certification.type, certification.code
+            ):
+                result.errors.append(f"{file_name} : {message}")
         codes = [c.code for c in certificateur.certifications]
         natures = {c.nature_deposant for c in certificateur.certifications if c.nature_deposant}
         reasons = flux_ids_errors(

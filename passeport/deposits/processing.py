@@ -288,7 +288,7 @@ def _creations(context: Context, passages: list[Passage]) -> list[Verdict]:
                 passage, False, MISSING_ID, "FLX-ID", "idTechnique"
             )
             continue
-        error = rules.first_error(passage, context.version)
+        error = rules.first_error(passage, context.version, context.action)
         if error is not None:
             verdicts[passage.position] = Verdict(
                 passage, False, error.message, error.rule, error.field

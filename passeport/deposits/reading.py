@@ -108,6 +108,7 @@ def passage_values(element: etree._Element) -> tuple[dict, str]:
         if len(child):
             if name in _IDENTIFICATION_BRANCHES:
                 branch = name
+            values.setdefault(name, "")  # containers are present too (rules test them)
             continue
         if name in values:
             continue  # repeated groups (résultats numériques): the first is enough here

@@ -1,13 +1,22 @@
 """The flux library's business rules, applied to one passage during processing.
 
-The XSD was checked at reception (checks.py); here only the rules beyond the XSD that make a
-passage KO (severity « error »). Warnings (late transmission, provisional data…) never reject.
-This is an adapter: the rules themselves live in `passeport.flux` and are not written twice.
+The XSD was checked at reception (checks.py); here only the rules beyond the XSD whose severity
+is « error » make a passage KO — warnings (late transmission, provisional data…) never reject.
+This is an adapter: the rules live in `passeport.flux.rules` and are not written twice; it only
+hands them the passage values in the shape they expect (Clark names, nil as "").
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .reading import Passage
+from django.utils import timezone
+
+from passeport.flux.findings import ERROR
+from passeport.flux.rules import RULES, PassageRules
+
+from .reading import NAMESPACE, Passage
+
+_N = "{" + NAMESPACE + "}"
 
 
 @dataclass(frozen=True)
@@ -15,7 +24,24 @@ class RuleError:
     rule: str
     field: str
     message: str
+    hint: str = ""
 
 
-def first_error(passage: Passage, version: str) -> RuleError | None:
-    return None
+@lru_cache(maxsize=8)
+def _rules(today, action: str | None) -> PassageRules:
+    return PassageRules(today=today, action=action)
+
+
+def passage_errors(passage: Passage, version: str, action: str = "") -> list[RuleError]:
+    values = {_N + name: ("" if value is None else value) for name, value in passage.values.items()}
+    checker = _rules(timezone.localdate(), action if version == "1.1.5" else None)
+    return [
+        RuleError(rule, field, message, hint)
+        for rule, field, message, hint in checker.check(values)
+        if RULES[rule].severity == ERROR
+    ]
+
+
+def first_error(passage: Passage, version: str, action: str = "") -> RuleError | None:
+    errors = passage_errors(passage, version, action)
+    return errors[0] if errors else None
