@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("passeport.pages.urls")),
     path("compte/", include("passeport.accounts.urls")),
+    path("certificateurs/", include("passeport.certifiers.urls")),
+    path("back-office/", include("passeport.certifiers.backoffice_urls")),
     path("back-office/", include("passeport.core.urls")),
     path("depots/", include("passeport.deposits.urls")),
     path("api/v1/", include("passeport.deposits.api_urls")),

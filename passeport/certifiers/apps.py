@@ -6,3 +6,19 @@ class CertifiersConfig(AppConfig):
     label = "certifiers"
     verbose_name = "Certificateurs"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from passeport.accounts import twofactor
+
+        from . import receivers
+
+        # Every member of a certifier logs in with a second factor (issue 4: « two-factor
+        # login (TOTP) »); accounts cannot import us, so we register the rule there.
+        twofactor.register_requirement(is_certifier_member)
+        receivers.connect()
+
+
+def is_certifier_member(user) -> bool:
+    from .models import Membership
+
+    return Membership.objects.filter(user=user).exists()

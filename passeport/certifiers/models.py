@@ -654,3 +654,100 @@ class Invitation(BaseModel):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.cancelled_at is None
+
+
+# --------------------------------------------------------------------------------------------
+# Support tickets
+# --------------------------------------------------------------------------------------------
+
+
+class TicketQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Tickets of the certifiers `user` is a member of."""
+        return self.filter(certifier__in=Certifier.objects.for_user(user))
+
+    def open(self):
+        return self.exclude(status__in=[Ticket.Status.RESOLVED, Ticket.Status.CLOSED])
+
+
+class Ticket(BaseModel):
+    """A support conversation between a certifier and the operators, possibly about one deposit
+    or one passage. The deposit is referenced by id and label (the deposits app sits above us
+    and may add its own link); `id_technique` names a passage of that deposit."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Ouvert"
+        WAITING_CERTIFIER = "waiting_certifier", "En attente du certificateur"
+        WAITING_SUPPORT = "waiting_support", "En attente du support"
+        RESOLVED = "resolved", "Résolu"
+        CLOSED = "closed", "Fermé"
+
+    class Origin(models.TextChoices):
+        CERTIFIER = "certifier", "Organisme"
+        OPERATOR = "operator", "Support"
+        HOLDER_REPORT = "holder_report", "Signalement d'un titulaire"
+
+    certifier = models.ForeignKey(Certifier, on_delete=models.CASCADE, related_name="tickets")
+    subject = models.CharField("objet", max_length=200)
+    status = models.CharField(
+        "statut", max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    origin = models.CharField("origine", max_length=20, choices=Origin.choices)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deposit_id = models.UUIDField("dépôt concerné", null=True, blank=True, db_index=True)
+    deposit_label = models.CharField("dépôt concerné (libellé)", max_length=255, blank=True)
+    id_technique = models.CharField("idTechnique du passage", max_length=255, blank=True)
+    passport_entry_id = models.UUIDField("entrée du passeport signalée", null=True, blank=True)
+    last_message_at = models.DateTimeField("dernier message", default=timezone.now, db_index=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "demande de support"
+        verbose_name_plural = "demandes de support"
+        ordering = ("-last_message_at",)
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def reference(self) -> str:
+        """Short reference quoted in e-mails and on the phone."""
+        return f"T-{str(self.pk)[:8].upper()}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in {self.Status.RESOLVED, self.Status.CLOSED}
+
+
+class TicketMessage(BaseModel):
+    class Side(models.TextChoices):
+        CERTIFIER = "certifier", "Organisme"
+        OPERATOR = "operator", "Support"
+        HOLDER = "holder", "Titulaire"
+        SYSTEM = "system", "Passeport"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    side = models.CharField("auteur", max_length=20, choices=Side.choices)
+    body = models.TextField("message")
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "message de support"
+        verbose_name_plural = "messages de support"
+        ordering = ("created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference} {self.get_side_display()} {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,345 @@
+"""Operators' back office for certifiers: onboarding requests, certifiers (ids,
+certifications, mandates, suspension, tokens), support tickets. Every action is audited."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from passeport.core.models import AuditEvent
+
+from . import invitations, onboarding, tickets
+from .access import staff_required
+from .forms import (
+    ApproveForm,
+    CertificationAddForm,
+    InviteForm,
+    MandateForm,
+    MessageForm,
+    RejectForm,
+    SuspendForm,
+    TicketStatusForm,
+)
+from .models import (
+    ApiToken,
+    Certifier,
+    CertifierCertification,
+    Mandate,
+    OnboardingRequest,
+    Role,
+    Ticket,
+    TicketMessage,
+)
+
+
+@staff_required
+def home(request):
+    return render(
+        request,
+        "backoffice/home.html",
+        {
+            "title": "Back-office",
+            "pending_requests": OnboardingRequest.objects.filter(
+                status=OnboardingRequest.Status.PENDING
+            ).count(),
+            "open_tickets": Ticket.objects.open().count(),
+            "waiting_support": Ticket.objects.filter(
+                status__in=[Ticket.Status.OPEN, Ticket.Status.WAITING_SUPPORT]
+            ).count(),
+            "certifiers": Certifier.objects.count(),
+        },
+    )
+
+
+# -- onboarding requests -----------------------------------------------------------------------
+
+
+@staff_required
+def onboarding_list(request):
+    status = request.GET.get("statut", OnboardingRequest.Status.PENDING)
+    requests = OnboardingRequest.objects.all()
+    if status in OnboardingRequest.Status.values:
+        requests = requests.filter(status=status)
+    return render(
+        request,
+        "backoffice/onboarding_list.html",
+        {
+            "title": "Demandes d'accrochage",
+            "requests": requests.select_related("certifier"),
+            "status": status,
+            "statuses": OnboardingRequest.Status.choices,
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def onboarding_detail(request, request_id):
+    onboarding_request = get_object_or_404(OnboardingRequest, pk=request_id)
+    action = request.POST.get("action") if request.method == "POST" else None
+    approve_form = ApproveForm(request.POST if action == "approve" else None)
+    reject_form = RejectForm(request.POST if action == "reject" else None)
+    try:
+        if action == "approve" and approve_form.is_valid():
+            certifier = onboarding.approve(
+                onboarding_request,
+                operator=request.user,
+                id_client=approve_form.cleaned_data["id_client"],
+                id_contrat=approve_form.cleaned_data["id_contrat"],
+            )
+            messages.success(
+                request,
+                f"Demande acceptée : {certifier.name} a l'idClient {certifier.id_client} et "
+                f"l'idContrat {certifier.id_contrat} ; une invitation a été envoyée à "
+                f"{certifier.contact_email}.",
+            )
+            return redirect("backoffice:certifier", certifier.pk)
+        if action == "reject" and reject_form.is_valid():
+            onboarding.reject(
+                onboarding_request, operator=request.user, reason=reject_form.cleaned_data["reason"]
+            )
+            messages.success(request, "Demande refusée ; le demandeur a été prévenu.")
+            return redirect("backoffice:onboarding_list")
+    except onboarding.ReviewError as exc:
+        messages.error(request, str(exc))
+        return redirect("backoffice:onboarding_detail", onboarding_request.pk)
+    same_siret = Certifier.objects.filter(siret=onboarding_request.siret)
+    return render(
+        request,
+        "backoffice/onboarding_detail.html",
+        {
+            "title": f"Demande de {onboarding_request.name}",
+            "item": onboarding_request,
+            "approve_form": approve_form,
+            "reject_form": reject_form,
+            "same_siret": same_siret,
+        },
+    )
+
+
+# -- certifiers --------------------------------------------------------------------------------
+
+
+@staff_required
+def certifier_list(request):
+    query = request.GET.get("q", "").strip()
+    certifiers = Certifier.objects.annotate(
+        members_count=Count("memberships", distinct=True),
+        certifications_count=Count("certifications", distinct=True),
+    )
+    if query:
+        certifiers = certifiers.filter(
+            Q(name__icontains=query)
+            | Q(siret__icontains=query.replace(" ", ""))
+            | Q(id_client__iexact=query)
+        )
+    return render(
+        request,
+        "backoffice/certifier_list.html",
+        {"title": "Certificateurs", "certifiers": certifiers, "query": query},
+    )
+
+
+def _certifier_page(request, certifier, **forms):
+    context = {
+        "title": certifier.name,
+        "certifier": certifier,
+        "certifications": certifier.certifications.all(),
+        "memberships": certifier.memberships.select_related("user"),
+        "pending_invitations": certifier.invitations.filter(
+            accepted_at__isnull=True, cancelled_at__isnull=True
+        ),
+        "mandates_given": certifier.mandates_given.select_related("third_party"),
+        "mandates_received": certifier.mandates_received.select_related("mandator"),
+        "tokens": certifier.api_tokens.all(),
+        "tickets": certifier.tickets.all()[:10],
+        "today": timezone.localdate(),
+        "mandate_form": MandateForm(
+            mandator=certifier, initial={"starts_on": timezone.localdate()}
+        ),
+        "certification_form": CertificationAddForm(),
+        "suspend_form": SuspendForm(),
+        "invite_form": InviteForm(certifier=certifier, initial={"role": Role.ADMINISTRATOR}),
+        "audit": AuditEvent.objects.filter(target_id=str(certifier.pk))[:20],
+    }
+    context.update(forms)
+    return render(request, "backoffice/certifier_detail.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def certifier_detail(request, certifier_id):
+    certifier = get_object_or_404(Certifier, pk=certifier_id)
+    if request.method == "GET":
+        return _certifier_page(request, certifier)
+    action = request.POST.get("action")
+    actor = request.user
+
+    if action == "suspend":
+        form = SuspendForm(request.POST)
+        if not form.is_valid():
+            return _certifier_page(request, certifier, suspend_form=form)
+        certifier.status = Certifier.Status.SUSPENDED
+        certifier.suspended_reason = form.cleaned_data["reason"]
+        certifier.save(update_fields=["status", "suspended_reason", "updated_at"])
+        AuditEvent.record(
+            "certifiers.suspended", actor=actor, target=certifier, reason=certifier.suspended_reason
+        )
+        messages.success(request, "Organisme suspendu : ses dépôts et ses jetons sont refusés.")
+    elif action == "reactivate":
+        certifier.status = Certifier.Status.ACTIVE
+        certifier.suspended_reason = ""
+        certifier.save(update_fields=["status", "suspended_reason", "updated_at"])
+        AuditEvent.record("certifiers.reactivated", actor=actor, target=certifier)
+        messages.success(request, "Organisme réactivé.")
+    elif action == "toggle_third_party":
+        certifier.is_trusted_third_party = not certifier.is_trusted_third_party
+        certifier.save(update_fields=["is_trusted_third_party", "updated_at"])
+        AuditEvent.record(
+            "certifiers.third_party_changed",
+            actor=actor,
+            target=certifier,
+            is_trusted_third_party=certifier.is_trusted_third_party,
+        )
+        messages.success(
+            request,
+            "Organisme déclaré tiers de confiance."
+            if certifier.is_trusted_third_party
+            else "Organisme n'est plus tiers de confiance.",
+        )
+    elif action == "add_certifications":
+        form = CertificationAddForm(request.POST)
+        if not form.is_valid():
+            return _certifier_page(request, certifier, certification_form=form)
+        for code in form.cleaned_data["codes"]:
+            CertifierCertification.objects.get_or_create(certifier=certifier, code=code)
+        AuditEvent.record(
+            "certifiers.certifications_added",
+            actor=actor,
+            target=certifier,
+            codes=form.cleaned_data["codes"],
+        )
+        messages.success(
+            request, "Certifications ajoutées : " + ", ".join(form.cleaned_data["codes"])
+        )
+    elif action == "remove_certification":
+        certification = get_object_or_404(
+            CertifierCertification, pk=request.POST.get("certification_id"), certifier=certifier
+        )
+        certification.delete()
+        AuditEvent.record(
+            "certifiers.certification_removed",
+            actor=actor,
+            target=certifier,
+            code=certification.code,
+        )
+        messages.success(request, f"Certification {certification.code} retirée.")
+    elif action == "add_mandate":
+        form = MandateForm(request.POST, mandator=certifier)
+        if not form.is_valid():
+            return _certifier_page(request, certifier, mandate_form=form)
+        mandate = Mandate.objects.create(
+            mandator=certifier,
+            third_party=form.cleaned_data["third_party"],
+            starts_on=form.cleaned_data["starts_on"],
+            ends_on=form.cleaned_data["ends_on"],
+            created_by=actor,
+        )
+        AuditEvent.record(
+            "certifiers.mandate_created",
+            actor=actor,
+            target=mandate,
+            mandator=certifier.id_client,
+            third_party=mandate.third_party.id_client,
+        )
+        messages.success(
+            request, f"Mandat créé : {mandate.third_party.name} peut déposer pour {certifier.name}."
+        )
+    elif action == "revoke_mandate":
+        mandate = get_object_or_404(
+            Mandate,
+            Q(mandator=certifier) | Q(third_party=certifier),
+            pk=request.POST.get("mandate_id"),
+        )
+        if mandate.revoked_at is None:
+            mandate.revoked_at = timezone.now()
+            mandate.revoked_by = actor
+            mandate.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+            AuditEvent.record("certifiers.mandate_revoked", actor=actor, target=mandate)
+        messages.success(request, "Mandat révoqué.")
+    elif action == "revoke_token":
+        token = get_object_or_404(ApiToken, pk=request.POST.get("token_id"), certifier=certifier)
+        token.revoke()
+        AuditEvent.record("certifiers.token_revoked", actor=actor, target=token)
+        messages.success(request, f"Jeton {token.prefix}… révoqué.")
+    elif action == "invite":
+        form = InviteForm(request.POST, certifier=certifier)
+        if not form.is_valid():
+            return _certifier_page(request, certifier, invite_form=form)
+        invitations.invite(
+            certifier, form.cleaned_data["email"], form.cleaned_data["role"], invited_by=actor
+        )
+        messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
+    else:
+        messages.error(request, "Action inconnue.")
+    return redirect("backoffice:certifier", certifier.pk)
+
+
+# -- tickets -----------------------------------------------------------------------------------
+
+
+@staff_required
+def ticket_list(request):
+    status = request.GET.get("statut", "a_traiter")
+    items = Ticket.objects.select_related("certifier")
+    if status == "a_traiter":
+        items = items.filter(status__in=[Ticket.Status.OPEN, Ticket.Status.WAITING_SUPPORT])
+    elif status in Ticket.Status.values:
+        items = items.filter(status=status)
+    return render(
+        request,
+        "backoffice/ticket_list.html",
+        {
+            "title": "Support",
+            "tickets": items,
+            "status": status,
+            "statuses": [("a_traiter", "À traiter"), *Ticket.Status.choices, ("tous", "Tous")],
+        },
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def ticket_detail(request, ticket_id):
+    ticket = get_object_or_404(Ticket.objects.select_related("certifier"), pk=ticket_id)
+    form = MessageForm(request.POST if request.POST.get("action") == "reply" else None)
+    status_form = TicketStatusForm(
+        request.POST if request.POST.get("action") == "status" else None,
+        initial={"status": ticket.status},
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "reply" and form.is_valid():
+            tickets.post_message(
+                ticket,
+                body=form.cleaned_data["body"],
+                author=request.user,
+                side=TicketMessage.Side.OPERATOR,
+            )
+            messages.success(request, "Réponse envoyée à l'organisme.")
+            return redirect("backoffice:ticket", ticket.pk)
+        if request.POST.get("action") == "status" and status_form.is_valid():
+            tickets.set_status(ticket, status_form.cleaned_data["status"], actor=request.user)
+            messages.success(request, "Statut mis à jour.")
+            return redirect("backoffice:ticket", ticket.pk)
+    return render(
+        request,
+        "backoffice/ticket_detail.html",
+        {
+            "title": ticket.subject,
+            "ticket": ticket,
+            "thread": ticket.messages.select_related("author"),
+            "form": form,
+            "status_form": status_form,
+        },
+    )

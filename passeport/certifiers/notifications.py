@@ -1,0 +1,25 @@
+"""E-mails sent by the certifiers app (plain text, French, no holder identity in them)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+
+def absolute_url(path: str) -> str:
+    """Links in e-mails point at SITE_URL (the public address), not at the request's host."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def support_address() -> str:
+    """Where certifiers' messages to the support are sent (SUPPORT_EMAIL, else the sender)."""
+    return getattr(settings, "SUPPORT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
+
+
+def send(template: str, recipients, context: dict) -> int:
+    """Render `certifiers/email/<template>.txt` (first line: subject) and send it."""
+    recipients = sorted({r for r in recipients if r})
+    if not recipients:
+        return 0
+    text = render_to_string(f"certifiers/email/{template}.txt", context).strip()
+    subject, _, body = text.partition("\n")
+    return send_mail(subject.strip(), body.strip() + "\n", None, recipients)
