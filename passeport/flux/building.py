@@ -97,6 +97,7 @@ class BuildResult:
     written: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
+    header_line: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # header → field key
     unknown_columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -303,6 +304,7 @@ def build_flux(
         )
         return result
     header_line, header_values = found
+    result.header_line = header_line
     try:
         plan = _make_plan(header_values, mapping, forced_version, result)
     except cols.MappingError as exc:
@@ -720,3 +722,24 @@ def _identity(line, v: dict, plan: _Plan, changes: _Changes, today) -> list[Anom
                                 "Indiquez le code pays de naissance (3 caractères).",
                                 "FLX-INSEE"))  # fmt: skip
     return out
+
+
+def passage_lines(
+    source: str | os.PathLike, *, mapping=None, schema: str = "auto"
+) -> tuple[BuildResult, dict[str, int]]:
+    """idTechnique → spreadsheet line of every passage `build_flux` would write from `source`
+    (ids taken from the column or derived exactly as in build). Used to match the passages of
+    an accusé de traitement with the certifier's rows."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="passeport-ids-") as tmp:
+        result = build_flux(
+            source,
+            Path(tmp) / "flux.xml",
+            emetteur="XXXXXXXX",  # the envelope is irrelevant here
+            certificateur="XXXXXXXX",
+            contrat="X",
+            schema=schema,
+            mapping=mapping,
+        )
+    return result, {id_technique: line for line, id_technique in result.id_techniques.items()}
