@@ -11,7 +11,8 @@ XS = "{http://www.w3.org/2001/XMLSchema}"
 
 
 def describe(xsd_path) -> dict[tuple[str, ...], dict]:
-    tree = etree.parse(str(xsd_path), etree.XMLParser(resolve_entities=False, no_network=True))
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+    tree = etree.parse(str(xsd_path), parser)
     root = tree.getroot()
     complex_types = {t.get("name"): t for t in root.findall(f"{XS}complexType")}
     simple_types = {t.get("name"): t for t in root.findall(f"{XS}simpleType")}
