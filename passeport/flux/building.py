@@ -36,6 +36,7 @@ from passeport.flux.normalisation import (
     certification_type,
     make_normaliser,
 )
+from passeport.flux.rules import check_nir
 from passeport.flux.spreadsheets import SpreadsheetError, Table, is_blank, open_table
 from passeport.flux.writer import (
     MAX_PASSAGES,
@@ -46,6 +47,7 @@ from passeport.flux.writer import (
 )
 
 HEADER_SEARCH_ROWS = 10
+MIN_AGE, MAX_AGE = 14, 100  # plausible age at the award (rule REG-NAISSANCE-AGE, rules.py)
 MEMO_SIZE = 2048
 MAX_EXAMPLES = 3
 _CLIENT_ID = re.compile(r"[A-Za-z0-9]{8}")
@@ -144,7 +146,10 @@ def _nir_normaliser(spec: ValueSpec):
         change = None
         if len(text) == 15 and _NIR.fullmatch(text[:13]):
             text, change = text[:13], "clé du NIR retirée (13 premiers caractères)"
-        if not _NIR.fullmatch(text):
+        problems: list = []
+        if _NIR.fullmatch(text):
+            check_nir(text, problems)
+        if problems or not _NIR.fullmatch(text):
             raise InvalidValue(
                 f"« {value} » n'est pas un NIR à 13 caractères",
                 "Saisissez les 13 premiers caractères du numéro de sécurité sociale (sans la clé "
@@ -549,7 +554,7 @@ def _process_row(line, row, plan: _Plan, writer, changes, seen_ids, result, toda
                     "décrivent le même passage (même certification, même titulaire, même date)",
                     "Supprimez la ligne en double, ou donnez à chaque passage un idTechnique "
                     "différent.",
-                    rule="FLX-ID-UNIQUE",
+                    rule="REG-ID-UNIQUE",
                 )
             ]  # fmt: skip
         else:
@@ -579,7 +584,7 @@ def _anomaly(line, plan, key, message, hint, rule="BUILD-VALEUR") -> Anomaly:
 def _derive_and_check(line, v: dict, plan: _Plan, changes: _Changes, today) -> list[Anomaly]:
     """Derivations (each reported) and the rules the schema cannot express."""
     out: list[Anomaly] = []
-    # -- the certification: type from code (FLX-TYPE-CODE)
+    # -- the certification: type from code (REG-CODE-CERTIF)
     code = v.get("code")
     if code:
         derived = certification_type(code)
@@ -589,7 +594,7 @@ def _derive_and_check(line, v: dict, plan: _Plan, changes: _Changes, today) -> l
         elif given.upper() != derived:
             out.append(_anomaly(line, plan, "type", f"le type « {given} » ne correspond pas au "
                                 f"code {code}", f"Indiquez {derived} (ou corrigez le code).",
-                                "FLX-TYPE-CODE"))  # fmt: skip
+                                "REG-CODE-CERTIF"))  # fmt: skip
         else:
             v["type"] = derived
     # -- birth date in one column
@@ -613,7 +618,11 @@ def _derive_and_check(line, v: dict, plan: _Plan, changes: _Changes, today) -> l
             changes.add(_header_of(plan, flag) or flag, flag,
                         "déduit de la présence du niveau", line, "", v[flag])  # fmt: skip
         elif v[flag] == "true" and not has_level:
-            rule = "FLX-LANGUE" if flag == "presenceNiveauLangueEuro" else "FLX-NUMERIQUE"
+            rule = (
+                "REG-LANGUE-NIVEAU"
+                if flag == "presenceNiveauLangueEuro"
+                else "REG-NUMERIQUE-NIVEAU"
+            )
             out.append(_anomaly(line, plan, level_keys[0], "le niveau est absent alors que "
                                 f"{flag} vaut Oui", "Indiquez le niveau atteint, ou mettez Non "
                                 "dans la colonne de présence.", rule))  # fmt: skip
@@ -625,15 +634,15 @@ def _derive_and_check(line, v: dict, plan: _Plan, changes: _Changes, today) -> l
     if v.get("obtentionCertification") == "PAR_SCORING" and "scoring" not in v:
         out.append(_anomaly(line, plan, "scoring", "le score est absent pour une obtention "
                             "PAR_SCORING", "Indiquez le score obtenu, ou choisissez "
-                            "PAR_ADMISSION.", "FLX-SCORING"))  # fmt: skip
-    for start, end in (
-        ("dateDebutValidite", "dateFinValidite"),
-        ("dateDebutExamen", "dateFinExamen"),
+                            "PAR_ADMISSION.", "REG-SCORING"))  # fmt: skip
+    for start, end, rule in (
+        ("dateDebutValidite", "dateFinValidite", "REG-DATES-VALIDITE"),
+        ("dateDebutExamen", "dateFinExamen", "REG-DATES-EXAMEN"),
     ):
         if start in v and end in v and v[end] < v[start]:
             out.append(_anomaly(line, plan, end, f"{end} ({v[end]}) est antérieure à {start} "
                                 f"({v[start]})", "Vérifiez les deux dates (jour et mois "
-                                "inversés ?).", "FLX-DATES"))  # fmt: skip
+                                "inversés ?).", rule))  # fmt: skip
     out.extend(_identity(line, v, plan, changes, today))
     if not out and "idTechnique" not in v:
         v["idTechnique"] = derive_id_technique(v)
@@ -699,20 +708,24 @@ def _identity(line, v: dict, plan: _Plan, changes: _Changes, today) -> list[Anom
         except ValueError:
             out.append(_anomaly(line, plan, "jourNaissance", f"le {day}/{month}/{year} n'existe "
                                 "pas", "Vérifiez le jour et le mois de naissance.",
-                                "FLX-NAISSANCE"))  # fmt: skip
+                                "REG-NAISSANCE-DATE"))  # fmt: skip
         else:
             award = v.get("dateDebutValidite")
             reference = datetime.date.fromisoformat(award) if award else today
-            age = (reference - born).days // 365
-            if born > today or age < 10 or age > 110:
+            age = (
+                reference.year
+                - born.year
+                - ((reference.month, reference.day) < (born.month, born.day))
+            )
+            if born > today or not MIN_AGE <= age <= MAX_AGE:
                 out.append(_anomaly(line, plan, "anneeNaissance", f"une naissance le "
                                     f"{born:%d/%m/%Y} donne {age} ans à la date d'obtention",
                                     "Vérifiez l'année de naissance (et qu'elle n'a pas été "
-                                    "confondue avec une autre date).", "FLX-NAISSANCE"))  # fmt: skip
+                                    "confondue avec une autre date).", "REG-NAISSANCE-AGE"))  # fmt: skip
         if "jourNaissance" in v and "moisNaissance" not in v:
             out.append(_anomaly(line, plan, "moisNaissance", "le jour de naissance est donné "
                                 "sans le mois", "Indiquez le mois de naissance.",
-                                "FLX-NAISSANCE"))  # fmt: skip
+                                "REG-NAISSANCE-DATE"))  # fmt: skip
     insee = v.get("codeInsee")
     if insee:
         v.pop("codePostal", None)
@@ -720,7 +733,7 @@ def _identity(line, v: dict, plan: _Plan, changes: _Changes, today) -> list[Anom
             out.append(_anomaly(line, plan, "codePaysNaissance", f"le code {insee} désigne une "
                                 "naissance à l'étranger mais le pays n'est pas indiqué",
                                 "Indiquez le code pays de naissance (3 caractères).",
-                                "FLX-INSEE"))  # fmt: skip
+                                "REG-PAYS-ETRANGER"))  # fmt: skip
     return out
 
 

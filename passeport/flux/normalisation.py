@@ -150,12 +150,19 @@ def _padded_code(spec: ValueSpec, width: int, what: str) -> Normaliser:
     return normalise
 
 
+# INSEE commune codes (Code officiel géographique): département 01-19, 21-95, 2A/2B (Corsica
+# since 1976), overseas 971-978 and 984-989, 99 + country code for births abroad.
+_INSEE = re.compile(
+    r"(?:0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5])\d{3}|2[AB]\d{3}|97[1-8]\d{2}|98[4-9]\d{2}|99\d{3}"
+)
+
+
 def insee_normaliser(spec: ValueSpec) -> Normaliser:
     inner = _padded_code(spec, 5, "code INSEE")
 
     def normalise(value):
         text, change = inner(value)
-        if text is not None and not re.fullmatch(r"[0-9]{5}|2[AB][0-9]{3}", text):
+        if text is not None and (not _INSEE.fullmatch(text) or text.endswith("000")):
             raise InvalidValue(
                 f"« {text} » n'est pas un code INSEE de commune",
                 "Saisissez les 5 caractères du code officiel géographique de la commune "

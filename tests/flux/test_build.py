@@ -142,7 +142,7 @@ def test_duplicate_rows_are_rejected(tmp_path):
     result = build_flux(source, tmp_path / "a.xml", **IDS)
     assert result.written == 1
     assert result.rejected[0].line == 3
-    assert result.rejected[0].anomalies[0].rule == "FLX-ID-UNIQUE"
+    assert result.rejected[0].anomalies[0].rule == "REG-ID-UNIQUE"
     assert "ligne 2" in result.rejected[0].anomalies[0].message
 
 
@@ -271,7 +271,13 @@ def test_business_rules_reject(tmp_path):
     result = build_flux(source, tmp_path / "a.xml", **IDS)
     assert result.exit_code == 2  # nothing written
     rules = [row.anomalies[0].rule for row in result.rejected]
-    assert rules == ["FLX-SCORING", "FLX-LANGUE", "FLX-DATES", "FLX-INSEE", "FLX-NAISSANCE"]
+    assert rules == [
+        "REG-SCORING",
+        "REG-LANGUE-NIVEAU",
+        "REG-DATES-VALIDITE",
+        "REG-PAYS-ETRANGER",
+        "REG-NAISSANCE-AGE",
+    ]
 
 
 def test_missing_required_column_is_fatal_with_mapping_hint(tmp_path, capsys):

@@ -181,3 +181,10 @@ def test_certification_codes():
         norm("certification", "19117")
     with pytest.raises(InvalidValue):
         norm("certification", 19117.0)
+
+
+@pytest.mark.parametrize("value", ["20004", "00123", "96001", "75000", "97901"])
+def test_insee_implausible(value):
+    with pytest.raises(InvalidValue) as error:
+        norm("insee", value, length=5)
+    assert "code postal" in error.value.hint
