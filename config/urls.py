@@ -4,8 +4,10 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("passeport.pages.urls")),
     path("compte/", include("passeport.accounts.urls")),
-    path("certificateurs/", include("passeport.certifiers.urls")),
-    path("back-office/", include("passeport.certifiers.backoffice_urls")),
+    path("passeport/", include("passeport.passport.urls")),
+    path("franceconnect/", include("passeport.franceconnect.urls")),
+    # Development identity provider: every view answers 404 unless FRANCECONNECT_DEV_PROVIDER.
+    path("fc-dev/", include("passeport.franceconnect.dev_urls")),
     path("back-office/", include("passeport.core.urls")),
     path("depots/", include("passeport.deposits.urls")),
     path("api/v1/", include("passeport.deposits.api_urls")),

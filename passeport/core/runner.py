@@ -53,6 +53,9 @@ def prepare_environment(host: str, port: int) -> dict[str, str]:
     env.setdefault("PASSEPORT_INSECURE_HTTP", "1")
     env.setdefault("ALLOWED_HOSTS", f"{host},localhost,127.0.0.1")
     env.setdefault("SITE_URL", f"http://{host}:{port}")
+    # Holders log in through the development FranceConnect provider (/fc-dev/) in the local demo.
+    env.setdefault("FRANCECONNECT_DEV_PROVIDER", "1")
+    env.setdefault("FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG", "1")
     return env
 
 

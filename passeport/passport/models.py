@@ -49,7 +49,7 @@ class Holder(BaseModel):
     birth_date = models.DateField("date de naissance")
     # FranceConnect's pivot identity (JSON), encrypted at rest: kept so that an unlinked account
     # can be attached when the person later appears in the register (identity import hook).
-    pivot_identity = EncryptedTextField("identité pivot (chiffrée)", blank=True, default="")
+    pivot_identity = EncryptedTextField("identité pivot (chiffrée)", blank=True, null=True)
 
     class Meta(BaseModel.Meta):
         verbose_name = "titulaire"

@@ -1,0 +1,381 @@
+"""The holder's pages (/passeport/). Thin: rules live on the models, in `documents`, `export`.
+
+Every object is fetched through the holder's own querysets (`Entry.objects.of_holder`), so an id
+belonging to someone else is simply not found: 404, never 403 (no hint that it exists).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.db import transaction
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from passeport.core.models import AuditEvent
+
+from . import export
+from .access import access_logs_of
+from .documents import attach_document, delete_document
+from .forms import (
+    DeclaredEntryForm,
+    DocumentForm,
+    NewDeclaredEntryForm,
+    ReportErrorForm,
+    TimelineFilterForm,
+)
+from .models import DETAIL_LABELS, Document, Entry, Holder
+from .signals import entry_error_reported
+
+REMINDER_DAYS = 90  # prevention entries expiring within this many days are highlighted
+
+
+def holder_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('franceconnect:login')}?next={request.path}")
+        holder = Holder.objects.filter(user=request.user).first()
+        if holder is None:
+            raise Http404("Ce compte n'a pas de passeport (connexion FranceConnect requise).")
+        request.holder = holder
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _entries(holder: Holder):
+    return Entry.objects.of_holder(holder).annotate(document_count=Count("documents"))
+
+
+def _own_entry(request, pk, *, declared_only: bool = False) -> Entry:
+    queryset = Entry.objects.of_holder(request.holder)
+    if declared_only:
+        queryset = queryset.filter(holder=request.holder)
+    return get_object_or_404(queryset, pk=pk)
+
+
+@require_GET
+@holder_required
+def home(request):
+    entries = list(_entries(request.holder))
+    groups = {kind: [] for kind, _ in Entry.Kind.choices}
+    counts = {trust: 0 for trust, _ in Entry.Trust.choices}
+    for entry in entries:
+        groups[entry.kind].append(entry)
+        counts[entry.trust] += 1
+    sections = [(kind, label, groups[kind]) for kind, label in Entry.Kind.choices if groups[kind]]
+    return render(
+        request,
+        "passport/home.html",
+        {
+            "title": "Mon passeport",
+            "holder": request.holder,
+            "sections": sections,
+            "total": len(entries),
+            "counts": counts,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_GET
+@holder_required
+def timeline(request):
+    form = TimelineFilterForm(request.GET or None)
+    entries = _entries(request.holder)
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["kind"]:
+            entries = entries.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["trust"]:
+            entries = entries.filter(trust=form.cleaned_data["trust"])
+    items = sorted(
+        entries,
+        key=lambda e: e.award_date or e.start_date or e.end_date or e.created_at.date(),
+        reverse=True,
+    )
+    years: list[tuple[int, list[Entry]]] = []
+    for entry in items:
+        day = entry.award_date or entry.start_date or entry.end_date or entry.created_at.date()
+        if not years or years[-1][0] != day.year:
+            years.append((day.year, []))
+        years[-1][1].append(entry)
+    return render(
+        request,
+        "passport/timeline.html",
+        {"title": "Mon parcours", "form": form, "years": years, "count": len(items)},
+    )
+
+
+@require_GET
+@holder_required
+def entry_detail(request, pk):
+    entry = _own_entry(request, pk)
+    details = [
+        (DETAIL_LABELS.get(key, key), value)
+        for key, value in entry.details.items()
+        if value not in (None, "") and key != "description"
+    ]
+    return render(
+        request,
+        "passport/entry_detail.html",
+        {
+            "title": entry.title,
+            "entry": entry,
+            "details": details,
+            "documents": list(entry.documents.all()),
+            "document_form": DocumentForm() if not entry.is_guaranteed else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@holder_required
+def entry_create(request):
+    form = NewDeclaredEntryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            entry = form.save(commit=False)
+            entry.holder = request.holder
+            entry.source = Entry.Source.HOLDER
+            entry.trust = Entry.Trust.DECLARED
+            entry.save()
+            upload = form.cleaned_data.get("document")
+            if upload:
+                attach_document(entry, upload, upload.sniffed_type)
+        messages.success(request, f"« {entry.title} » a été ajouté à votre passeport.")
+        return redirect("passport:entry", pk=entry.pk)
+    return render(
+        request, "passport/entry_form.html", {"title": "Ajouter une entrée", "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@holder_required
+def entry_edit(request, pk):
+    entry = _own_entry(request, pk, declared_only=True)  # never a guaranteed entry
+    form = DeclaredEntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Vos modifications sont enregistrées.")
+        return redirect("passport:entry", pk=entry.pk)
+    return render(
+        request,
+        "passport/entry_form.html",
+        {"title": f"Modifier « {entry.title} »", "form": form, "entry": entry},
+    )
+
+
+@require_POST
+@holder_required
+def entry_delete(request, pk):
+    entry = _own_entry(request, pk, declared_only=True)
+    documents = list(entry.documents.all())
+    with transaction.atomic():
+        for document in documents:
+            delete_document(document)
+        entry.delete()
+    messages.success(request, f"« {entry.title} » a été supprimé de votre passeport.")
+    return redirect("passport:home")
+
+
+@require_POST
+@holder_required
+def document_add(request, pk):
+    entry = _own_entry(request, pk, declared_only=True)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["document"]
+        attach_document(entry, upload, upload.sniffed_type)
+        messages.success(
+            request, "Le justificatif est ajouté : l'entrée est « déclarée avec justificatif »."
+        )
+        return redirect("passport:entry", pk=entry.pk)
+    return render(
+        request,
+        "passport/entry_detail.html",
+        {
+            "title": entry.title,
+            "entry": entry,
+            "details": [],
+            "documents": list(entry.documents.all()),
+            "document_form": form,
+        },
+        status=400,
+    )
+
+
+def _own_document(request, pk) -> Document:
+    return get_object_or_404(
+        Document.objects.select_related("entry"), pk=pk, entry__holder=request.holder
+    )
+
+
+@require_GET
+@holder_required
+def document_download(request, pk):
+    document = _own_document(request, pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=request.GET.get("telecharger") == "1",
+        filename=document.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@holder_required
+def document_delete(request, pk):
+    document = _own_document(request, pk)
+    entry = document.entry
+    delete_document(document)
+    messages.success(request, f"Le justificatif « {document.original_name} » est supprimé.")
+    return redirect("passport:entry", pk=entry.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@holder_required
+def report_error(request, pk):
+    entry = _own_entry(request, pk)
+    if not entry.is_guaranteed:
+        raise Http404("Seule une donnée garantie fait l'objet d'un signalement.")
+    form = ReportErrorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        AuditEvent.record(
+            "passport.error_reported",
+            actor=request.user,
+            target=entry,
+            id_technique=entry.id_technique,
+            certificateur=entry.certificateur_id,
+        )
+        entry_error_reported.send(
+            sender=Entry, entry=entry, holder=request.holder, message=form.cleaned_data["message"]
+        )
+        messages.success(
+            request,
+            f"Votre signalement est transmis à {entry.organisation or 'l’organisme émetteur'}. "
+            "Vous serez informé par courriel de sa réponse.",
+        )
+        return redirect("passport:entry", pk=entry.pk)
+    return render(
+        request,
+        "passport/report_error.html",
+        {"title": "Signaler une erreur", "entry": entry, "form": form},
+    )
+
+
+def _prevention_entries(holder: Holder):
+    return list(
+        Entry.objects.of_holder(holder)
+        .filter(kind=Entry.Kind.PREVENTION)
+        .order_by("expires_on", "title")
+    )
+
+
+@require_GET
+@holder_required
+def prevention(request):
+    today = timezone.localdate()
+    entries = _prevention_entries(request.holder)
+    for entry in entries:
+        entry.expiring = entry.expires_within(REMINDER_DAYS, today=today)
+        entry.expired = entry.is_expired(today=today)
+    return render(
+        request,
+        "passport/prevention.html",
+        {"title": "Passeport de prévention", "entries": entries, "reminder_days": REMINDER_DAYS},
+    )
+
+
+@require_GET
+@holder_required
+def prevention_attestation(request):
+    today = timezone.localdate()
+    entries = [e for e in _prevention_entries(request.holder) if not e.is_expired(today=today)]
+    return render(
+        request,
+        "passport/prevention_attestation.html",
+        {
+            "title": "Attestation de prévention",
+            "entries": entries,
+            "holder": request.holder,
+            "today": today,
+        },
+    )
+
+
+@require_GET
+@holder_required
+def my_data(request):
+    return render(
+        request,
+        "passport/my_data.html",
+        {
+            "title": "Mes données personnelles",
+            "accesses": list(access_logs_of(request.holder)[:200]),
+            "declared_count": Entry.objects.filter(holder=request.holder).count(),
+        },
+    )
+
+
+@require_GET
+@holder_required
+def export_json(request):
+    data = export.passport_data(holder=request.holder)
+    response = HttpResponse(export.to_json(data), content_type="application/json; charset=utf-8")
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="mon-passeport-{stamp}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@holder_required
+def export_html(request):
+    data = export.passport_data(holder=request.holder)
+    return render(request, "passport/export.html", {"title": "Toutes mes données", "data": data})
+
+
+@require_POST
+@holder_required
+def delete_declared(request):
+    entries = list(Entry.objects.filter(holder=request.holder).prefetch_related("documents"))
+    with transaction.atomic():
+        for entry in entries:
+            for document in entry.documents.all():
+                delete_document(document)
+            entry.delete()
+    AuditEvent.record("passport.declared_deleted", actor=request.user, count=len(entries))
+    messages.success(request, f"{len(entries)} entrée(s) déclarée(s) supprimée(s).")
+    return redirect("passport:my_data")
+
+
+@require_POST
+@holder_required
+def delete_account(request):
+    """Deletes the account and everything it owns; guaranteed entries stay with the person
+    (they belong to the register, not to the account) and reappear at the next login."""
+    if request.POST.get("confirm") != "1":
+        messages.error(request, "Cochez la case de confirmation pour supprimer votre compte.")
+        return redirect("passport:my_data")
+    holder = request.holder
+    user = holder.user
+    with transaction.atomic():
+        for entry in Entry.objects.filter(holder=holder).prefetch_related("documents"):
+            for document in entry.documents.all():
+                delete_document(document)
+        AuditEvent.record("passport.account_deleted", target=holder)
+        user.delete()  # cascades to the holder, its declared entries and its access log
+    logout(request)
+    messages.success(
+        request,
+        "Votre compte et vos données déclarées sont supprimés. Pensez à vous déconnecter de "
+        "FranceConnect.",
+    )
+    return redirect("pages:home")
