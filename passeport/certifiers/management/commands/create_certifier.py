@@ -26,11 +26,13 @@ from ...models import (
 
 
 def _messages(exc: ValidationError) -> str:
+    """`idClient : …; SIRET : …` with the fields' French names."""
     if hasattr(exc, "message_dict"):
-        return " ; ".join(
-            f"{field} : {' '.join(msgs)}" if field != "__all__" else " ".join(msgs)
-            for field, msgs in exc.message_dict.items()
-        )
+        parts = []
+        for field, msgs in exc.message_dict.items():
+            label = "" if field == "__all__" else Certifier._meta.get_field(field).verbose_name
+            parts.append(f"{label} : {' '.join(msgs)}" if label else " ".join(msgs))
+        return " ; ".join(parts)
     return " ".join(exc.messages)
 
 
@@ -75,9 +77,15 @@ class Command(BaseCommand):
             status=Certifier.Status.ACTIVE,
         )
         try:
-            certifier.full_clean()
+            certifier.full_clean(validate_unique=False)
         except ValidationError as exc:
             raise CommandError(f"Certificateur refusé : {_messages(exc)}") from exc
+        taken = Certifier.objects.filter(id_client=certifier.id_client).first()
+        if taken is not None:
+            raise CommandError(
+                f"L'idClient {certifier.id_client} est déjà attribué à « {taken.name} » : "
+                "choisissez-en un autre."
+            )
 
         codes = []
         for raw in options["certification"]:

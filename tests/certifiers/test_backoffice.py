@@ -1,0 +1,105 @@
+"""Operators' back office: certifier detail actions (suspend, certifications, mandates,
+tokens), all audited; navigation registry used by other apps."""
+
+import pytest
+from certifiers_helpers import VALID_SIRETS, make_certifier
+
+from passeport.accounts.models import User
+from passeport.certifiers import navigation
+from passeport.certifiers.models import (
+    Certifier,
+    Mandate,
+    allowed_flux_ids,
+    authenticate_token,
+    issue_token,
+)
+from passeport.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator(client):
+    user = User.objects.create_user("ops@cdc.fr", "x", is_staff=True)
+    client.force_login(user)
+    return user
+
+
+def test_certifier_list_search_and_detail(client, operator, univ, other):
+    html = client.get("/back-office/certificateurs/?q=UNIVAAAA").content.decode()
+    assert "Université A" in html and "École B" not in html
+    html = client.get("/back-office/certificateurs/?q=732 829").content.decode()
+    assert "Université A" in html
+    page = client.get(f"/back-office/certificateurs/{univ.pk}/")
+    assert page.status_code == 200 and univ.id_contrat in page.content.decode()
+
+
+def test_suspend_and_reactivate(client, operator, univ):
+    _, clear = issue_token(univ, "t")
+    url = f"/back-office/certificateurs/{univ.pk}/"
+    response = client.post(url, {"action": "suspend", "reason": ""})
+    assert response.status_code == 200  # reason required
+    client.post(url, {"action": "suspend", "reason": "Impayé"})
+    univ.refresh_from_db()
+    assert univ.status == Certifier.Status.SUSPENDED and univ.suspended_reason == "Impayé"
+    assert authenticate_token(clear) is None and allowed_flux_ids(univ) == set()
+    client.post(url, {"action": "reactivate"})
+    univ.refresh_from_db()
+    assert univ.is_active and authenticate_token(clear) is not None
+    actions = set(AuditEvent.objects.filter(actor=operator).values_list("action", flat=True))
+    assert {"certifiers.suspended", "certifiers.reactivated"} <= actions
+
+
+def test_certifications_add_and_remove(client, operator, univ):
+    url = f"/back-office/certificateurs/{univ.pk}/"
+    response = client.post(url, {"action": "add_certifications", "codes": "RS6117, FOO"})
+    assert "Codes non reconnus : FOO" in response.content.decode()
+    client.post(url, {"action": "add_certifications", "codes": "rs6117, RNCP1"})
+    assert univ.certification_codes() == {"RNCP35340", "RS6117", "RNCP1"}
+    certification = univ.certifications.get(code="RS6117")
+    client.post(url, {"action": "remove_certification", "certification_id": certification.pk})
+    assert univ.certification_codes() == {"RNCP35340", "RNCP1"}
+
+
+def test_mandate_create_and_revoke(client, operator, univ):
+    third = make_certifier("TIERSCCC", siret=VALID_SIRETS[2], is_trusted_third_party=True)
+    url = f"/back-office/certificateurs/{univ.pk}/"
+    page = client.get(url).content.decode()
+    assert "TIERSCCC" in page
+    response = client.post(
+        url,
+        {
+            "action": "add_mandate",
+            "third_party": third.pk,
+            "starts_on": "2026-01-10",
+            "ends_on": "2026-01-01",
+        },
+    )
+    assert "La fin du mandat précède son début." in response.content.decode()
+    client.post(url, {"action": "add_mandate", "third_party": third.pk, "starts_on": "2020-01-01"})
+    mandate = Mandate.objects.get()
+    assert mandate.mandator == univ and mandate.created_by == operator
+    assert ("TIERSCCC", "UNIVAAAA") in allowed_flux_ids(third)
+    client.post(url, {"action": "revoke_mandate", "mandate_id": mandate.pk})
+    mandate.refresh_from_db()
+    assert mandate.revoked_at is not None and mandate.revoked_by == operator
+    assert ("TIERSCCC", "UNIVAAAA") not in allowed_flux_ids(third)
+    assert AuditEvent.objects.filter(action="certifiers.mandate_revoked", actor=operator).exists()
+
+
+def test_operator_revokes_a_token(client, operator, univ):
+    token, clear = issue_token(univ, "t")
+    client.post(
+        f"/back-office/certificateurs/{univ.pk}/", {"action": "revoke_token", "token_id": token.pk}
+    )
+    assert authenticate_token(clear) is None
+
+
+def test_navigation_registry_lists_links_of_other_apps(client, operator, monkeypatch):
+    monkeypatch.setattr(navigation, "BACKOFFICE_LINKS", list(navigation.BACKOFFICE_LINKS))
+    navigation.register_backoffice_link("Lien absent", "nulle:part", order=30)
+    navigation.register_backoffice_link("Admin Django", "admin:index", order=31)
+    html = client.get("/back-office/").content.decode()
+    assert "Admin Django" in html and "/back-office/admin/" in html
+    assert "Lien absent" not in html  # unknown URL names are skipped, not a crash
+    assert 'aria-current="page"' in html
