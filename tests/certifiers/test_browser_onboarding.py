@@ -1,0 +1,129 @@
+"""In a real browser: a body makes itself known, an operator approves it, the contact follows
+the invitation, sets a password, enrols their TOTP app and lands in the certifier space."""
+
+import re
+
+import pyotp
+import pytest
+from django.core import mail
+
+from passeport.accounts.models import User
+from passeport.certifiers.models import Certifier
+from passeport.testing.browser import assert_no_console_errors, unnamed_interactive_elements
+
+OPERATOR_PASSWORD = "Operatrice-du-support-2026"
+NEW_PASSWORD = "Une-phrase-de-passe-vraiment-longue"
+
+
+def check_page(page):
+    assert_no_console_errors(page)
+    assert unnamed_interactive_elements(page) == [], page.url
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_onboarding_to_totp_login(page, live_server):
+    User.objects.create_user("ops@cdc.fr", OPERATOR_PASSWORD, is_staff=True)
+
+    # 1. « Se faire connaître »: a wrong SIRET first, then the right one
+    page.goto("/certificateurs/se-faire-connaitre/")
+    check_page(page)
+    page.get_by_label("SIRET").fill("732 829 320 00075")
+    page.get_by_label("Raison sociale").fill("Institut de démonstration")
+    page.get_by_label("Certifications détenues").fill("RNCP35340, RS6117")
+    page.get_by_label("Nom et prénom du contact métier").fill("Claire Scolarité")
+    page.get_by_label("Adresse électronique du contact métier").fill("claire@institut.fr")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    assert "n'est pas valide" in page.locator("#id_siret-desc-error").inner_text()
+    check_page(page)
+    page.get_by_label("SIRET").fill("732 829 320 00074")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    page.get_by_role("heading", name="Demande envoyée").wait_for()
+    check_page(page)
+
+    # 2. the operator approves it in the back office
+    page.goto("/compte/connexion/?next=/back-office/accrochage/")
+    page.get_by_label("Adresse électronique").fill("ops@cdc.fr")
+    page.get_by_label("Mot de passe").fill(OPERATOR_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Institut de démonstration").click()
+    check_page(page)
+    page.get_by_role("button", name="Accepter la demande").click()
+    page.get_by_role("heading", name="Institut de démonstration").wait_for()
+    check_page(page)
+    certifier = Certifier.objects.get()
+    assert certifier.id_client in page.content()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    # 3. the invitation e-mail, the password, the TOTP enrolment
+    invitation = next(m for m in mail.outbox if "Invitation" in m.subject)
+    link = re.search(r"https?://[^/\s]+(/certificateurs/invitation/\S+/)", invitation.body).group(1)
+    page.goto(link)
+    check_page(page)
+    page.get_by_label("Prénom").fill("Claire")
+    page.get_by_role("textbox", name="Nom", exact=True).fill("Martin")
+    page.locator("#id_new_password1").fill("trop-court")
+    page.locator("#id_new_password2").fill("trop-court")
+    page.get_by_role("button", name="Créer mon compte").click()
+    assert "au minimum 12 caractères" in page.content()
+    page.locator("#id_new_password1").fill(NEW_PASSWORD)
+    page.locator("#id_new_password2").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Créer mon compte").click()
+
+    page.get_by_role("heading", name="Activer la double authentification").wait_for()
+    check_page(page)
+    assert page.get_by_role("img", name=re.compile("Code QR")).is_visible()
+    secret = page.locator("#totp-secret").get_attribute("data-secret")
+    page.get_by_label("Code à 6 chiffres affiché par l'application").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Activer").click()
+
+    page.get_by_role("heading", name="Vos codes de secours").wait_for()
+    check_page(page)
+    assert page.locator(".pp-recovery-codes li").count() == 10
+    page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
+
+    # 4. logged in, in the certifier space
+    page.get_by_role("heading", name="Institut de démonstration").wait_for()
+    check_page(page)
+    assert certifier.id_contrat in page.content()
+    assert "Claire Martin" in page.content()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_totp_login_and_api_token_page(page, live_server):
+    from certifiers_helpers import PASSWORD, SECRET, make_certifier, make_member
+
+    certifier = make_certifier("UNIVAAAA", name="Université A")
+    make_member(certifier, "admin@a.fr")
+
+    page.goto(f"/certificateurs/{certifier.pk}/jetons/")
+    page.get_by_label("Adresse électronique").fill("admin@a.fr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("heading", name="Code de vérification").wait_for()
+    check_page(page)
+    page.get_by_role("textbox", name=re.compile("Code de vérification")).fill("000000")
+    page.get_by_role("button", name="Valider").click()
+    if pyotp.TOTP(SECRET).now() != "000000":
+        assert "Code incorrect" in page.content()
+    page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
+        pyotp.TOTP(SECRET).now()
+    )
+    page.get_by_role("button", name="Valider").click()
+
+    page.get_by_role("heading", name="Jetons d'API").wait_for()
+    check_page(page)
+    page.get_by_label("Nom du jeton").fill("Logiciel de scolarité")
+    page.get_by_role("button", name="Créer le jeton").click()
+    page.get_by_role("heading", name="Jeton créé : copiez-le maintenant").wait_for()
+    check_page(page)
+    token = page.get_by_label("Nouveau jeton").input_value()
+    assert token.startswith("pp_")
+    page.get_by_role("button", name="Copier le jeton").click()
+    page.wait_for_function("document.getElementById('copy-status').textContent.length > 0")
+    page.reload()
+    assert token not in page.content()
+    page.get_by_role("button", name=re.compile("Révoquer")).click()
+    assert "révoqué" in page.content()
+    check_page(page)
