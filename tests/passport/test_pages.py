@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-from conftest import PDF, PNG, certify, declare
 from django.core.files.uploadedfile import SimpleUploadedFile
+from passport_helpers import PDF, PNG, certify, declare
 
 from passeport.core.models import AuditEvent
 from passeport.passport.models import Document, Entry

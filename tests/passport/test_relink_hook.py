@@ -1,0 +1,41 @@
+"""An identity import attaches accounts whose person was missing (through a background task)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from passport_helpers import make_holder
+
+from passeport.passport.models import Holder
+
+pytestmark = pytest.mark.django_db(transaction=True)  # db_worker closes connections
+
+
+def test_identity_import_attaches_waiting_accounts():
+    import json
+
+    holder = make_holder("nadia")
+    holder.pivot_identity = json.dumps(
+        {
+            "given_name": "Nadia",
+            "family_name": "Belkacem",
+            "birthdate": "1985-02-20",
+            "gender": "female",
+            "birthplace": "13055",
+            "birthcountry": "99100",
+        }
+    )
+    holder.save()
+    from passeport.identity.importing import import_identities
+
+    csv_text = (
+        "nir,nom_naissance,prenoms,sexe,date_naissance,code_insee_naissance,"
+        "code_pays_naissance\n"
+        "285021305512345,BELKACEM,NADIA,F,1985-02-20,13055,99100\n"
+    )
+    import_identities(io.BytesIO(csv_text.encode()))
+    holder.refresh_from_db()
+    assert holder.person_id is None  # not yet: the task is queued
+    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay")
+    holder.refresh_from_db()
+    assert holder.link_status == Holder.LinkStatus.LINKED and holder.person_id is not None
