@@ -33,12 +33,28 @@ RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 _requirement_checks: list[Callable[[User], bool]] = []
+_landings: list[Callable[[User], str | None]] = []
 
 
 def register_requirement(check: Callable[[User], bool]) -> None:
     """Add a rule saying a user must log in with two factors (called from apps' `ready()`)."""
     if check not in _requirement_checks:
         _requirement_checks.append(check)
+
+
+def register_landing(landing: Callable[[User], str | None]) -> None:
+    """Add a rule giving where a user lands after a two-factor login without `next` (e.g. the
+    certifiers app sends its members to their space)."""
+    if landing not in _landings:
+        _landings.append(landing)
+
+
+def landing_url(user) -> str | None:
+    for landing in _landings:
+        url = landing(user)
+        if url:
+            return url
+    return None
 
 
 def confirmed_device(user) -> TotpDevice | None:

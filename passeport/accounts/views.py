@@ -17,12 +17,12 @@ from .forms import LoginForm, PasswordResetForm, SetPasswordForm, TotpCodeForm, 
 RECOVERY_CODES_SESSION_KEY = "recovery_codes_to_show"
 
 
-def _safe_next(request, url: str) -> str:
+def _safe_next(request, url: str, user=None) -> str:
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
-    return str(reverse_lazy(settings.LOGIN_REDIRECT_URL))
+    return (user and twofactor.landing_url(user)) or str(reverse_lazy(settings.LOGIN_REDIRECT_URL))
 
 
 class LoginView(auth_views.LoginView):
@@ -52,7 +52,7 @@ def finish_login(request, user, data: dict):
     auth_login(request, user, backend=data["backend"])
     twofactor.mark_session_verified(request)
     AuditEvent.record("accounts.login_two_factor", actor=user, target=user)
-    return _safe_next(request, data.get("next", ""))
+    return _safe_next(request, data.get("next", ""), user)
 
 
 class TotpVerifyView(View):

@@ -15,6 +15,7 @@ class CertifiersConfig(AppConfig):
         # Every member of a certifier logs in with a second factor (issue 4: « two-factor
         # login (TOTP) »); accounts cannot import us, so we register the rule there.
         twofactor.register_requirement(is_certifier_member)
+        twofactor.register_landing(certifier_space_url)
         receivers.connect()
 
 
@@ -22,3 +23,10 @@ def is_certifier_member(user) -> bool:
     from .models import Membership
 
     return Membership.objects.filter(user=user).exists()
+
+
+def certifier_space_url(user) -> str | None:
+    """After login, members land on their certifiers (their space if they have only one)."""
+    from django.urls import reverse
+
+    return reverse("certifiers:home") if is_certifier_member(user) else None

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from passeport.accounts import twofactor
 from passeport.core.models import AuditEvent
 
 from . import invitations, onboarding, tickets
@@ -17,6 +18,7 @@ from .forms import (
     InviteForm,
     MandateForm,
     MessageForm,
+    OperatorTicketForm,
     RejectForm,
     SuspendForm,
     TicketStatusForm,
@@ -26,6 +28,7 @@ from .models import (
     Certifier,
     CertifierCertification,
     Mandate,
+    Membership,
     OnboardingRequest,
     Role,
     Ticket,
@@ -161,6 +164,7 @@ def _certifier_page(request, certifier, **forms):
         "certification_form": CertificationAddForm(),
         "suspend_form": SuspendForm(),
         "invite_form": InviteForm(certifier=certifier, initial={"role": Role.ADMINISTRATOR}),
+        "ticket_form": OperatorTicketForm(),
         "audit": AuditEvent.objects.filter(target_id=str(certifier.pk))[:20],
     }
     context.update(forms)
@@ -273,6 +277,36 @@ def certifier_detail(request, certifier_id):
         token.revoke()
         AuditEvent.record("certifiers.token_revoked", actor=actor, target=token)
         messages.success(request, f"Jeton {token.prefix}… révoqué.")
+    elif action == "reset_two_factor":
+        membership = get_object_or_404(
+            Membership, pk=request.POST.get("membership_id"), certifier=certifier
+        )
+        twofactor.reset_device(membership.user)
+        AuditEvent.record(
+            "certifiers.member_two_factor_reset",
+            actor=actor,
+            target=certifier,
+            user=str(membership.user_id),
+        )
+        messages.success(
+            request,
+            f"Double authentification de {membership.user.email} réinitialisée : une nouvelle "
+            "application lui sera demandée à sa prochaine connexion.",
+        )
+    elif action == "open_ticket":
+        form = OperatorTicketForm(request.POST)
+        if not form.is_valid():
+            return _certifier_page(request, certifier, ticket_form=form)
+        ticket = tickets.open_ticket(
+            certifier,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            author=actor,
+            side=TicketMessage.Side.OPERATOR,
+            id_technique=form.cleaned_data["id_technique"],
+        )
+        messages.success(request, f"Demande {ticket.reference} ouverte ; l'organisme est prévenu.")
+        return redirect("backoffice:ticket", ticket.pk)
     elif action == "invite":
         form = InviteForm(request.POST, certifier=certifier)
         if not form.is_valid():

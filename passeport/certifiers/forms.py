@@ -258,4 +258,8 @@ class TicketStatusForm(DsfrFormMixin, forms.Form):
 
 
 class OperatorTicketForm(TicketForm):
-    pass
+    """An operator writes first to a certifier (same fields; the body goes to its members)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = "Message à l'organisme"

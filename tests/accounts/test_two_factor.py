@@ -179,7 +179,8 @@ def test_password_only_session_is_refused_by_the_portal(client, enrolled, certif
     assert not client.get("/").context["user"].is_authenticated
 
 
-def test_open_redirect_refused(client, enrolled):
+def test_open_redirect_refused_and_members_land_on_their_space(client, enrolled, certifier):
     password_step(client, enrolled, next_url="https://evil.example/")
     response = client.post(CODE, {"code": pyotp.TOTP(SECRET).now()})
-    assert response["Location"] == reverse("pages:home")
+    assert response["Location"] == reverse("certifiers:home")
+    assert client.get(response["Location"])["Location"] == f"/certificateurs/{certifier.pk}/"

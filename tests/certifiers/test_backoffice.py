@@ -103,3 +103,37 @@ def test_navigation_registry_lists_links_of_other_apps(client, operator, monkeyp
     assert "Admin Django" in html and "/back-office/admin/" in html
     assert "Lien absent" not in html  # unknown URL names are skipped, not a crash
     assert 'aria-current="page"' in html
+
+
+def test_operator_resets_two_factor_and_writes_to_a_certifier(
+    client, operator, univ, django_capture_on_commit_callbacks
+):
+    from certifiers_helpers import make_member
+    from django.core import mail
+
+    from passeport.accounts.models import TotpDevice
+    from passeport.certifiers.models import Membership, Ticket
+
+    member = make_member(univ, "admin@a.fr")
+    membership = Membership.objects.get(user=member)
+    url = f"/back-office/certificateurs/{univ.pk}/"
+    client.post(url, {"action": "reset_two_factor", "membership_id": membership.pk})
+    assert not TotpDevice.objects.filter(user=member).exists()
+    assert AuditEvent.objects.filter(action="certifiers.member_two_factor_reset").exists()
+
+    response = client.post(url, {"action": "open_ticket", "subject": "", "body": ""})
+    assert response.status_code == 200 and "obligatoire" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {
+                "action": "open_ticket",
+                "subject": "Vos dépôts de juin",
+                "body": "Merci de vérifier.",
+                "id_technique": "",
+            },
+        )
+    ticket = Ticket.objects.get()
+    assert ticket.origin == Ticket.Origin.OPERATOR
+    assert ticket.status == Ticket.Status.WAITING_CERTIFIER
+    assert [m.to for m in mail.outbox] == [["admin@a.fr"]]
