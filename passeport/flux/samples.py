@@ -262,6 +262,51 @@ def iter_flux_chunks(
     )
 
 
+def flux_from_passages(
+    passages: list[dict],
+    *,
+    version: str = "1.1.2",
+    type_: str = "RNCP",
+    code: str = "RNCP35185",
+    nature: str | None = "CERTIFICATEUR",
+    emetteur: str = "AB123CDE",
+    certificateur: str = "AB123CDE",
+    contrat: str = "2560080000127J",
+    action: str = "CREATION",
+    horodatage: str = "2026-01-15T09:30:00+01:00",
+) -> bytes:
+    """A flux (UTF-8 bytes) of one certification holding the given passage dicts.
+
+    Passage dicts have the shape of `sample_passage` (None = xsi:nil, nested dicts for groups,
+    a list for resultats). Used by tests to write a flux with exactly the values they need.
+    """
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<cpf:flux xmlns:cpf="{NAMESPACE}" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        "<cpf:idFlux>flux-test</cpf:idFlux>\n"
+        f"<cpf:horodatage>{horodatage}</cpf:horodatage>\n"
+    )
+    if version == "1.1.5":
+        head += f"<cpf:action>{action}</cpf:action>\n"
+    head += (
+        f"<cpf:emetteur>\n<cpf:idClient>{emetteur}</cpf:idClient>\n"
+        "<cpf:certificateurs>\n<cpf:certificateur>\n"
+        f"<cpf:idClient>{certificateur}</cpf:idClient>\n"
+        f"<cpf:idContrat>{contrat}</cpf:idContrat>\n"
+        "<cpf:certifications>\n<cpf:certification>\n"
+        f"<cpf:type>{escape(type_)}</cpf:type>\n<cpf:code>{escape(code)}</cpf:code>\n"
+    )
+    if nature:
+        head += f"<cpf:natureDeposant>{nature}</cpf:natureDeposant>\n"
+    body = "<cpf:passageCertifications>\n" + "".join(passage_xml(p, "") for p in passages)
+    tail = (
+        "</cpf:passageCertifications>\n</cpf:certification>\n</cpf:certifications>\n"
+        "</cpf:certificateur>\n</cpf:certificateurs>\n</cpf:emetteur>\n</cpf:flux>\n"
+    )
+    return (head + body + tail).encode("utf-8")
+
+
 def write_flux(path: str | Path, passages: int, **options) -> Path:
     """Write a flux of `passages` passages to `path` (UTF-8), streaming; returns the path."""
     path = Path(path)

@@ -1,0 +1,85 @@
+"""`passeport flux validate FILE… [--schema …] [--format text|json|html] [-o OUT]`.
+
+Exit codes: 0 no error (warnings allowed), 1 at least one error, 2 a file cannot be read or bad
+usage (unknown schema, output not writable). Never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from passeport.flux.reports import RENDERERS
+from passeport.flux.validation import validate_file
+from passeport.flux.xsd import SchemaError
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu aaaa-mm-jj)") from exc
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="valider un ou plusieurs flux XML (schéma XSD et règles métier)",
+        description="Valide des flux XML CDC : schéma XSD puis règles métier du dictionnaire. "
+        "Chaque constat donne la ligne, l'idTechnique du passage, le champ, ce qui ne va pas "
+        "et comment corriger.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FICHIER", help="flux XML à valider")
+    parser.add_argument(
+        "--schema",
+        default="auto",
+        metavar="1.1.2|1.1.5|auto|FICHIER.xsd",
+        help="version du schéma, auto (défaut : 1.1.5 si action ou identifiantNational), "
+        "ou le chemin d'un XSD officiel téléchargé",
+    )
+    parser.add_argument(
+        "--format", choices=sorted(RENDERERS), default="text", help="format du rapport"
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="SORTIE", help="écrire le rapport dans ce fichier"
+    )
+    parser.add_argument(
+        "--date-reference",
+        type=_date,
+        default=None,
+        metavar="AAAA-MM-JJ",
+        help="date du jour pour les règles de délai (défaut : aujourd'hui)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    reports = []
+    for path in args.files:
+        try:
+            reports.append(validate_file(path, schema=args.schema, today=args.date_reference))
+        except SchemaError as exc:
+            print(f"passeport flux validate : {exc}", file=sys.stderr)
+            return 2
+    text = RENDERERS[args.format](reports)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+        except OSError as exc:
+            print(
+                f"passeport flux validate : impossible d'écrire « {args.output} » "
+                f"({exc.strerror}).",
+                file=sys.stderr,
+            )
+            return 2
+        summary = ", ".join(
+            f"{r.file} : {r.errors} erreur(s), {r.warnings} avertissement(s)" for r in reports
+        )
+        print(f"Rapport écrit dans {args.output} ({summary}).")
+    else:
+        sys.stdout.write(text)
+    if any(not r.readable for r in reports):
+        return 2
+    return 1 if any(r.errors for r in reports) else 0

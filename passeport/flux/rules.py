@@ -1,0 +1,623 @@
+"""Business rules of the CDC flux beyond the XSD, as pure functions over parsed values.
+
+Every rule has a stable id listed in `RULES` (documented in docs/regles-flux.md with its source,
+severity, message and hint; tests/flux/test_rules_catalogue.py keeps both in step).
+
+`PassageRules(today=...).check(values, bad_fields)` checks one passage: `values` maps the
+elements of the passage (Clark names `{urn:cdc:cpf:pc5:schema:1.0.0}local`) to their text —
+the dict the streaming validator already built — and `bad_fields` is the set of local names the
+XSD already rejected, whose rules are skipped so a wrong value is reported once. It returns a
+list of (rule, field, message, hint) tuples; the caller adds line and idTechnique.
+`check_certification` and `check_flux` do the same for the certification and the envelope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import nir as stdnum_nir
+
+from passeport.flux.dictionary import NAMESPACE, field_by_name
+from passeport.flux.findings import ERROR, WARNING
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    title: str  # what the rule checks (French)
+    source: str  # where the rule comes from
+    hint: str  # default hint (French)
+
+
+_CDC_DICT = "Dictionnaire de données du flux CDC (kit v2.0.0)"
+_XSD = "Schéma XSD CDC (1.1.2 / 1.1.5)"
+
+RULES: dict[str, Rule] = {
+    r.id: r
+    for r in [
+        # --- Reading the file ---
+        Rule("XML-ILLISIBLE", ERROR, "Le fichier ne peut pas être lu", "Système de fichiers",
+             "Vérifiez le chemin du fichier et vos droits de lecture."),
+        Rule("XML-VIDE", ERROR, "Le fichier est vide", "XML 1.0",
+             "Déposez le fichier XML produit, pas un fichier vide."),
+        Rule("XML-MAL-FORME", ERROR, "Le fichier n'est pas un XML bien formé", "XML 1.0 (W3C)",
+             "Corrigez la balise à la ligne et la colonne indiquées (balise non fermée, caractère "
+             "« & » ou « < » non échappé…), ou produisez à nouveau le fichier avec "
+             "`passeport flux build`."),
+        Rule("XML-ENCODAGE", ERROR, "Les octets ne correspondent pas à l'encodage déclaré",
+             "XML 1.0 § 4.3.3",
+             "Enregistrez le fichier en UTF-8 (et gardez encoding=\"UTF-8\" dans la première "
+             "ligne)."),
+        Rule("XML-ENCODAGE-DECLARE", WARNING, "L'encodage déclaré n'est pas UTF-8",
+             "Kit CDC (fichiers attendus en UTF-8)",
+             "Enregistrez le fichier en UTF-8 avec <?xml version=\"1.0\" encoding=\"UTF-8\"?>."),
+        Rule("XML-DTD", ERROR, "Le fichier contient une DTD ou des entités",
+             "Sécurité (OWASP XXE) ; le flux CDC n'en utilise pas",
+             "Supprimez la déclaration <!DOCTYPE …> et les entités : un flux CDC n'en contient "
+             "jamais."),
+        Rule("XML-LIMITE", ERROR, "Le fichier dépasse une limite de l'analyseur XML",
+             "Protection contre les fichiers piégés (libxml2)",
+             "Vérifiez que le fichier est bien un flux produit par votre outil (profondeur ou "
+             "taille de texte anormale)."),
+        # --- XSD (libxml2's messages, translated) ---
+        Rule("XSD-RACINE", ERROR, "L'élément racine n'est pas cpf:flux", _XSD,
+             "Le fichier doit commencer par <cpf:flux xmlns:cpf=\"urn:cdc:cpf:pc5:schema:1.0.0\">."),
+        Rule("XSD-ELEMENT-MANQUANT", ERROR, "Un élément obligatoire manque", _XSD,
+             "Ajoutez l'élément manquant (voir docs/dictionnaire-flux.md) ; s'il n'a pas de "
+             "valeur et qu'il l'autorise, écrivez-le vide avec xsi:nil=\"true\"."),
+        Rule("XSD-ELEMENT-INATTENDU", ERROR,
+             "Un élément est inconnu, en double ou mal placé", _XSD,
+             "Vérifiez l'orthographe exacte du nom (majuscules comprises), l'espace de noms cpf: "
+             "et que l'élément n'apparaît qu'une fois, dans son bloc."),
+        Rule("XSD-LONGUEUR", ERROR, "Une valeur est trop courte ou trop longue", _XSD,
+             "Raccourcissez ou complétez la valeur pour respecter la longueur indiquée."),
+        Rule("XSD-VALEUR-LISTE", ERROR, "Une valeur n'est pas dans la liste autorisée", _XSD,
+             "Utilisez exactement l'un des codes de la liste (majuscules, sans accent)."),
+        Rule("XSD-MIN-MAX", ERROR, "Un nombre est hors des bornes autorisées", _XSD,
+             "Indiquez un nombre entre les bornes indiquées."),
+        Rule("XSD-FORMAT", ERROR, "Une valeur n'a pas le format attendu", _XSD,
+             "Écrivez les dates aaaa-mm-jj (années 1900 à 2099) et l'horodatage "
+             "aaaa-mm-jjThh:mm:ss+01:00."),
+        Rule("XSD-TYPE", ERROR, "Une valeur n'est pas du type attendu (date, nombre, booléen)",
+             _XSD,
+             "Dates : aaaa-mm-jj ; nombres : chiffres seuls ; booléens : true ou false."),
+        Rule("XSD-NIL", ERROR, "Mauvais usage de xsi:nil", _XSD,
+             "N'utilisez xsi:nil=\"true\" que sur les éléments qui l'autorisent, et laissez "
+             "alors l'élément vide."),
+        Rule("XSD-ATTRIBUT", ERROR, "Un attribut n'est pas autorisé", _XSD,
+             "Supprimez l'attribut : seul xsi:nil est admis dans un flux CDC."),
+        Rule("XSD-TEXTE", ERROR, "Du texte figure là où seuls des éléments sont permis", _XSD,
+             "Supprimez le texte isolé entre les balises de ce bloc."),
+        Rule("XSD-AUTRE", ERROR, "Le contenu ne respecte pas le schéma CDC", _XSD,
+             "Comparez l'élément au dictionnaire (docs/dictionnaire-flux.md)."),
+        # --- Business rules ---
+        Rule("REG-ID-UNIQUE", ERROR, "idTechnique en double dans le fichier",
+             "CDC : unicité de l'id technique par émetteur (message « existe déjà en base »)",
+             "Donnez à chaque passage un idTechnique unique et stable ; s'il s'agit du même "
+             "passage, supprimez le doublon."),
+        Rule("REG-TYPE-CERTIF", ERROR, "Le type de certification n'est ni RNCP ni RS", _CDC_DICT,
+             "Écrivez RNCP (Répertoire national) ou RS (Répertoire spécifique)."),
+        Rule("REG-CODE-CERTIF", ERROR, "Le code ne correspond pas au type de certification",
+             _CDC_DICT + " ; codes des fiches France Compétences",
+             "Écrivez le code de la fiche avec son préfixe : RNCP suivi de chiffres (RNCP35185) "
+             "ou RS suivi de chiffres (RS5262), de même préfixe que le type."),
+        Rule("REG-LANGUE-NIVEAU", ERROR,
+             "Niveau de langue européen annoncé mais absent", _CDC_DICT,
+             "Ajoutez niveauLangueEuropeen (A1 … C2 ou INSUFFISANT) ou mettez "
+             "presenceNiveauLangueEuro à false."),
+        Rule("REG-NUMERIQUE-NIVEAU", ERROR,
+             "Niveau numérique européen annoncé mais absent", _CDC_DICT,
+             "Ajoutez niveauNumeriqueEuropeen (score général et résultats) ou mettez "
+             "presenceNiveauNumeriqueEuro à false."),
+        Rule("REG-SCORING", ERROR, "Obtention par scoring sans score", _CDC_DICT,
+             "Indiquez le score dans scoring, ou choisissez PAR_ADMISSION."),
+        Rule("REG-DATES-VALIDITE", ERROR, "Fin de validité antérieure au début", _CDC_DICT,
+             "La date de fin de validité doit être égale ou postérieure à la date d'obtention ; "
+             "laissez-la vide (xsi:nil) si la certification n'expire pas."),
+        Rule("REG-DATES-EXAMEN", ERROR, "Fin d'examen antérieure au début", _CDC_DICT,
+             "Vérifiez les dates de début et de fin d'examen (la fin ne peut précéder le "
+             "début)."),
+        Rule("REG-NAISSANCE-DATE", ERROR, "La date de naissance n'existe pas ou est future",
+             _CDC_DICT + " ; réconciliation d'identité CDC (année, mois, jour)",
+             "Corrigez l'année, le mois et le jour de naissance (ou laissez mois et jour vides "
+             "avec xsi:nil s'ils sont inconnus)."),
+        Rule("REG-NAISSANCE-AGE", ERROR, "Âge du titulaire invraisemblable",
+             "Passeport : un titulaire a entre 14 et 100 ans à l'obtention",
+             "Vérifiez l'année de naissance (souvent inversée avec l'année d'obtention)."),
+        Rule("REG-NOM-VIDE", ERROR, "Un nom ou un prénom est vide",
+             "Réconciliation d'identité CDC (nom de naissance, prénom)",
+             "Indiquez le nom et le prénom tels qu'à l'état civil, sans espaces seuls."),
+        Rule("REG-INSEE", ERROR, "Code INSEE de commune invraisemblable",
+             "INSEE, Code officiel géographique (2A/2B pour la Corse, 97x outre-mer, 99xxx "
+             "étranger)",
+             "Indiquez le code INSEE à 5 caractères de la commune (pas le code postal) : 2A/2B "
+             "pour la Corse, 99 suivi du code pays pour une naissance à l'étranger."),
+        Rule("REG-PAYS-ETRANGER", ERROR, "Naissance à l'étranger sans pays",
+             "INSEE, Code officiel géographique ; réconciliation d'identité CDC",
+             "Pour un code commune 99xxx, indiquez codePaysNaissance (les 3 derniers chiffres) "
+             "et libellePaysNaissance."),
+        Rule("REG-PAYS-INCOHERENT", WARNING, "Pays de naissance différent du code commune 99xxx",
+             "INSEE, Code officiel géographique",
+             "Le code pays doit reprendre les 3 derniers chiffres du code commune 99xxx."),
+        Rule("REG-NIR", ERROR, "NIR invalide (13 caractères sans la clé)",
+             "Décret n° 2024-1236 (art. R6113-17-1) ; structure du NIR (INSEE) ; python-stdnum",
+             "Indiquez les 13 premiers caractères du numéro de sécurité sociale, sans la clé : "
+             "sexe (1 ou 2), année, mois (01 à 12), département ou 99, commune ou pays, ordre."),
+        Rule("REG-CREATION-COMPLET", ERROR, "Passage incomplet dans un flux de création",
+             "Schéma 1.1.5 : mêmes éléments obligatoires qu'en 1.1.2 pour action=CREATION",
+             "Ajoutez l'élément obligatoire manquant ; seul un flux SUPPRESSION peut se limiter "
+             "à l'idTechnique."),
+        Rule("REG-SUPPRESSION-CONTENU", WARNING,
+             "Données ignorées dans un flux de suppression",
+             "Passeport, lecture du schéma 1.1.5 (docs/regles-flux.md)",
+             "Dans un flux SUPPRESSION, l'idTechnique suffit : les autres éléments sont ignorés."),
+        Rule("REG-DELAI-DEPASSE", WARNING, "Obtention datant de plus de 3 mois",
+             "Code du travail L6323-8 et kit CDC : transmission dans les 3 mois de l'obtention",
+             "Transmettez sans attendre ; vérifiez que dateDebutValidite est bien la date "
+             "d'obtention."),
+        Rule("REG-DATE-FUTURE", WARNING, "Date d'obtention dans le futur", _CDC_DICT,
+             "Ne déposez un passage qu'une fois la certification obtenue ; vérifiez la date."),
+        Rule("REG-NATURE-DEPOSANT", WARNING,
+             "Nature du déposant incohérente avec l'émetteur et le certificateur", _CDC_DICT,
+             "CERTIFICATEUR si l'émetteur est le certificateur lui-même, TIERS_CONFIANCE si "
+             "vous déposez pour le compte d'un autre certificateur."),
+        Rule("REG-DONNEE-PROVISOIRE", WARNING, "Donnée non certifiée (provisoire)", _CDC_DICT,
+             "Passez donneeCertifiee à true une fois le résultat validé par le jury."),
+    ]
+}  # fmt: skip
+
+_N = f"{{{NAMESPACE}}}"
+XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+
+
+def _q(name: str) -> str:
+    return _N + name
+
+
+ID = _q("idTechnique")
+PASSAGE = _q("passageCertification")
+OBTENTION = _q("obtentionCertification")
+DONNEE_CERTIFIEE = _q("donneeCertifiee")
+DEBUT_EXAMEN, FIN_EXAMEN = _q("dateDebutExamen"), _q("dateFinExamen")
+DEBUT_VALIDITE, FIN_VALIDITE = _q("dateDebutValidite"), _q("dateFinValidite")
+PRESENCE_LANGUE, NIVEAU_LANGUE = _q("presenceNiveauLangueEuro"), _q("niveauLangueEuropeen")
+PRESENCE_NUM, NIVEAU_NUM = _q("presenceNiveauNumeriqueEuro"), _q("niveauNumeriqueEuropeen")
+SCORING = _q("scoring")
+TITULAIRE, DOSSIER, IDENTIFIANT = _q("titulaire"), _q("dossierFormation"), _q("identifiantNational")
+NOM_NAISSANCE, NOM_USAGE = _q("nomNaissance"), _q("nomUsage")
+PRENOMS = (_q("prenom1"), _q("prenom2"), _q("prenom3"))
+ANNEE, MOIS, JOUR = _q("anneeNaissance"), _q("moisNaissance"), _q("jourNaissance")
+SEXE = _q("sexe")
+CODE_INSEE, CODE_PAYS = _q("codeInsee"), _q("codePaysNaissance")
+NOM_TITULAIRE, PRENOM_TITULAIRE = _q("nomTitulaire"), _q("prenom1Titulaire")
+NIR = _q("nir")
+IDENTIFICATION, MODALITES = _q("identificationTitulaire"), _q("modalitesInscription")
+
+# Children of passageCertification required in 1.1.2, hence in a 1.1.5 CREATION flux.
+CREATION_REQUIRED = tuple(
+    (_q(name), name)
+    for name in (
+        "obtentionCertification",
+        "donneeCertifiee",
+        "dateDebutValidite",
+        "dateFinValidite",
+        "presenceNiveauLangueEuro",
+        "presenceNiveauNumeriqueEuro",
+        "scoring",
+        "mentionValidee",
+        "modalitesInscription",
+        "identificationTitulaire",
+    )
+)
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# INSEE commune codes: département 01-19, 21-95 (20 split into 2A/2B in 1976), 2A/2B, overseas
+# 971-978 and 984-989 (3-digit département, 2-digit commune), 99 + country code for abroad.
+_INSEE_RE = re.compile(
+    r"(?:(?:0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5])\d{3}|2[AB]\d{3}|97[1-8]\d{2}|98[4-9]\d{2}|99\d{3})"
+)
+_CODE_RE = {"RNCP": re.compile(r"RNCP\d+"), "RS": re.compile(r"RS\d+")}
+NAME_FIELDS = (
+    (NOM_NAISSANCE, "nomNaissance"),
+    (_q("prenom1"), "prenom1"),
+    (_q("prenom2"), "prenom2"),
+    (_q("prenom3"), "prenom3"),
+    (NOM_USAGE, "nomUsage"),
+    (NOM_TITULAIRE, "nomTitulaire"),
+    (PRENOM_TITULAIRE, "prenom1Titulaire"),
+)
+MIN_AGE, MAX_AGE = 14, 100
+
+
+def label(name: str) -> str:
+    """« Libellé (n°) » of an element for messages; the name itself when unknown."""
+    try:
+        f = field_by_name(name)
+    except KeyError:
+        return f"« {name} »"
+    return f"« {f.label} » ({name}, {f.number})"
+
+
+def _hint(rule: str) -> str:
+    return RULES[rule].hint
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class PassageRules:
+    """The business rules of one passage, for a reference date `today`."""
+
+    def __init__(self, today: dt.date | None = None, action: str | None = None):
+        self.today = today or dt.date.today()
+        self.today_iso = self.today.isoformat()
+        self.late_iso = months_before(self.today, 3).isoformat()
+        self.action = action  # 1.1.5: "CREATION" | "SUPPRESSION" | None (1.1.2)
+
+    def check(self, v: dict, bad: set | frozenset = frozenset()) -> list[tuple]:
+        out: list[tuple] = []
+        get = v.get
+        if self.action == "SUPPRESSION":
+            extra = [k for k in v if k not in (ID, PASSAGE) and k.startswith(_N)]
+            if extra:
+                first = extra[0][len(_N) :]
+                out.append(
+                    (
+                        "REG-SUPPRESSION-CONTENU",
+                        first,
+                        f"Ce passage d'un flux SUPPRESSION contient d'autres éléments que "
+                        f"l'idTechnique (dont {first}) : ils seront ignorés.",
+                        _hint("REG-SUPPRESSION-CONTENU"),
+                    )
+                )
+            return out
+        if self.action == "CREATION":
+            for clark, name in CREATION_REQUIRED:
+                if clark not in v:
+                    out.append(
+                        (
+                            "REG-CREATION-COMPLET",
+                            name,
+                            f"Il manque l'élément {label(name)}, obligatoire dans un passage "
+                            "d'un flux CREATION.",
+                            _hint("REG-CREATION-COMPLET"),
+                        )
+                    )
+        # Dates: ISO strings compare like dates once they have the aaaa-mm-jj shape.
+        debut = get(DEBUT_VALIDITE)
+        debut_ok = (
+            debut is not None and "dateDebutValidite" not in bad and _DATE_RE.fullmatch(debut)
+        )
+        fin = get(FIN_VALIDITE)
+        if (
+            debut_ok
+            and fin
+            and "dateFinValidite" not in bad
+            and _DATE_RE.fullmatch(fin)
+            and fin < debut
+        ):
+            out.append(
+                (
+                    "REG-DATES-VALIDITE",
+                    "dateFinValidite",
+                    f"La date de fin de validité ({_fr(fin)}) précède la date d'obtention "
+                    f"({_fr(debut)}).",
+                    _hint("REG-DATES-VALIDITE"),
+                )
+            )
+        d1, d2 = get(DEBUT_EXAMEN), get(FIN_EXAMEN)
+        if (
+            d1
+            and d2
+            and d2 < d1
+            and "dateDebutExamen" not in bad
+            and "dateFinExamen" not in bad
+            and _DATE_RE.fullmatch(d1)
+            and _DATE_RE.fullmatch(d2)
+        ):
+            out.append(
+                (
+                    "REG-DATES-EXAMEN",
+                    "dateFinExamen",
+                    f"La date de fin d'examen ({_fr(d2)}) précède la date de début ({_fr(d1)}).",
+                    _hint("REG-DATES-EXAMEN"),
+                )
+            )
+        if debut_ok:
+            if debut > self.today_iso:
+                out.append(
+                    (
+                        "REG-DATE-FUTURE",
+                        "dateDebutValidite",
+                        f"La date d'obtention {_fr(debut)} est postérieure à aujourd'hui "
+                        f"({_fr(self.today_iso)}).",
+                        _hint("REG-DATE-FUTURE"),
+                    )
+                )
+            elif debut < self.late_iso:
+                out.append(
+                    (
+                        "REG-DELAI-DEPASSE",
+                        "dateDebutValidite",
+                        f"La certification a été obtenue le {_fr(debut)}, il y a plus de "
+                        f"3 mois (limite : {_fr(self.late_iso)}) : transmission tardive.",
+                        _hint("REG-DELAI-DEPASSE"),
+                    )
+                )
+        if get(PRESENCE_LANGUE) in ("true", "1") and NIVEAU_LANGUE not in v:
+            out.append(
+                (
+                    "REG-LANGUE-NIVEAU",
+                    "niveauLangueEuropeen",
+                    "presenceNiveauLangueEuro vaut true mais niveauLangueEuropeen est absent.",
+                    _hint("REG-LANGUE-NIVEAU"),
+                )
+            )
+        if get(PRESENCE_NUM) in ("true", "1") and NIVEAU_NUM not in v:
+            out.append(
+                (
+                    "REG-NUMERIQUE-NIVEAU",
+                    "niveauNumeriqueEuropeen",
+                    "presenceNiveauNumeriqueEuro vaut true mais niveauNumeriqueEuropeen est "
+                    "absent.",
+                    _hint("REG-NUMERIQUE-NIVEAU"),
+                )
+            )
+        if (
+            get(OBTENTION) == "PAR_SCORING"
+            and SCORING in v
+            and not (get(SCORING) or "").strip()
+            and "scoring" not in bad
+        ):
+            out.append(
+                (
+                    "REG-SCORING",
+                    "scoring",
+                    "L'obtention est PAR_SCORING mais le score (scoring) est vide ou nil.",
+                    _hint("REG-SCORING"),
+                )
+            )
+        if get(DONNEE_CERTIFIEE) in ("false", "0"):
+            out.append(
+                (
+                    "REG-DONNEE-PROVISOIRE",
+                    "donneeCertifiee",
+                    "donneeCertifiee vaut false : le passage est transmis comme provisoire.",
+                    _hint("REG-DONNEE-PROVISOIRE"),
+                )
+            )
+        for clark, name in NAME_FIELDS:
+            value = get(clark)
+            if value is not None and not value.strip() and name not in bad:
+                if clark == NOM_USAGE and value == "":
+                    continue  # nil nomUsage: allowed (the XSD checks nil vs empty)
+                out.append(
+                    (
+                        "REG-NOM-VIDE",
+                        name,
+                        f"{label(name)} ne contient que des espaces.",
+                        _hint("REG-NOM-VIDE"),
+                    )
+                )
+        if TITULAIRE in v:
+            self._birth(v, bad, debut if debut_ok else None, out)
+            self._insee(v, bad, out)
+        if NIR in v and "nir" not in bad:
+            check_nir(get(NIR) or "", out)
+        return out
+
+    def _birth(self, v, bad, award: str | None, out: list) -> None:
+        if {"anneeNaissance", "moisNaissance", "jourNaissance"} & bad:
+            return
+        try:
+            year = int(v[ANNEE])
+        except (KeyError, TypeError, ValueError):
+            return
+        month_text, day_text = v.get(MOIS), v.get(JOUR)
+        month = int(month_text) if month_text and month_text.strip().isdigit() else None
+        day = int(day_text) if day_text and day_text.strip().isdigit() else None
+        if day is not None and month is None:
+            out.append(
+                (
+                    "REG-NAISSANCE-DATE",
+                    "moisNaissance",
+                    f"Le jour de naissance ({day}) est indiqué sans le mois.",
+                    _hint("REG-NAISSANCE-DATE"),
+                )
+            )
+            return
+        if month is not None and day is not None:
+            try:
+                birth = dt.date(year, month, day)
+            except ValueError:
+                out.append(
+                    (
+                        "REG-NAISSANCE-DATE",
+                        "jourNaissance",
+                        f"La date de naissance {day:02d}/{month:02d}/{year} n'existe pas.",
+                        _hint("REG-NAISSANCE-DATE"),
+                    )
+                )
+                return
+        else:
+            birth = dt.date(year, month or 1, 1)
+        if birth > self.today:
+            out.append(
+                (
+                    "REG-NAISSANCE-DATE",
+                    "anneeNaissance",
+                    f"La date de naissance ({_birth_text(year, month, day)}) est dans le futur.",
+                    _hint("REG-NAISSANCE-DATE"),
+                )
+            )
+            return
+        reference = dt.date.fromisoformat(award) if award else self.today
+        age = reference.year - year - ((reference.month, reference.day) < (month or 1, day or 1))
+        if not MIN_AGE <= age <= MAX_AGE:
+            out.append(
+                (
+                    "REG-NAISSANCE-AGE",
+                    "anneeNaissance",
+                    f"Né(e) en {year}, le titulaire aurait {age} ans à l'obtention "
+                    f"({_fr(reference.isoformat())}) : âge invraisemblable (de {MIN_AGE} à "
+                    f"{MAX_AGE} ans attendus).",
+                    _hint("REG-NAISSANCE-AGE"),
+                )
+            )
+
+    def _insee(self, v, bad, out: list) -> None:
+        code = v.get(CODE_INSEE)
+        if code is None or "codeInsee" in bad:
+            return
+        if not _INSEE_RE.fullmatch(code) or code.endswith("000"):
+            if code[:2] == "20" and code.isdigit():
+                detail = "la Corse s'écrit 2A (Corse-du-Sud) ou 2B (Haute-Corse) depuis 1976"
+            elif code[:2].upper() in ("2A", "2B") and code[:2] not in ("2A", "2B"):
+                detail = "écrivez 2A ou 2B en majuscules"
+            elif code.isdigit() and code[:2] in ("00", "96"):
+                detail = f"aucun département ne porte le numéro {code[:2]}"
+            else:
+                detail = "ce n'est pas un code de commune de l'INSEE"
+            out.append(
+                (
+                    "REG-INSEE",
+                    "codeInsee",
+                    f"Le code INSEE de naissance « {code} » est invraisemblable : {detail}.",
+                    _hint("REG-INSEE"),
+                )
+            )
+            return
+        if code.startswith("99"):
+            pays = v.get(CODE_PAYS)
+            if not pays:
+                out.append(
+                    (
+                        "REG-PAYS-ETRANGER",
+                        "codePaysNaissance",
+                        f"Le code commune {code} désigne une naissance à l'étranger mais le "
+                        "pays de naissance (codePaysNaissance) est absent.",
+                        _hint("REG-PAYS-ETRANGER"),
+                    )
+                )
+            elif "codePaysNaissance" not in bad and pays != code[2:]:
+                out.append(
+                    (
+                        "REG-PAYS-INCOHERENT",
+                        "codePaysNaissance",
+                        f"Le code pays « {pays} » ne correspond pas au code commune {code} "
+                        f"(pays {code[2:]} attendu).",
+                        _hint("REG-PAYS-INCOHERENT"),
+                    )
+                )
+
+
+def check_nir(nir: str, out: list) -> None:
+    """The 13-character NIR of 1.1.5 (no key). Messages never repeat the whole number."""
+
+    def fail(detail: str) -> None:
+        out.append(("REG-NIR", "nir", f"Le NIR est invalide : {detail}.", _hint("REG-NIR")))
+
+    nir = nir.strip().upper()
+    if len(nir) != 13:
+        return fail(f"il compte {len(nir)} caractères au lieu de 13 (sans la clé)")
+    if nir[0] not in "123478":
+        return fail(f"le premier chiffre (sexe) vaut « {nir[0]} » au lieu de 1 ou 2")
+    if not nir[1:5].isdigit():
+        return fail("l'année et le mois de naissance (caractères 2 à 5) doivent être des chiffres")
+    month = int(nir[3:5])
+    if not (1 <= month <= 12 or month == 20 or 30 <= month <= 42 or month >= 50):
+        return fail(f"le mois de naissance (caractères 4 et 5) vaut « {nir[3:5]} »")
+    department = nir[5:7]
+    if department in ("2A", "2B"):
+        pass
+    elif not department.isdigit() or department in ("00",):
+        return fail(f"le département de naissance (caractères 6 et 7) vaut « {department} »")
+    elif department == "97" and nir[7] not in "12345678":
+        return fail(f"le département d'outre-mer « 97{nir[7]} » n'existe pas")
+    if not nir[7:].isdigit():
+        return fail("les caractères 8 à 13 (commune ou pays, rang) doivent être des chiffres")
+    try:
+        # stdnum checks the structure of the full 15-character NIR; we rebuild the key.
+        stdnum_nir.validate(nir + stdnum_nir.calc_check_digits(nir))
+    except StdnumError:
+        return fail("sa structure ne correspond pas à celle d'un NIR")
+    return None
+
+
+def check_certification(
+    type_: str | None, code: str | None, bad: set | frozenset = frozenset()
+) -> list[tuple]:
+    out: list[tuple] = []
+    if type_ is None or code is None or "type" in bad:
+        return out
+    if type_ not in _CODE_RE:
+        out.append(
+            (
+                "REG-TYPE-CERTIF",
+                "type",
+                f"Le type de certification « {type_} » n'est ni RNCP ni RS.",
+                _hint("REG-TYPE-CERTIF"),
+            )
+        )
+        return out
+    if "code" not in bad and not _CODE_RE[type_].fullmatch(code):
+        expected = "RNCP suivi de chiffres" if type_ == "RNCP" else "RS suivi de chiffres"
+        out.append(
+            (
+                "REG-CODE-CERTIF",
+                "code",
+                f"Le code « {code} » ne correspond pas au type {type_} (attendu : {expected}).",
+                _hint("REG-CODE-CERTIF"),
+            )
+        )
+    return out
+
+
+def check_nature(
+    nature: str | None, emetteur: str | None, certificateur: str | None
+) -> list[tuple]:
+    if not nature or not emetteur or not certificateur:
+        return []
+    if emetteur != certificateur and nature == "CERTIFICATEUR":
+        detail = (
+            f"l'émetteur ({emetteur}) n'est pas le certificateur ({certificateur}) : on attend "
+            "TIERS_CONFIANCE"
+        )
+    elif emetteur == certificateur and nature == "TIERS_CONFIANCE":
+        detail = f"l'émetteur est le certificateur lui-même ({emetteur}) : on attend CERTIFICATEUR"
+    else:
+        return []
+    return [
+        (
+            "REG-NATURE-DEPOSANT",
+            "natureDeposant",
+            f"natureDeposant vaut {nature} alors que {detail}.",
+            _hint("REG-NATURE-DEPOSANT"),
+        )
+    ]
+
+
+def _fr(iso: str) -> str:
+    """2026-01-15 -> 15/01/2026 (how a certifier reads dates)."""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}" if len(iso) == 10 else iso
+
+
+def _birth_text(year: int, month: int | None, day: int | None) -> str:
+    if month and day:
+        return f"{day:02d}/{month:02d}/{year}"
+    if month:
+        return f"{month:02d}/{year}"
+    return str(year)

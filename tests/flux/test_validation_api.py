@@ -1,0 +1,203 @@
+"""The library API the portal calls: validate_file, FluxValidation, PassageResult, Report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from passeport.flux import validation as V
+from passeport.flux.findings import FINDING_KEYS
+from passeport.flux.samples import flux_bytes, flux_from_passages, sample_passage, write_flux
+from passeport.flux.validation import FluxValidation, validate_file
+
+TODAY = dt.date(2026, 1, 15)
+
+
+def test_official_example(official_example):
+    report = validate_file(official_example, today=dt.date(2021, 1, 10))
+    assert report.valid and report.passages == 3 and report.schema == "1.1.2"
+    assert [(f.rule, f.line, f.idTechnique) for f in report.findings] == [
+        ("REG-NATURE-DEPOSANT", 15, None)
+    ]
+    late = validate_file(official_example, today=dt.date(2026, 1, 15))
+    assert [f.rule for f in late.findings].count("REG-DELAI-DEPASSE") == 3
+    assert late.valid and late.warnings == 4 and late.errors == 0
+
+
+def test_iterating_gives_each_passage_with_values(official_example):
+    validation = FluxValidation(official_example, today=dt.date(2021, 1, 10))
+    passages = list(validation)
+    assert [p.idTechnique for p in passages] == [
+        "db855769-bcd6-4253-93cf-e666db666c0a",
+        "10c54fd2-f3a3-4dea-b975-4d7258bd10b3",
+        "0785a873-acf7-4632-ad7b-b11cfff05b13",
+    ]
+    assert [p.line for p in passages] == [17, 77, 124]
+    first = passages[0]
+    assert first.ok and first.findings == []
+    assert first.certification == {
+        "type": "RNCP",
+        "code": "RNCP19117",
+        "natureDeposant": "CERTIFICATEUR",
+    }
+    values = first.values
+    assert values["dateFinValidite"] is None  # xsi:nil
+    assert values["libelleOption"] == "Mention spéciale"
+    assert values["identificationTitulaire"]["titulaire"]["nomNaissance"] == "Dupont"
+    assert values["identificationTitulaire"]["titulaire"]["codeCommuneNaissance"] == {
+        "codeInseeNaissance": {"codeInsee": "31555"}
+    }
+    assert [r["niveau"] for r in values["niveauNumeriqueEuropeen"]["resultats"]["resultat"]] == [
+        "5",
+        "7",
+    ]
+    assert passages[1].values["identificationTitulaire"]["dossierFormation"]["idDossier"] == (
+        "1234567891011"
+    )
+    assert validation.report.passages == 3
+
+
+def test_values_round_trip_with_the_generator():
+    passage = sample_passage(7, seed=4)
+    seen = []
+    validate_file(flux_from_passages([passage]), today=TODAY, on_passage=seen.append)
+    got = seen[0].values
+    # the generator's shape: resultats is a list of resultat dicts
+    if "niveauNumeriqueEuropeen" in passage:
+        passage["niveauNumeriqueEuropeen"]["resultats"] = {
+            "resultat": passage["niveauNumeriqueEuropeen"]["resultats"]
+        }
+    assert got == passage
+
+
+def test_passage_findings_are_attached_to_their_passage():
+    good, bad = sample_passage(1), sample_passage(2)
+    bad["donneeCertifiee"] = "peut-être"
+    bad["dateFinValidite"] = "2001-01-01"
+    seen = []
+    report = validate_file(flux_from_passages([good, bad]), today=TODAY, on_passage=seen.append)
+    assert seen[0].ok and not seen[1].ok
+    assert {(f.rule, f.field) for f in seen[1].findings} == {
+        ("XSD-TYPE", "donneeCertifiee"),
+        ("REG-DATES-VALIDITE", "dateFinValidite"),
+    }
+    assert all(f.idTechnique == bad["idTechnique"] for f in seen[1].findings)
+    assert report.passages_with_errors == 1 and report.errors == 2
+    assert report.flux_errors == []
+
+
+def test_missing_element_is_named():
+    passage = sample_passage(3)
+    del passage["donneeCertifiee"]
+    report = validate_file(flux_from_passages([passage]), today=TODAY)
+    (finding,) = report.findings
+    assert finding.rule == "XSD-ELEMENT-MANQUANT" and finding.field == "donneeCertifiee"
+    assert "Donnée certifiée" in finding.message and "4.5" in finding.message
+
+
+def test_envelope_and_certification_errors_are_flux_errors():
+    data = flux_from_passages(
+        [sample_passage(0)], emetteur="AB12", nature="DEPOSANT", code="RNCP35185"
+    )
+    report = validate_file(data, today=TODAY)
+    flux_errors = {(f.rule, f.field) for f in report.flux_errors}
+    assert ("XSD-LONGUEUR", "idClient") in flux_errors
+    assert ("XSD-VALEUR-LISTE", "natureDeposant") in flux_errors
+    assert all(f.line for f in report.flux_errors)
+    assert all(f.idTechnique is None for f in report.flux_errors)
+    message = next(f.message for f in report.flux_errors if f.field == "idClient")
+    assert "exactement 8 caractères" in message and "4" in message
+
+
+def test_missing_header_element():
+    data = flux_bytes(2).replace(b"<cpf:idContrat>2560080000127J</cpf:idContrat>", b"")
+    report = validate_file(data, today=TODAY)
+    assert [(f.rule, f.field) for f in report.findings] == [("XSD-ELEMENT-MANQUANT", "idContrat")]
+
+
+@pytest.mark.parametrize("version", ["1.1.2", "1.1.5"])
+def test_generated_flux_is_clean(version):
+    report = validate_file(flux_bytes(300, seed=9, version=version), today=TODAY)
+    assert report.schema == version
+    assert report.passages == 300
+    assert report.findings == [], report.findings[:3]
+
+
+def test_schema_choices(official_xsd):
+    data = flux_bytes(5, version="1.1.5")
+    assert validate_file(data, schema="auto", today=TODAY).valid
+    assert validate_file(data, schema="1.1.5", today=TODAY).valid
+    forced = validate_file(data, schema="1.1.2", today=TODAY)
+    assert not forced.valid and forced.findings[0].field == "action"
+    official = validate_file(flux_bytes(5), schema=str(official_xsd), today=TODAY)
+    assert official.valid and "1.1.2" in official.schema
+
+
+def test_cap_on_stored_findings_keeps_exact_counts():
+    passages = [sample_passage(i) for i in range(30)]
+    for p in passages:
+        p["donneeCertifiee"] = "false"  # one warning each
+    report = validate_file(flux_from_passages(passages), today=TODAY, max_findings=10)
+    assert report.warnings == 30 and len(report.findings) == 10 and report.omitted == 20
+    assert report.to_dict()["omitted"] == 20
+
+
+def test_report_json_shape():
+    passage = sample_passage(0)
+    passage["dateDebutValidite"] = "2020-01-01"
+    data = validate_file(flux_from_passages([passage]), today=TODAY).to_dict()
+    assert list(data) == ["file", "schema", "valid", "passages", "errors", "warnings", "findings"]
+    assert tuple(data["findings"][0]) == FINDING_KEYS
+
+
+def _write_with_errors(path, n):
+    write_flux(path, n, seed=2)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("<cpf:sexe>F</cpf:sexe>", "<cpf:sexe>Femme</cpf:sexe>", 3)
+    text = text.replace("<cpf:donneeCertifiee>true<", "<cpf:donneeCertifiee>false<", 4)
+    text = text.replace(
+        "<cpf:obtentionCertification>PAR_ADMISSION<", "<cpf:obtentionCertification>PAR_SCORING<", 2
+    )
+    marker = "<cpf:dateFinExamen>"
+    start = text.index(marker, len(text) // 2)
+    text = text[:start] + marker + "1880-01-01" + text[start + len(marker) + 10 :]
+    path.write_text(text, encoding="utf-8")
+
+
+def test_parallel_and_sequential_give_the_same_report(tmp_path):
+    path = tmp_path / "flux.xml"
+    _write_with_errors(path, 400)
+    sequential = validate_file(path, today=TODAY, parallel=False).to_dict()
+    parallel = validate_file(path, today=TODAY, parallel=True).to_dict()
+    assert sequential == parallel
+    assert sequential["errors"] >= 4 and sequential["warnings"] >= 4
+
+
+def test_parallel_mode_is_chosen_for_big_files(tmp_path, monkeypatch):
+    path = tmp_path / "flux.xml"
+    write_flux(path, 50, seed=1)
+    calls = []
+    original = V._validate_parallel
+    monkeypatch.setattr(V, "PARALLEL_MIN_BYTES", 1000)
+    monkeypatch.setattr(
+        V, "_validate_parallel", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
+    assert validate_file(path, today=TODAY).valid
+    assert calls == ([1] if (V.os.cpu_count() or 1) >= 2 else [])
+    calls.clear()
+    validate_file(path, today=TODAY, on_passage=lambda p: None)
+    assert calls == []
+
+
+def test_parallel_mode_survives_a_dead_child(tmp_path, monkeypatch):
+    path = tmp_path / "flux.xml"
+    _write_with_errors(path, 100)
+    expected = validate_file(path, today=TODAY, parallel=False).to_dict()
+    monkeypatch.setattr(V, "_xsd_child", lambda path, schemas, sender, cap: sender.close())
+    assert validate_file(path, today=TODAY, parallel=True).to_dict() == expected
+
+
+def test_parallel_on_unreadable_file(tmp_path):
+    report = validate_file(tmp_path / "absent.xml", parallel=True)
+    assert [f.rule for f in report.findings] == ["XML-ILLISIBLE"] and not report.readable
