@@ -108,3 +108,27 @@ def test_delete_account_keeps_guaranteed_entries_with_the_person(
     assert not django_user_model.objects.filter(pk=alice.user.pk).exists()
     assert not Entry.objects.filter(pk=declared.pk).exists()
     assert Entry.objects.filter(pk=guaranteed.pk).exists()
+
+
+def test_operator_reads_in_the_back_office_are_logged_for_the_holder(
+    client, alice, django_user_model
+):
+    from passeport.passport.models import AccessLog
+
+    entry = certify(alice.person_id)
+    operator = django_user_model.objects.create_superuser(
+        email="olivia@cdc.test", password="x" * 16, first_name="Olivia", last_name="Agent"
+    )
+    client.force_login(operator)
+    assert client.get(f"/back-office/admin/passport/entry/{entry.pk}/change/").status_code == 200
+    assert client.get(f"/back-office/admin/passport/holder/{alice.pk}/change/").status_code == 200
+    logs = list(AccessLog.objects.order_by("created_at"))
+    assert [log.channel for log in logs] == ["back_office", "back_office"]
+    assert all(log.accessor == operator and log.holder == alice for log in logs)
+    client.force_login(alice.user)
+    page = client.get("/passeport/mes-donnees/").content.decode()
+    assert "Opérateur Olivia Agent" in page
+    # The holder's own reads are never logged as consultations.
+    client.get("/passeport/")
+    client.get(f"/passeport/entrees/{entry.pk}/")
+    assert AccessLog.objects.count() == 2
