@@ -4,6 +4,10 @@
 certifier the user is not a member of (whatever the id, existing or not: ids of others are
 never confirmed), 403 when the member's role is not enough, and makes sure the session was
 opened with the second factor. Views use the `certifier_member_required` decorator.
+
+In tests, a client logged in with `force_login` must also carry the two-factor mark:
+`session[twofactor.VERIFIED_SESSION_KEY] = True; session.save()` (see
+tests/certifiers/certifiers_helpers.py `verified_client`), or go through the real login pages.
 """
 
 from functools import wraps

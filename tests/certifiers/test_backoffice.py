@@ -137,3 +137,21 @@ def test_operator_resets_two_factor_and_writes_to_a_certifier(
     assert ticket.origin == Ticket.Origin.OPERATOR
     assert ticket.status == Ticket.Status.WAITING_CERTIFIER
     assert [m.to for m in mail.outbox] == [["admin@a.fr"]]
+
+
+def test_django_admin_pages_never_show_token_hashes(client, univ):
+    superuser = User.objects.create_superuser("root@cdc.fr", "x")
+    client.force_login(superuser)
+    token, clear = issue_token(univ, "t")
+    for url in [
+        "/back-office/admin/certifiers/certifier/",
+        f"/back-office/admin/certifiers/certifier/{univ.pk}/change/",
+        "/back-office/admin/certifiers/apitoken/",
+        f"/back-office/admin/certifiers/apitoken/{token.pk}/change/",
+        "/back-office/admin/certifiers/ticket/",
+        "/back-office/admin/accounts/totpdevice/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert token.token_hash not in html and clear not in html
