@@ -22,9 +22,9 @@ from urllib.parse import unquote, urlencode, urlsplit
 from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.request import validate_host
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from joserfc import jwt
@@ -84,12 +84,13 @@ def _sign(claims: dict) -> str:
 
 
 def _allowed_redirect(uri: str, expected_path: str) -> bool:
+    """A return address of ours: our callback path, on one of our hosts (ALLOWED_HOSTS)."""
+    parts = urlsplit(uri or "")
     return (
-        bool(uri)
-        and urlsplit(uri).path == expected_path
-        and url_has_allowed_host_and_scheme(
-            uri, allowed_hosts=set(settings.ALLOWED_HOSTS), require_https=False
-        )
+        parts.scheme in ("http", "https")
+        and parts.path == expected_path
+        and bool(parts.hostname)
+        and validate_host(parts.hostname, settings.ALLOWED_HOSTS)
     )
 
 
