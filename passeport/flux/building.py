@@ -23,6 +23,8 @@ tests check it against the official XSD.
 import datetime
 import os
 import re
+import zipfile
+from array import array
 from collections.abc import Iterable
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
@@ -47,6 +49,10 @@ from passeport.flux.writer import (
 )
 
 HEADER_SEARCH_ROWS = 10
+PARALLEL_MIN_BYTES = 2 << 20  # xlsx above this: read by chunks, processed by WORKERS processes
+CHUNK_ROWS = 10_000
+FIRST_CHUNK_ROWS = 200  # read here, to find the header row before starting the workers
+WORKERS = 2
 MIN_AGE, MAX_AGE = 14, 100  # plausible age at the award (rule REG-NAISSANCE-AGE, rules.py)
 MEMO_SIZE = 2048
 MAX_EXAMPLES = 3
@@ -129,6 +135,10 @@ _TITULAIRE_KEYS = (
     "libelleCommuneNaissance", "codePaysNaissance", "libellePaysNaissance", "commentairesMEN",
 )  # fmt: skip
 _DOSSIER_KEYS = ("idDossier", "nomTitulaire", "prenom1Titulaire")
+_ALIASES = {
+    "nomNaissance": ("identifiantNational/nomNaissance", "nomTitulaire"),
+    "prenom1": ("prenom1Titulaire",),
+}
 _FIX_MAPPING = (
     "Ajoutez la colonne au tableau, ou indiquez-la dans le fichier de correspondance "
     '(--mapping) : [colonnes] "Votre titre" = "{key}", ou une valeur commune à toutes les '
@@ -211,6 +221,9 @@ class _Changes:
 
     def add(self, column: str, key: str, change: str, line: int, before, after) -> None:
         summary = self.by_kind.get((column, change))
+        if summary is not None and summary.count >= MAX_EXAMPLES:
+            summary.count += 1
+            return
         if summary is None:
             kind = change if not change.startswith("«") else change.split("»", 1)[-1].strip()
             summary = self.by_kind.get((column, kind))
@@ -220,6 +233,20 @@ class _Changes:
         summary.count += 1
         if len(summary.examples) < MAX_EXAMPLES:
             summary.examples.append((line, _display(before), after))
+
+    def summaries(self) -> list[ChangeSummary]:
+        return list({id(c): c for c in self.by_kind.values()}.values())
+
+    def merge(self, summaries: list[ChangeSummary]) -> None:
+        for other in summaries:
+            summary = self.by_kind.get((other.column, other.change))
+            if summary is None:
+                summary = self.by_kind[(other.column, other.change)] = ChangeSummary(
+                    other.column, other.field, other.change
+                )
+            summary.count += other.count
+            room = MAX_EXAMPLES - len(summary.examples)
+            summary.examples.extend(other.examples[: max(room, 0)])
 
 
 def _display(value) -> str:
@@ -275,6 +302,7 @@ def build_flux(
     horodatage: str | None = None,
     max_passages: int = MAX_PASSAGES,
     today: datetime.date | None = None,
+    parallel: bool | None = None,
 ) -> BuildResult:
     """Build a flux. `source`: a spreadsheet path, a `Table`, or dict rows (field key or header
     → value, as the portal's form gives). `output` None: the XML is returned in `result.xml`.
@@ -291,7 +319,7 @@ def build_flux(
         if mapping is not None and not isinstance(mapping, cols.Mapping):
             mapping = cols.load_mapping(mapping)
         forced_version, user_schema = _schema_choice(schema)
-        table = _as_table(source, name)
+        table = _as_table(source, name, parallel)
     except (cols.MappingError, SpreadsheetError, BuildError) as exc:
         result.errors.append(str(exc))
         return result
@@ -329,16 +357,20 @@ def build_flux(
     envelope = Envelope(emetteur, certificateur, contrat, plan.version)
     writer = FluxWriter(envelope, max_passages=max_passages)
     changes = _Changes()
-    seen_ids: dict[str, int] = {}
     today = today or datetime.date.today()
+    out = _Output(plan, writer, result)
     try:
         for line, values in table.rows:
-            _process_row(line, values, plan, writer, changes, seen_ids, result, today)
+            _process_row(line, values, plan, out, changes, today)
+        if table.chunks is not None:  # a large xlsx: the other chunks, in worker processes
+            _process_chunks(table, header_values, mapping, forced_version, today, out, changes)
     except SpreadsheetError as exc:
         writer.close()
         result.errors.append(str(exc))
         return result
-    result.changes = list({id(c): c for c in changes.by_kind.values()}.values())
+    if any(r.values is None for r in result.rejected):
+        _fill_values(table, result)
+    result.changes = changes.summaries()
     if plan.auto and plan.version == "1.1.5" and not plan.nir_used:
         # the NIR column is empty: the passages are 1.1.2 passages, keep the current schema
         plan.version = result.version = envelope.version = "1.1.2"
@@ -393,10 +425,19 @@ def _check_against_user_schema(result: BuildResult, schemas) -> None:
             )
 
 
-def _as_table(source, name: str) -> Table:
+def _as_table(source, name: str, parallel: bool | None = None) -> Table:
     if isinstance(source, Table):
         return source
     if isinstance(source, str | os.PathLike):
+        if Path(source).suffix.lower() in (".xlsx", ".xlsm") and os.path.isfile(source):
+            if parallel is None:
+                parallel = (os.cpu_count() or 1) >= 2 and os.path.getsize(
+                    source
+                ) >= PARALLEL_MIN_BYTES
+            if parallel:
+                table = _chunked_table(source)
+                if table is not None:
+                    return table
         return open_table(source)
     if source is None:
         raise BuildError("Aucune donnée à construire : indiquez un fichier ou des lignes.")
@@ -411,6 +452,118 @@ def _as_table(source, name: str) -> Table:
             yield number, [row.get(h, "") for h in headers]
 
     return Table(path=name, sheet="", rows=iter_rows())
+
+
+def _chunked_table(path) -> Table | None:
+    """A large xlsx: the first rows here, the rest as chunks for the worker processes."""
+    from passeport.flux.xlsx_chunks import ChunkingUnsupported, XlsxChunks, chunk_rows
+
+    try:
+        chunks = XlsxChunks(path, rows_per_chunk=CHUNK_ROWS, first_chunk_rows=FIRST_CHUNK_ROWS)
+        iterator = iter(chunks)
+        first = next(iterator, None)
+    except (ChunkingUnsupported, OSError, ValueError, KeyError):
+        return None  # not a zip we can cut safely: calamine reads it whole
+    except Exception:
+        return None
+    rows = iter(()) if first is None else chunk_rows(first, chunks.sheet_name)
+    table = Table(path=str(path), sheet=chunks.sheet_name, rows=rows)
+    table.chunks = _guarded(iterator, chunks)
+    return table
+
+
+def _guarded(iterator, chunks):
+    from passeport.flux.xlsx_chunks import ChunkingUnsupported
+
+    try:
+        yield from iterator
+    except (ChunkingUnsupported, OSError, zipfile.BadZipFile) as exc:
+        raise SpreadsheetError(f"{chunks.path} : classeur illisible ({exc}).") from None
+    finally:
+        chunks.close()
+
+
+# -- worker processes (large xlsx): each reads and processes whole chunks --------------------
+_WORKER: dict = {}
+
+
+def _worker_init(header_values, mapping, version, today, sheet_name) -> None:
+    scratch = BuildResult(source="")
+    _WORKER.update(
+        plan=_make_plan(header_values, mapping, version, scratch),
+        today=today,
+        sheet=sheet_name,
+    )
+
+
+def _worker_chunk(chunk: bytes):
+    from passeport.flux.xlsx_chunks import chunk_rows
+
+    plan = _WORKER["plan"]
+    out = _ChunkOutput(plan)
+    changes = _Changes()
+    try:
+        for line, values in chunk_rows(chunk, _WORKER["sheet"]):
+            _process_row(line, values, plan, out, changes, _WORKER["today"])
+    except Exception as exc:
+        return {"error": f"{type(exc).__name__} : {exc}"}
+    return {
+        "rows": out.rows,
+        "rejected": out.rejected,
+        "groups": out.packed(),
+        "changes": changes.summaries(),
+        "nir_used": plan.nir_used,
+    }
+
+
+def _process_chunks(table, header_values, mapping, version, today, out, changes) -> None:
+    import multiprocessing
+    from collections import deque
+
+    workers = min(WORKERS, os.cpu_count() or 1)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(
+        workers,
+        initializer=_worker_init,
+        initargs=(header_values, mapping, version, today, table.sheet),
+    ) as pool:
+        pending: deque = deque()
+        for chunk in table.chunks:
+            pending.append(pool.apply_async(_worker_chunk, (chunk,)))
+            del chunk
+            while len(pending) > workers:  # bounded: at most workers + 1 chunks in flight
+                _merge_chunk(pending.popleft().get(), table, out, changes)
+        while pending:
+            _merge_chunk(pending.popleft().get(), table, out, changes)
+
+
+def _merge_chunk(done: dict, table, out, changes) -> None:
+    if "error" in done:
+        raise SpreadsheetError(f"{table.path} : lecture impossible ({done['error']}).")
+    out.result.rows += done["rows"]
+    out.plan.nir_used |= done["nir_used"]
+    out.result.rejected.extend(done["rejected"])
+    for code, (type_, nature, blob, lengths, lines, ids) in done["groups"].items():
+        out.passages_blob(code, type_, nature, blob, lengths, lines, ids)
+    changes.merge(done["changes"])
+
+
+def _fill_values(table: Table, result: BuildResult) -> None:
+    """Rows rejected as duplicates of a row of another chunk: read their values again."""
+    from passeport.flux.xlsx_chunks import XlsxChunks, chunk_rows
+
+    wanted = {r.line: r for r in result.rejected if r.values is None}
+    chunks = XlsxChunks(table.path, rows_per_chunk=CHUNK_ROWS)
+    try:
+        for chunk in chunks:
+            for line, values in chunk_rows(chunk, chunks.sheet_name):
+                if line in wanted:
+                    wanted.pop(line).values = list(values)
+            if not wanted:
+                break
+    finally:
+        chunks.close()
+    result.rejected.sort(key=lambda r: r.line)
 
 
 def _make_plan(header_values, mapping, version, result: BuildResult) -> _Plan:
@@ -497,9 +650,132 @@ def _missing_columns(plan: _Plan) -> list[str]:
     return missing
 
 
-def _process_row(line, row, plan: _Plan, writer, changes, seen_ids, result, today) -> None:
+def _normalise_cell(normalise, cell, key: str) -> tuple:
+    """(text, change, special): special is True for an invalid value (text None, change the
+    InvalidValue) or a text needing XML escaping (« & < > »)."""
+    try:
+        text, change = normalise(cell)
+    except InvalidValue as exc:
+        return None, exc, True
+    if key == cols.RESULTS:  # already XML (digits and single characters, escaped)
+        return text, change, False
+    special = text is not None and ("&" in text or "<" in text or ">" in text)
+    return text, change, special
+
+
+def _duplicate(line, plan: _Plan, id_technique: str, first: int) -> Anomaly:
+    return Anomaly(
+        line, "idTechnique", _header_of(plan, "idTechnique"),
+        f"idTechnique « {id_technique} » déjà utilisé ligne {first} : deux lignes "
+        "décrivent le même passage (même certification, même titulaire, même date)",
+        "Supprimez la ligne en double, ou donnez à chaque passage un idTechnique "
+        "différent.",
+        rule="REG-ID-UNIQUE",
+    )  # fmt: skip
+
+
+class _Output:
+    """Where processed rows go in this process: the writer and the result."""
+
+    def __init__(self, plan: _Plan, writer: FluxWriter, result: BuildResult):
+        self.plan, self.writer, self.result = plan, writer, result
+        self.seen: dict[str, int] = {}
+
+    def row(self) -> None:
+        self.result.rows += 1
+
+    def reject(self, rejected: RejectedRow) -> None:
+        self.result.rejected.append(rejected)
+
+    def passage(self, line, row, id_technique, code, type_, nature, xml) -> None:
+        first = self.seen.get(id_technique)
+        if first is not None:
+            values = list(row) if row is not None else None  # None: filled in at the end
+            self.reject(
+                RejectedRow(line, values, [_duplicate(line, self.plan, id_technique, first)])
+            )
+            return
+        self.seen[id_technique] = line
+        self.result.id_techniques[line] = id_technique
+        self.writer.add(code, type_, nature, xml)
+        self.result.certifications[code] = self.result.certifications.get(code, 0) + 1
+
+    def passages_blob(self, code, type_, nature, blob, lengths, lines, ids) -> None:
+        """The passages of one certification from a worker: deduplicated across chunks."""
+        seen, id_techniques = self.seen, self.result.id_techniques
+        duplicates = []
+        for position, (line, id_technique) in enumerate(zip(lines, ids, strict=True)):
+            first = seen.get(id_technique)
+            if first is not None:
+                duplicates.append(position)
+                self.reject(
+                    RejectedRow(line, None, [_duplicate(line, self.plan, id_technique, first)])
+                )
+                continue
+            seen[id_technique] = line
+            id_techniques[line] = id_technique
+        kept = len(lengths) - len(duplicates)
+        if duplicates:  # rare: cut the duplicates out of the blob
+            offsets = [0]
+            for length in lengths:
+                offsets.append(offsets[-1] + length)
+            skip = set(duplicates)
+            pieces = [
+                blob[offsets[i] : offsets[i + 1]] for i in range(len(lengths)) if i not in skip
+            ]
+            blob = b"".join(pieces)
+            lengths = array("I", (lengths[i] for i in range(len(lengths)) if i not in skip))
+        if kept:
+            self.writer.add_blob(code, type_, nature, blob, lengths)
+            self.result.certifications[code] = self.result.certifications.get(code, 0) + kept
+
+
+class _ChunkOutput:
+    """Where processed rows go in a worker process: lists sent back to the main process."""
+
+    def __init__(self, plan: _Plan):
+        self.plan = plan
+        self.rows = 0
+        self.rejected: list[RejectedRow] = []
+        self.groups: dict[str, list] = {}  # code → [type, nature, chunks, lengths, lines, ids]
+        self.seen: dict[str, int] = {}
+
+    def row(self) -> None:
+        self.rows += 1
+
+    def reject(self, rejected: RejectedRow) -> None:
+        self.rejected.append(rejected)
+
+    def passage(self, line, row, id_technique, code, type_, nature, xml) -> None:
+        first = self.seen.get(id_technique)
+        if first is not None:
+            self.reject(
+                RejectedRow(line, list(row), [_duplicate(line, self.plan, id_technique, first)])
+            )
+            return
+        self.seen[id_technique] = line
+        group = self.groups.get(code)
+        if group is None:
+            group = self.groups[code] = [type_, nature, [], array("I"), array("q"), []]
+        elif group[1] is None:
+            group[1] = nature
+        data = xml.encode()
+        group[2].append(data)
+        group[3].append(len(data))
+        group[4].append(line)
+        group[5].append(id_technique)
+
+    def packed(self) -> dict[str, tuple]:
+        """Per certification: (type, nature, joined bytes, lengths, lines, ids)."""
+        return {
+            code: (g[0], g[1], b"".join(g[2]), g[3], g[4], g[5]) for code, g in self.groups.items()
+        }
+
+
+def _process_row(line, row, plan: _Plan, out, changes, today) -> None:
     v: dict[str, str] = {}
     anomalies: list[Anomaly] | None = None
+    escaped: list[str] | None = None
     size = len(row)
     for index, key, normalise, header, memo in plan.cells:
         if index >= size:
@@ -511,28 +787,31 @@ def _process_row(line, row, plan: _Plan, writer, changes, seen_ids, result, toda
         # of the normalised result saves the normaliser call (the build's hot loop).
         hit = memo.get(cell) if type(cell) is not bool else None
         if hit is None:
-            try:
-                hit = normalise(cell)
-            except InvalidValue as exc:
-                hit = exc
+            hit = _normalise_cell(normalise, cell, key)
             if len(memo) < MEMO_SIZE and type(cell) is not bool:
                 memo[cell] = hit
-        if type(hit) is InvalidValue:
-            if anomalies is None:
-                anomalies = []
-            anomalies.append(Anomaly(line, key, header, hit.message, hit.hint))
-            continue
-        text, change = hit
+        text, change, special = hit
+        if special:
+            if text is None:  # an InvalidValue
+                if anomalies is None:
+                    anomalies = []
+                anomalies.append(Anomaly(line, key, header, change.message, change.hint))
+                continue
+            if escaped is None:
+                escaped = []
+            escaped.append(key)
         if text is not None:
             v[key] = text
             if change is not None:
                 changes.add(header, key, change, line, cell, text)
     if not v and anomalies is None:
         return  # a blank row (or only blank-looking cells): not a passage
-    result.rows += 1
+    out.row()
     for key, text in plan.constants.items():
         if key not in v:
             v[key] = text
+            if "&" in text or "<" in text or ">" in text:
+                escaped = [*(escaped or ()), key]
     problems = _derive_and_check(line, v, plan, changes, today)
     if problems:
         if anomalies:  # a value already reported as invalid is not also reported as missing
@@ -543,31 +822,17 @@ def _process_row(line, row, plan: _Plan, writer, changes, seen_ids, result, toda
                 p for p in problems if not (p.rule == "BUILD-OBLIGATOIRE" and p.field in invalid)
             ]
         anomalies = (anomalies or []) + problems
-    if anomalies is None:
-        id_technique = v["idTechnique"]
-        first = seen_ids.get(id_technique)
-        if first is not None:
-            anomalies = [
-                Anomaly(
-                    line, "idTechnique", _header_of(plan, "idTechnique"),
-                    f"idTechnique « {id_technique} » déjà utilisé ligne {first} : deux lignes "
-                    "décrivent le même passage (même certification, même titulaire, même date)",
-                    "Supprimez la ligne en double, ou donnez à chaque passage un idTechnique "
-                    "différent.",
-                    rule="REG-ID-UNIQUE",
-                )
-            ]  # fmt: skip
-        else:
-            seen_ids[id_technique] = line
     if anomalies:
-        result.rejected.append(RejectedRow(line, list(row), anomalies))
+        out.reject(RejectedRow(line, list(row), anomalies))
         return
     code = v.pop("code")
     type_ = v.pop("type")
     nature = v.pop("natureDeposant", None)
-    result.id_techniques[line] = v["idTechnique"]
-    writer.add(code, type_, nature, plan.renderer.render(v))
-    result.certifications[code] = result.certifications.get(code, 0) + 1
+    if escaped:  # values copied under another element name by the identity branch
+        escaped += [alias for key in escaped for alias in _ALIASES.get(key, ())]
+    out.passage(
+        line, row, v["idTechnique"], code, type_, nature, plan.renderer.render(v, escaped or ())
+    )
 
 
 def _header_of(plan: _Plan, key: str) -> str | None:

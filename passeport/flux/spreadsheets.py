@@ -36,6 +36,7 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
+    chunks: Iterator[bytes] | None = None  # further xlsx chunks (large files, see building)
 
 
 def is_blank(value) -> bool:
@@ -83,11 +84,13 @@ def _open_workbook(path) -> Table:
             "n'est pas protégé par un mot de passe ni endommagé, ou enregistrez-le de nouveau "
             "au format .xlsx."
         ) from None
-    first_line = sheet.start[0] + 1 if sheet.height else 1
+    first_column = sheet.start[1] if sheet.height else 0
 
     def rows():
+        # calamine's iter_rows starts at row 1 but at the first non-empty column: re-align
+        # on column A so that positions are the same in every reader (see xlsx_chunks).
         for offset, values in enumerate(sheet.iter_rows()):
-            yield first_line + offset, values
+            yield 1 + offset, ([""] * first_column + values) if first_column else values
 
     return Table(path=name, sheet=sheet_name, rows=rows())
 

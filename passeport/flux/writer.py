@@ -73,16 +73,21 @@ class PassageRenderer:
         self.text_keys = tuple(text_keys)
         self._templates: dict[frozenset, tuple[str, tuple[str, ...]]] = {}
 
-    def render(self, values: dict[str, str]) -> str:
+    def render(self, values: dict[str, str], escaped: list[str] | None = None) -> str:
+        """`escaped`: the keys whose text holds « & < > » (known from normalisation); None:
+        look at every text value."""
         shape = frozenset(values)
         compiled = self._templates.get(shape)
         if compiled is None:
             compiled = self._templates[shape] = self._compile(shape)
         template, keys = compiled
-        for key in self.text_keys:
-            text = values.get(key)
-            if text is not None and ("&" in text or "<" in text or ">" in text):
-                values = {**values, key: escape(text)}
+        if escaped is None:
+            escaped = [
+                k for k in self.text_keys
+                if k in values and any(c in values[k] for c in "&<>")
+            ]  # fmt: skip
+        if escaped:
+            values = {**values, **{k: escape(values[k]) for k in escaped if k in values}}
         return template.format(*[values[k] for k in keys])
 
     def _compile(self, present: frozenset) -> tuple[str, tuple[str, ...]]:
@@ -110,7 +115,9 @@ class PassageRenderer:
                     children = chosen[:1] or children[-1:]
                 for child in children:
                     if child.group and not has_content(child):
-                        if (child.required and not node.choice) or (node.choice and child is children[0]):
+                        if (child.required and not node.choice) or (
+                            node.choice and child is children[0]
+                        ):
                             emit(child, depth + 1)
                         continue
                     emit(child, depth + 1)
@@ -202,50 +209,68 @@ CERTIFICATION_TAIL = "</cpf:passageCertifications>\n</cpf:certification>\n"
 
 
 class _Group:
-    __slots__ = ("code", "nature", "offsets", "type")
+    """The passages of one certification, spilled to their own temporary file."""
 
-    def __init__(self, code: str, type_: str, nature: str | None):
-        self.code, self.type, self.nature = code, type_, nature
-        self.offsets = array("q")  # start offset of each passage in the spill file
+    __slots__ = ("buffer", "buffered", "code", "lengths", "nature", "path", "type")
+
+    def __init__(self, code: str, type_: str, nature: str | None, path: Path):
+        self.code, self.type, self.nature, self.path = code, type_, nature, path
+        self.lengths = array("I")  # byte length of each passage, in order
+        self.buffer: list[bytes] = []
+        self.buffered = 0
+
+    def flush(self) -> None:
+        if self.buffer:
+            with open(self.path, "ab") as spill:
+                spill.write(b"".join(self.buffer))
+            self.buffer.clear()
+            self.buffered = 0
 
 
 class FluxWriter:
-    """Collects rendered passages, then writes one or several flux files."""
+    """Collects rendered passages by certification, then writes one or several flux files.
+
+    Each certification's passages go to their own spill file (appended by blocks of 1 MB), so
+    that writing the flux is a sequential copy per certification; memory holds one length per
+    passage."""
+
+    FLUSH_BYTES = 1 << 20
 
     def __init__(self, envelope: Envelope, max_passages: int = MAX_PASSAGES):
         self.envelope = envelope
         self.max_passages = max_passages
         self.groups: dict[str, _Group] = {}
-        self._spill = tempfile.TemporaryFile(prefix="passeport-flux-")  # noqa: SIM115
-        self._position = 0
-        self._buffer: list[bytes] = []
-        self._buffered = 0
+        self._dir = tempfile.TemporaryDirectory(prefix="passeport-flux-")
         self.count = 0
 
-    def add(self, code: str, type_: str, nature: str | None, passage_xml: str) -> None:
+    def _group(self, code: str, type_: str, nature: str | None) -> _Group:
         group = self.groups.get(code)
         if group is None:
-            group = self.groups[code] = _Group(code, type_, nature)
+            path = Path(self._dir.name) / f"{len(self.groups)}.xml"
+            group = self.groups[code] = _Group(code, type_, nature, path)
         elif group.nature is None and nature:
             group.nature = nature
+        return group
+
+    def add(self, code: str, type_: str, nature: str | None, passage_xml: str) -> None:
+        group = self._group(code, type_, nature)
         data = passage_xml.encode()
-        group.offsets.append(self._position)
-        self._position += len(data)
-        self._buffer.append(data)
-        self._buffered += len(data)
+        group.lengths.append(len(data))
+        group.buffer.append(data)
+        group.buffered += len(data)
         self.count += 1
-        if self._buffered > 1 << 20:
-            self._flush()
+        if group.buffered > self.FLUSH_BYTES:
+            group.flush()
 
-    def _flush(self) -> None:
-        self._spill.write(b"".join(self._buffer))
-        self._buffer.clear()
-        self._buffered = 0
-
-    def _ends(self) -> dict[int, int]:
-        """End offset of every passage (the next one's start in write order)."""
-        starts = sorted(o for g in self.groups.values() for o in g.offsets)
-        return dict(zip(starts, [*starts[1:], self._position], strict=True))
+    def add_blob(self, code: str, type_: str, nature: str | None, blob: bytes, lengths) -> None:
+        """Several passages already encoded and joined (from a worker process)."""
+        group = self._group(code, type_, nature)
+        group.lengths.extend(lengths)
+        group.buffer.append(blob)
+        group.buffered += len(blob)
+        self.count += len(lengths)
+        if group.buffered > self.FLUSH_BYTES:
+            group.flush()
 
     def output_paths(self, output: Path) -> list[Path]:
         parts = max(1, -(-self.count // self.max_passages))
@@ -261,40 +286,54 @@ class FluxWriter:
         horodatage: str | None = None,
     ) -> list[Path]:
         """Write the flux file(s); returns their paths (`OUT.xml` or `OUT-1.xml`, `OUT-2.xml`…)."""
-        self._flush()
-        self._spill.flush()
+        for group in self.groups.values():
+            group.flush()
         output = Path(output)
         paths = self.output_paths(output)
-        ends = self._ends()
         stamp = horodatage or horodatage_now()
-        # (group, start, end) slices of at most max_passages passages per file
-        items = [(g, o) for g in self.groups.values() for o in g.offsets]
-        for index, path in enumerate(paths):
-            chunk = items[index * self.max_passages : (index + 1) * self.max_passages]
-            flux_id = id_flux if (id_flux and len(paths) == 1) else None
-            if id_flux and len(paths) > 1:
-                flux_id = f"{id_flux[:46]}-{index + 1}"
-            tmp = path.with_name(path.name + ".partiel")
-            with open(tmp, "wb") as out:
-                out.write(
-                    envelope_head(self.envelope, flux_id or str(uuid.uuid4()), stamp).encode()
-                )
-                current = None
-                for group, offset in chunk:
-                    if group is not current:
-                        if current is not None:
-                            out.write(CERTIFICATION_TAIL.encode())
+        # (group, first passage, passage count) pieces, at most max_passages per file
+        plan: list[list[tuple[_Group, int, int]]] = [[] for _ in paths]
+        file_index, room = 0, self.max_passages
+        for group in self.groups.values():
+            start, total = 0, len(group.lengths)
+            while start < total:
+                take = min(room, total - start)
+                plan[file_index].append((group, start, take))
+                start += take
+                room -= take
+                if room == 0 and file_index + 1 < len(paths):
+                    file_index, room = file_index + 1, self.max_passages
+        current: _Group | None = None
+        spill = None
+        try:
+            for index, path in enumerate(paths):
+                flux_id = id_flux if len(paths) == 1 else None
+                if id_flux and len(paths) > 1:
+                    flux_id = f"{id_flux[:46]}-{index + 1}"
+                tmp = path.with_name(path.name + ".partiel")
+                with open(tmp, "wb") as out:
+                    head = envelope_head(self.envelope, flux_id or str(uuid.uuid4()), stamp)
+                    out.write(head.encode())
+                    for group, start, take in plan[index]:
                         out.write(certification_head(group.type, group.code, group.nature).encode())
-                        current = group
-                    self._spill.seek(offset)
-                    out.write(self._spill.read(ends[offset] - offset))
-                if current is not None:
-                    out.write(CERTIFICATION_TAIL.encode())
-                out.write(ENVELOPE_TAIL.encode())
-            os.replace(tmp, path)
-        self._spill.close()
+                        if group is not current:  # pieces come group after group
+                            if spill is not None:
+                                spill.close()
+                            spill = open(group.path, "rb")  # noqa: SIM115 (closed below)
+                            current = group
+                        remaining = sum(group.lengths[start : start + take])
+                        while remaining:
+                            block = spill.read(min(remaining, 1 << 20))
+                            out.write(block)
+                            remaining -= len(block)
+                        out.write(CERTIFICATION_TAIL.encode())
+                    out.write(ENVELOPE_TAIL.encode())
+                os.replace(tmp, path)
+        finally:
+            if spill is not None:
+                spill.close()
+            self.close()
         return paths
 
     def close(self) -> None:
-        if not self._spill.closed:
-            self._spill.close()
+        self._dir.cleanup()

@@ -429,3 +429,24 @@ def test_auto_schema_stays_112_when_nir_column_is_empty(tmp_path):
     assert result.exit_code == 0
     assert result.version == "1.1.2"
     assert parse(tmp_path / "a.xml").find("cpf:action", NS) is None
+
+
+@pytest.mark.parametrize("branch", ["titulaire", "dossier", "nir"])
+def test_special_characters_escaped_in_every_branch(branch, tmp_path):
+    from passeport.flux.xsd import load_schemas
+
+    row = {"code": "RS5262", "nomNaissance": "A&B <C>", "prenom1": "D&E", "sexe": "M",
+           "dateNaissance": "1980-04-02", "dateDebutValidite": "2026-09-01",
+           "obtentionCertification": "PAR_ADMISSION", "donneeCertifiee": "Oui",
+           "verbatim": "x > y"}  # fmt: skip
+    if branch == "dossier":
+        row["idDossier"] = "123"
+    if branch == "nir":
+        row["nir"] = "1800475123456"
+    result = build_flux(rows=[row], **IDS)
+    assert result.exit_code == 0, result.rejected
+    root = parse(result.xml)
+    assert load_schemas(result.version).complete.validate(root)
+    texts = {etree.QName(e).localname: e.text for e in root.iter() if e.text and "&" in e.text}
+    assert set(texts.values()) >= {"A&B <C>"}
+    assert root.findtext(".//cpf:verbatim", namespaces=NS) == "x > y"

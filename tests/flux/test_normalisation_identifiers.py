@@ -46,3 +46,10 @@ def test_dossier_and_nir_branches():
     assert dossier == derive_id_technique(
         {"code": "RS1", "idDossier": "123", "dateDebutValidite": "2021-01-01", "nomNaissance": "X"}
     )
+
+
+def test_fast_uuid5_is_rfc_uuid5():
+    from passeport.flux.identifiers import NAMESPACE, uuid5_text
+
+    for name in ["", "a", "passeport-idtechnique-v1|RNCP1|dupont|élodie|1996-11-05|2020-12-12"]:
+        assert uuid5_text(name) == str(uuid.uuid5(NAMESPACE, name))

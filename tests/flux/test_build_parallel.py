@@ -1,0 +1,95 @@
+"""Large xlsx: read by chunks (bounded memory) and processed by worker processes; the result
+is the same as the sequential build."""
+
+import datetime
+
+import openpyxl
+import pytest
+from lxml import etree
+
+from passeport.flux import building
+from passeport.flux.building import build_flux
+from passeport.flux.spreadsheets import open_table
+from passeport.flux.xlsx_chunks import XlsxChunks, chunk_rows
+
+IDS = {"emetteur": "AB123CDE", "certificateur": "E564ACB0", "contrat": "2560080000127J"}
+HEADERS = ["Code RNCP", "Nom de naissance", "Prénom", "Sexe", "Date de naissance", "Date du jury",
+           "Mode d'obtention", "Donnée certifiée", "Code INSEE", "Libellé de l'option"]  # fmt: skip
+
+
+def workbook(path, count, duplicates=(), bad=()):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Mes passages"
+    sheet.append(["Extraction du 01/09/2026"])  # a title row above the headers
+    sheet.append(HEADERS)
+    for i in range(count):
+        n = i if i not in duplicates else 0
+        sheet.append([
+            ["RNCP19117", "RS5262", "RNCP35185"][n % 3], f"Nom{n}", "Léa", "F",
+            datetime.date(1990, 1, 1) + datetime.timedelta(days=n % 3000),
+            datetime.date(2026, 9, 1), "PAR_ADMISSION", "Oui" if i not in bad else "Peut-être",
+            1053.0, "A & B" if i % 7 == 0 else None,
+        ])  # fmt: skip
+        if i == 30:
+            sheet.append([])  # an empty row in the middle
+    book.create_sheet("Notes").append(["rien"])
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(building, "CHUNK_ROWS", 40)
+    monkeypatch.setattr(building, "FIRST_CHUNK_ROWS", 5)
+
+
+def test_chunks_give_the_same_rows_as_calamine(tmp_path):
+    path = workbook(tmp_path / "in.xlsx", 130)
+    whole = [(line, row) for line, row in open_table(path).rows if any(v != "" for v in row)]
+    chunks = XlsxChunks(path, rows_per_chunk=40, first_chunk_rows=5)
+    pieces = list(chunks)
+    assert len(pieces) == 5
+    read = [(line, row) for piece in pieces for line, row in chunk_rows(piece, chunks.sheet_name)
+            if any(v != "" for v in row)]  # fmt: skip
+    assert read == whole
+    assert chunks.sheet_name == "Mes passages"
+
+
+def test_parallel_build_equals_sequential(tmp_path, small_chunks, cdc_dir):
+    path = workbook(tmp_path / "in.xlsx", 130, duplicates={50, 120}, bad={7, 77})
+    stamp = {"id_flux": "f", "horodatage": "2026-09-02T10:00:00+02:00"}
+    sequential = build_flux(path, tmp_path / "seq.xml", parallel=False, **IDS, **stamp)
+    parallel = build_flux(path, tmp_path / "par.xml", parallel=True, **IDS, **stamp)
+    assert (tmp_path / "seq.xml").read_bytes() == (tmp_path / "par.xml").read_bytes()
+    assert parallel.written == sequential.written == 126
+    assert [(r.line, r.values, [a.rule for a in r.anomalies]) for r in parallel.rejected] == [
+        (r.line, r.values, [a.rule for a in r.anomalies]) for r in sequential.rejected
+    ]
+    assert {r.line for r in parallel.rejected} == {10, 54, 81, 124}
+    duplicate = next(r for r in parallel.rejected if r.line == 124)
+    assert duplicate.values[1] == "Nom0"  # values read again for a duplicate of another chunk
+    assert parallel.id_techniques == sequential.id_techniques
+    assert [(c.column, c.change, c.count) for c in parallel.changes] == [
+        (c.column, c.change, c.count) for c in sequential.changes
+    ]
+    xsd = etree.XMLSchema(etree.parse(str(cdc_dir / "cpf-xsd-1.1.2.xsd")))
+    assert xsd.validate(etree.parse(str(tmp_path / "par.xml")))
+
+
+def test_parallel_split_files(tmp_path, small_chunks):
+    path = workbook(tmp_path / "in.xlsx", 130)
+    result = build_flux(path, tmp_path / "flux.xml", parallel=True, max_passages=50, **IDS)
+    assert [p.name for p in result.files] == ["flux-1.xml", "flux-2.xml", "flux-3.xml"]
+    counts = [
+        len(etree.parse(str(p)).getroot().findall(".//{*}passageCertification"))
+        for p in result.files
+    ]
+    assert counts == [50, 50, 30]
+
+
+def test_not_a_zip_falls_back_to_a_clear_error(tmp_path, capsys):
+    (tmp_path / "faux.xlsx").write_bytes(b"PK\x03\x04 pas vraiment un zip" * 100)
+    result = build_flux(tmp_path / "faux.xlsx", tmp_path / "o.xml", parallel=True, **IDS)
+    assert result.exit_code == 2
+    assert "illisible" in result.errors[0]
