@@ -82,7 +82,9 @@ class PassageResult:
 class _IdTable:
     """Seen idTechnique values: open addressing over 64-bit hashes, 12 bytes per passage."""
 
-    def __init__(self, capacity: int = 1 << 15):
+    # 2**19 slots (6 Mo) hold 262 144 passages before growing: memory stays flat up to the
+    # official maximum of 200 000 passages per file.
+    def __init__(self, capacity: int = 1 << 19):
         self.mask = capacity - 1
         self.hashes = array("Q", bytes(8 * capacity))
         self.lines = array("I", bytes(4 * capacity))
@@ -229,6 +231,8 @@ class FluxValidation:
         # False when another process validates the passages against the XSD (validate_file's
         # parallel mode); certifications and envelope are always validated here.
         self.xsd_passages = True
+        # False when nobody reads the PassageResults (validate_file without callback).
+        self.emit = True
         self._errors = 0
         self._warnings = 0
 
@@ -330,6 +334,7 @@ class FluxValidation:
     def _parse(self, stream, schemas: Schemas) -> Iterator[PassageResult]:
         report = self.report
         check_xsd = self.xsd_passages
+        emit = self.emit
         passage_schema = schemas.passage
         cert_schema = schemas.certification
         ids = _IdTable()
@@ -407,17 +412,17 @@ class FluxValidation:
                         if any(f.severity == ERROR for f in findings):
                             report.passages_with_errors += 1
                     parent = el.getparent()
-                    if parent is not None and parent.getparent() is not None:
-                        cert = parent.getparent()
-                        if cert is not cert_info.get("element"):
+                    if emit:
+                        cert = parent.getparent() if parent is not None else None
+                        if cert is not None and cert is not cert_info.get("element"):
                             cert_info = _certification_info(cert)
-                    yield PassageResult(
-                        id_technique,
-                        line,
-                        cert_info.get("values", {}),
-                        _nested(el) if keep_values else None,
-                        findings,
-                    )
+                        yield PassageResult(
+                            id_technique,
+                            line,
+                            cert_info.get("values", {}),
+                            _nested(el) if keep_values else None,
+                            findings,
+                        )
                     el.clear()
                     while el.getprevious() is not None:
                         del parent[0]
@@ -551,7 +556,8 @@ def validate_file(
 
     `parallel` (default: automatic) runs the passages' XSD validation in a second process
     while this one applies the business rules, when `source` is a file of more than
-    PARALLEL_MIN_BYTES, no `on_passage` callback is given and the machine has 2 cores or more.
+    PARALLEL_MIN_BYTES, no `on_passage` callback is given and at least one core is idle
+    (CPU count minus the 1-minute load average).
     The findings are the same either way (tests/flux/test_validation_parallel.py).
     """
     validation = FluxValidation(
@@ -566,18 +572,31 @@ def validate_file(
         parallel = (
             on_passage is None
             and isinstance(source, str | os.PathLike)
-            and (os.cpu_count() or 1) >= 2
             and _size(source) >= PARALLEL_MIN_BYTES
+            and _idle_cores() >= 1
         )
     if not parallel or on_passage is not None or not isinstance(source, str | os.PathLike):
+        validation.emit = on_passage is not None
         for passage in validation:
-            if on_passage is not None:
-                on_passage(passage)
+            on_passage(passage)
         return validation.report
     return _validate_parallel(validation, source, schema, max_findings)
 
 
 PARALLEL_MIN_BYTES = 4 << 20
+
+
+def _idle_cores() -> float:
+    """Cores left idle by the rest of the machine (CPU count minus the 1-minute load).
+
+    The second process only pays off on a free core: on a busy shared machine the two passes
+    would fight for the same core and take longer than one.
+    """
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - platforms without a load average
+        load = 0.0
+    return (os.cpu_count() or 1) - load
 
 
 def _size(path) -> int:
@@ -600,6 +619,7 @@ def _validate_parallel(validation: FluxValidation, path, schema, max_findings: i
         return validation.report
     validation.schema_choice = schemas
     validation.xsd_passages = False
+    validation.emit = False
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(

@@ -51,6 +51,11 @@ def register(subparsers) -> None:
         metavar="AAAA-MM-JJ",
         help="date du jour pour les règles de délai (défaut : aujourd'hui)",
     )
+    parser.add_argument(
+        "--un-seul-processus",
+        action="store_true",
+        help="ne pas valider le schéma dans un second processus (machine partagée)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -58,7 +63,14 @@ def run(args) -> int:
     reports = []
     for path in args.files:
         try:
-            reports.append(validate_file(path, schema=args.schema, today=args.date_reference))
+            reports.append(
+                validate_file(
+                    path,
+                    schema=args.schema,
+                    today=args.date_reference,
+                    parallel=False if args.un_seul_processus else None,
+                )
+            )
         except SchemaError as exc:
             print(f"passeport flux validate : {exc}", file=sys.stderr)
             return 2

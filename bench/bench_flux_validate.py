@@ -1,0 +1,117 @@
+"""`passeport flux validate` against `xmllint --noout --stream --schema` on the same file and XSD.
+
+    .venv/bin/python bench/bench_flux_validate.py                 # 20 000 then 200 000 passages
+    .venv/bin/python bench/bench_flux_validate.py --passages 20000
+
+For each size: generate a realistic flux (bench/flux_generator.py, cached in the temp dir), run
+xmllint (the reference: libxml2's streaming validator, XSD only), then `passeport flux validate`
+(XSD and every business rule, JSON report) as a separate process, in its default mode (2
+processes on a multi-core machine) and with --un-seul-processus. Prints wall time, CPU time,
+the ratio to xmllint measured in the same run, and the peak RSS (ru_maxrss from wait4, which
+covers the process and the children it waited for). Targets (issue 3): ratio ≤ 1.5, peak RSS
+≤ 64 Mo and flat from 20 000 to 200 000 passages. Other work on the machine disturbs wall
+times: each command runs twice at 20 000 (best kept), once at 200 000.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from flux_generator import write_flux  # noqa: E402
+
+from passeport.flux.xsd import schema_file  # noqa: E402
+
+TODAY = "2026-01-15"  # the generator's reference date: realistic data raises no warning
+TARGET_RATIO = 1.5
+TARGET_RSS_MB = 64
+
+
+def measure(command: list[str]) -> tuple[float, float, float, int]:
+    """(wall s, cpu s, peak RSS Mo, exit code) of one child process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        sys.stderr.write(process.stderr.read().decode(errors="replace"))
+    process.stderr.close()
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode
+
+
+def best(command: list[str], runs: int) -> tuple[float, float, float, int]:
+    results = [measure(command) for _ in range(runs)]
+    return min(results, key=lambda r: r[0])
+
+
+def flux_file(passages: int) -> Path:
+    path = Path(tempfile.gettempdir()) / f"passeport-bench-flux-{passages}-s1.xml"
+    if not path.exists():
+        started = time.perf_counter()
+        partial = path.with_suffix(".tmp")
+        write_flux(partial, passages, seed=1)
+        partial.rename(path)
+        print(f"  flux généré en {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--passages", type=int, action="append", help="taille(s) à mesurer")
+    args = parser.parse_args(argv)
+    sizes = args.passages or [20_000, 200_000]
+    if not shutil.which("xmllint"):
+        print("xmllint est introuvable : apt-get install -y libxml2-utils", file=sys.stderr)
+        return 2
+    xsd = str(schema_file("1.1.2"))
+    ours = [sys.executable, "-m", "passeport.flux.cli", "validate", "--schema", "1.1.2",
+            "--date-reference", TODAY, "--format", "json", "-o", os.devnull]  # fmt: skip
+    print(f"Machine : {os.cpu_count()} cœurs ; charge moyenne {os.getloadavg()[0]:.2f}")
+    rss = {}
+    ok = True
+    for n in sizes:
+        path = flux_file(n)
+        runs = 2 if n <= 50_000 else 1
+        print(f"\n{n} passages ({path.stat().st_size / 1e6:.0f} Mo, {path})")
+        ref = best(["xmllint", "--noout", "--stream", "--schema", xsd, str(path)], runs)
+        par = best([*ours, str(path)], runs)
+        seq = best([*ours, "--un-seul-processus", str(path)], runs)
+        for label, (wall, cpu, peak, code) in (
+            ("xmllint --stream (référence)", ref),
+            ("passeport flux validate", par),
+            ("  … --un-seul-processus", seq),
+        ):
+            print(
+                f"  {label:<30} {wall:7.2f} s   CPU {cpu:7.2f} s   RSS max {peak:6.1f} Mo"
+                f"   code {code}   ratio {wall / ref[0]:.2f}×"
+            )
+        ratio = par[0] / ref[0]
+        rss[n] = par[2]
+        verdict = "atteint" if ratio <= TARGET_RATIO and par[2] <= TARGET_RSS_MB else "MANQUÉ"
+        print(
+            f"  → ratio {ratio:.2f}× (objectif ≤ {TARGET_RATIO}×), RSS {par[2]:.1f} Mo "
+            f"(objectif ≤ {TARGET_RSS_MB} Mo) : {verdict}"
+        )
+        if par[3] != 0 or ref[3] != 0:
+            print("  ! un des validateurs a signalé une erreur sur ce flux", file=sys.stderr)
+            ok = False
+    if len(rss) > 1:
+        low, high = rss[min(rss)], rss[max(rss)]
+        print(
+            f"\nRSS de {min(rss)} à {max(rss)} passages : {low:.1f} → {high:.1f} Mo "
+            f"({high - low:+.1f} Mo)"
+        )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
