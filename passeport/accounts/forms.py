@@ -71,3 +71,9 @@ class SetPasswordForm(DsfrFormMixin, auth_forms.SetPasswordForm):
         )
         self.fields["new_password2"].label = "Confirmation du nouveau mot de passe"
         self.fields["new_password2"].help_text = "Saisissez le même mot de passe."
+
+
+class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Mot de passe actuel"

@@ -14,6 +14,8 @@ urlpatterns = [
         name="recovery_codes",
     ),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("securite/", views.SecurityView.as_view(), name="security"),
+    path("mot-de-passe/changer/", views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe-oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "mot-de-passe-oublie/envoye/",

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +14,14 @@ from django.views import View
 from passeport.core.models import AuditEvent
 
 from . import twofactor
-from .forms import LoginForm, PasswordResetForm, SetPasswordForm, TotpCodeForm, TotpEnrolForm
+from .forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    TotpCodeForm,
+    TotpEnrolForm,
+)
 
 RECOVERY_CODES_SESSION_KEY = "recovery_codes_to_show"
 
@@ -189,6 +198,75 @@ class RecoveryCodesView(View):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class SecurityView(LoginRequiredMixin, View):
+    """« Sécurité du compte »: two-factor status, new recovery codes (with a current code),
+    enrolment for users who have none, link to change the password."""
+
+    template_name = "accounts/security.html"
+
+    def render(self, form=None):
+        user = self.request.user
+        device = twofactor.confirmed_device(user)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "title": "Sécurité du compte",
+                "device": device,
+                "remaining": twofactor.remaining_recovery_codes(user),
+                "form": form or TotpCodeForm(),
+            },
+        )
+
+    def get(self, request):
+        return self.render()
+
+    def post(self, request):
+        user = request.user
+        device = twofactor.confirmed_device(user)
+        if request.POST.get("action") == "enrol" and device is None:
+            # Enrolment goes through the same pages as at login: the session is reopened once
+            # the app is confirmed.
+            logout(request)
+            twofactor.begin_pending_login(
+                request,
+                user,
+                backend=settings.AUTHENTICATION_BACKENDS[0],
+                next_url=str(reverse_lazy("accounts:security")),
+            )
+            return redirect("accounts:totp_setup")
+        if request.POST.get("action") == "recovery_codes" and device is not None:
+            form = TotpCodeForm(request.POST)
+            if form.is_valid() and twofactor.verify_code(device, form.cleaned_data["code"]):
+                codes = twofactor.new_recovery_codes(user)
+                AuditEvent.record("accounts.recovery_codes_renewed", actor=user)
+                request.session[RECOVERY_CODES_SESSION_KEY] = {
+                    "codes": codes,
+                    "next": str(reverse_lazy("accounts:security")),
+                }
+                return redirect("accounts:recovery_codes")
+            if form.is_valid():
+                form.add_error(
+                    "code",
+                    "Code incorrect ou déjà utilisé : saisissez le code affiché en ce moment.",
+                )
+            return self.render(form)
+        return redirect("accounts:security")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("accounts:security")
+    extra_context = {"title": "Changer de mot de passe"}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        AuditEvent.record("accounts.password_changed", actor=form.user)
+        messages.success(self.request, "Votre mot de passe a été modifié.")
+        return response
 
 
 # -- password reset (Django's views, DSFR templates) ------------------------------------------

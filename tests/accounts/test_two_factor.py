@@ -184,3 +184,62 @@ def test_open_redirect_refused_and_members_land_on_their_space(client, enrolled,
     response = client.post(CODE, {"code": pyotp.TOTP(SECRET).now()})
     assert response["Location"] == reverse("certifiers:home")
     assert client.get(response["Location"])["Location"] == f"/certificateurs/{certifier.pk}/"
+
+
+def _login_fully(client, user):
+    password_step(client, user)
+    client.post(CODE, {"code": pyotp.TOTP(SECRET).now()})
+    return client
+
+
+def test_security_page(client, enrolled):
+    old = twofactor.new_recovery_codes(enrolled)
+    _login_fully(client, enrolled)
+    page = client.get("/compte/securite/")
+    assert (
+        page.status_code == 200 and "Codes de secours encore utilisables" in page.content.decode()
+    )
+    response = client.post("/compte/securite/", {"action": "recovery_codes", "code": "12345"})
+    assert response.status_code == 200
+    assert twofactor.remaining_recovery_codes(enrolled) == 10
+    # (the next step's code: the current one was just used to log in, and cannot be replayed)
+    response = client.post(
+        "/compte/securite/",
+        {"action": "recovery_codes", "code": pyotp.TOTP(SECRET).at(time.time() + 30)},
+    )
+    assert response["Location"] == "/compte/double-authentification/codes-de-secours/"
+    new = client.get(response["Location"]).context["codes"]
+    assert set(new).isdisjoint(old)
+    assert not twofactor.use_recovery_code(enrolled, old[0])
+    assert twofactor.use_recovery_code(enrolled, new[0])
+
+
+def test_user_without_app_can_enrol_from_the_security_page(client):
+    user = User.objects.create_user("agent@example.org", PASSWORD)
+    client.post(LOGIN, {"username": user.email, "password": PASSWORD})
+    assert "pas activée" in client.get("/compte/securite/").content.decode()
+    response = client.post("/compte/securite/", {"action": "enrol"})
+    assert response["Location"] == SETUP
+    secret = client.get(SETUP).context["secret"]
+    response = client.post(SETUP, {"code": pyotp.TOTP(secret).now()})
+    client.get(response["Location"])
+    assert twofactor.is_required(user)  # from now on, every login asks for the code
+    client.post("/compte/deconnexion/")
+    assert password_step(client, user)["Location"] == CODE
+
+
+def test_password_change_needs_the_current_password(client):
+    user = User.objects.create_user("agent@example.org", PASSWORD)
+    client.force_login(user)
+    url = "/compte/mot-de-passe/changer/"
+    new = "Encore-une-phrase-de-passe-2027"
+    response = client.post(
+        url, {"old_password": "faux", "new_password1": new, "new_password2": new}
+    )
+    assert response.status_code == 200
+    response = client.post(
+        url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert response["Location"] == "/compte/securite/"
+    user.refresh_from_db()
+    assert user.check_password(new)
