@@ -75,9 +75,14 @@ def page(browser, live_server):
         lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
     )
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    # A request aborted because the page navigated away (net::ERR_ABORTED) is not an error.
     page.on(
         "requestfailed",
-        lambda req: page.console_errors.append(f"requête échouée : {req.url} {req.failure}"),
+        lambda req: (
+            None
+            if "ERR_ABORTED" in (req.failure or "")
+            else page.console_errors.append(f"requête échouée : {req.url} {req.failure}")
+        ),
     )
     page.set_default_timeout(15_000)
     yield page
