@@ -103,6 +103,17 @@ class OnboardingForm(DsfrFormMixin, forms.ModelForm):
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 3})}
 
+    def clean_siret(self):
+        siret = self.cleaned_data["siret"]
+        if OnboardingRequest.objects.filter(
+            siret=siret, status=OnboardingRequest.Status.PENDING
+        ).exists():
+            raise forms.ValidationError(
+                "Une demande pour ce SIRET est déjà en cours d'examen : inutile d'en envoyer une "
+                "autre, vous recevrez la réponse par courriel."
+            )
+        return siret
+
     def clean_contact_email(self):
         # Logins are lower-case e-mails: the invitation goes to the address the account gets.
         return self.cleaned_data["contact_email"].strip().lower()

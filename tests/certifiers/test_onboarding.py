@@ -62,6 +62,11 @@ def test_onboarding_request_is_stored_and_acknowledged(client, django_capture_on
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert "camille@univ-sud.fr" in [r.lower() for r in recipients]
     assert len(mail.outbox) == 2  # acknowledgement + operators' notice
+    # a second request for the same SIRET while the first is pending is refused
+    response = client.post("/certificateurs/se-faire-connaitre/", FORM)
+    assert response.status_code == 200
+    assert "déjà en cours d&#x27;examen" in response.content.decode()
+    assert OnboardingRequest.objects.count() == 1
 
 
 def _invitation_link(message) -> str:
