@@ -24,6 +24,7 @@ class Finding:
     field: str | None  # local name of the element concerned
     message: str
     hint: str
+    passage: int | None = None  # first line of the enclosing passage (internal, not exported)
 
     def to_dict(self) -> dict:
         return {key: getattr(self, key) for key in FINDING_KEYS}

@@ -170,6 +170,32 @@ RULES: dict[str, Rule] = {
     ]
 }  # fmt: skip
 
+# The elements each rule reads besides the one it reports: a rule finding is dropped when the
+# XSD already rejected one of them in the same passage (one report per wrong value).
+_BIRTH = ("anneeNaissance", "moisNaissance", "jourNaissance")
+DEPENDS: dict[str, tuple[str, ...]] = {
+    "REG-DATES-VALIDITE": ("dateDebutValidite", "dateFinValidite"),
+    "REG-DATES-EXAMEN": ("dateDebutExamen", "dateFinExamen"),
+    "REG-DELAI-DEPASSE": ("dateDebutValidite",),
+    "REG-DATE-FUTURE": ("dateDebutValidite",),
+    "REG-NAISSANCE-DATE": _BIRTH,
+    "REG-NAISSANCE-AGE": (*_BIRTH, "dateDebutValidite"),
+    "REG-SCORING": ("scoring", "obtentionCertification"),
+    "REG-INSEE": ("codeInsee",),
+    "REG-PAYS-ETRANGER": ("codeInsee", "codePaysNaissance"),
+    "REG-PAYS-INCOHERENT": ("codeInsee", "codePaysNaissance"),
+    "REG-LANGUE-NIVEAU": ("presenceNiveauLangueEuro",),
+    "REG-NUMERIQUE-NIVEAU": ("presenceNiveauNumeriqueEuro",),
+}
+
+
+def superseded(rule: str, name: str | None, rejected: set | frozenset) -> bool:
+    """True when a rule finding repeats what the XSD already said about this passage."""
+    if not rejected or not rule.startswith("REG-") or rule == "REG-ID-UNIQUE":
+        return False
+    return name in rejected or any(dep in rejected for dep in DEPENDS.get(rule, ()))
+
+
 _N = f"{{{NAMESPACE}}}"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
@@ -453,7 +479,10 @@ class PassageRules:
                 )
                 return
         else:
-            birth = dt.date(year, month or 1, 1)
+            try:
+                birth = dt.date(year, month or 1, 1)
+            except ValueError:  # month 13 or year 0: the XSD reports it
+                return
         if birth > self.today:
             out.append(
                 (
@@ -464,7 +493,10 @@ class PassageRules:
                 )
             )
             return
-        reference = dt.date.fromisoformat(award) if award else self.today
+        try:
+            reference = dt.date.fromisoformat(award) if award else self.today
+        except ValueError:  # a wrong date the XSD reports (2025-13-45 has the aaaa-mm-jj shape)
+            reference = self.today
         age = reference.year - year - ((reference.month, reference.day) < (month or 1, day or 1))
         if not MIN_AGE <= age <= MAX_AGE:
             out.append(

@@ -233,6 +233,8 @@ class FluxValidation:
         self.xsd_passages = True
         # False when nobody reads the PassageResults (validate_file without callback).
         self.emit = True
+        # Parallel mode: first lines of the passages with an error, to merge both passes.
+        self.error_passages: set[int] | None = None
         self._errors = 0
         self._warnings = 0
 
@@ -335,6 +337,7 @@ class FluxValidation:
         report = self.report
         check_xsd = self.xsd_passages
         emit = self.emit
+        error_passages = self.error_passages
         passage_schema = schemas.passage
         cert_schema = schemas.certification
         ids = _IdTable()
@@ -377,7 +380,9 @@ class FluxValidation:
                             rule, name, message, hint = translate(error, tag)
                             bad.add(name)
                             findings.append(
-                                Finding(ERROR, rule, error.line, id_technique, name, message, hint)
+                                Finding(
+                                    ERROR, rule, error.line, id_technique, name, message, hint, line
+                                )
                             )
                     if id_technique:
                         first = ids.add(id_technique, line)
@@ -392,9 +397,12 @@ class FluxValidation:
                                     f"L'idTechnique « {id_technique} » est déjà celui du passage "
                                     f"de la ligne {first} : chaque passage doit avoir le sien.",
                                     R.RULES["REG-ID-UNIQUE"].hint,
+                                    line,
                                 )
                             )
                     for rule, name, message, hint in rules.check(values, bad):
+                        if bad and R.superseded(rule, name, bad):
+                            continue
                         findings.append(
                             Finding(
                                 R.RULES[rule].severity,
@@ -404,6 +412,7 @@ class FluxValidation:
                                 name,
                                 message,
                                 hint,
+                                line,
                             )
                         )
                     if findings:
@@ -411,6 +420,8 @@ class FluxValidation:
                             add(finding)
                         if any(f.severity == ERROR for f in findings):
                             report.passages_with_errors += 1
+                            if error_passages is not None:
+                                error_passages.add(line)
                     parent = el.getparent()
                     if emit:
                         cert = parent.getparent() if parent is not None else None
@@ -620,6 +631,7 @@ def _validate_parallel(validation: FluxValidation, path, schema, max_findings: i
     validation.schema_choice = schemas
     validation.xsd_passages = False
     validation.emit = False
+    validation.error_passages = set()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
@@ -659,7 +671,7 @@ def _xsd_pass(path, schemas: Schemas, max_findings: int):
     translate = _translator()
     findings: list[Finding] = []
     count = 0
-    in_error = 0
+    in_error: set[int] = set()
     context = etree.iterparse(
         str(path),
         events=("end",),
@@ -675,14 +687,17 @@ def _xsd_pass(path, schemas: Schemas, max_findings: int):
         for _event, el in context:
             tag = el.tag
             if (tag == PASSAGE or tag == "passageCertification") and not schema.validate(el):
-                in_error += 1
+                line = el.sourceline or 0
+                in_error.add(line)
                 id_technique = el.findtext(f"{_N}idTechnique")
                 for error in schema.error_log:
                     count += 1
-                    if len(findings) < max_findings:
+                    if len(findings) < 2 * max_findings:  # the merge applies the real cap
                         rule, name, message, hint = translate(error, tag)
                         findings.append(
-                            Finding(ERROR, rule, error.line, id_technique, name, message, hint)
+                            Finding(
+                                ERROR, rule, error.line, id_technique, name, message, hint, line
+                            )
                         )
             el.clear()
             parent = el.getparent()
@@ -695,17 +710,19 @@ def _xsd_pass(path, schemas: Schemas, max_findings: int):
 
 
 def _merge(validation: FluxValidation, xsd_findings, xsd_count, passages_in_error, cap) -> None:
-    """Add the child's XSD findings; drop rule findings on fields the XSD already rejected."""
+    """Add the child's XSD findings; drop rule findings the XSD already covers (rules.DEPENDS).
+
+    The child sends all its findings (the cap applies here, after merging), so that the rule
+    findings of every passage can be compared with its XSD findings.
+    """
     report = validation.report
-    rejected = {(f.idTechnique, f.field) for f in xsd_findings}
+    rejected: dict[int | None, set] = {}
+    for f in xsd_findings:
+        rejected.setdefault(f.passage, set()).add(f.field)
     kept = []
     dropped_errors = dropped_warnings = 0
     for f in report.findings:
-        if (
-            f.rule.startswith("REG-")
-            and f.rule != "REG-ID-UNIQUE"
-            and ((f.idTechnique, f.field) in rejected)
-        ):
+        if f.passage in rejected and R.superseded(f.rule, f.field, rejected[f.passage]):
             if f.severity == ERROR:
                 dropped_errors += 1
             else:
@@ -719,8 +736,7 @@ def _merge(validation: FluxValidation, xsd_findings, xsd_count, passages_in_erro
     report.sort()
     report.error_count = (report.error_count or 0) - dropped_errors + xsd_count
     report.warning_count = (report.warning_count or 0) - dropped_warnings
-    # passages_with_errors: the two passes may count the same passage; keep the larger bound.
-    report.passages_with_errors = max(report.passages_with_errors, passages_in_error)
+    report.passages_with_errors = len((validation.error_passages or set()) | passages_in_error)
 
 
 # ---------------------------------------------------------------------------------------------
