@@ -21,10 +21,12 @@ tests check it against the official XSD.
 """
 
 import datetime
+import functools
 import os
 import re
 import zipfile
 from array import array
+from collections import Counter
 from collections.abc import Iterable
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
@@ -50,7 +52,7 @@ from passeport.flux.writer import (
 
 HEADER_SEARCH_ROWS = 10
 PARALLEL_MIN_BYTES = 2 << 20  # xlsx above this: read by chunks, processed by WORKERS processes
-CHUNK_ROWS = 10_000
+CHUNK_BYTES = 16 << 20  # worksheet XML per chunk (about 10 000 rows of 40 columns)
 FIRST_CHUNK_ROWS = 200  # read here, to find the header row before starting the workers
 WORKERS = 2
 MIN_AGE, MAX_AGE = 14, 100  # plausible age at the award (rule REG-NAISSANCE-AGE, rules.py)
@@ -213,6 +215,10 @@ class _Plan:
     keys: set[str]
     auto: bool = False  # version chosen automatically: 1.1.5 only if a NIR is written
     nir_used: bool = False
+    header_of: dict[str, str] = field(default_factory=dict)  # field key → its header
+
+    def __post_init__(self):
+        self.header_of = {key: header for _, key, _, header, _ in self.cells}
 
 
 class _Changes:
@@ -231,6 +237,24 @@ class _Changes:
                 summary = self.by_kind[(column, kind)] = ChangeSummary(column, key, kind)
             self.by_kind[(column, change)] = summary
         summary.count += 1
+        if len(summary.examples) < MAX_EXAMPLES:
+            summary.examples.append((line, _display(before), after))
+
+    def _summary(self, column: str, key: str, change: str) -> ChangeSummary:
+        summary = self.by_kind.get((column, change))
+        if summary is None:
+            kind = change if not change.startswith("«") else change.split("»", 1)[-1].strip()
+            summary = self.by_kind.get((column, kind))
+            if summary is None:
+                summary = self.by_kind[(column, kind)] = ChangeSummary(column, key, kind)
+            self.by_kind[(column, change)] = summary
+        return summary
+
+    def add_many(self, column: str, key: str, change: str, count: int) -> None:
+        self._summary(column, key, change).count += count
+
+    def example(self, column: str, change: str, line: int, before, after) -> None:
+        summary = self.by_kind[(column, change)]
         if len(summary.examples) < MAX_EXAMPLES:
             summary.examples.append((line, _display(before), after))
 
@@ -360,8 +384,7 @@ def build_flux(
     today = today or datetime.date.today()
     out = _Output(plan, writer, result)
     try:
-        for line, values in table.rows:
-            _process_row(line, values, plan, out, changes, today)
+        _process_rows(table.rows, plan, out, changes, today)
         if table.chunks is not None:  # a large xlsx: the other chunks, in worker processes
             _process_chunks(table, header_values, mapping, forced_version, today, out, changes)
     except SpreadsheetError as exc:
@@ -459,7 +482,7 @@ def _chunked_table(path) -> Table | None:
     from passeport.flux.xlsx_chunks import ChunkingUnsupported, XlsxChunks, chunk_rows
 
     try:
-        chunks = XlsxChunks(path, rows_per_chunk=CHUNK_ROWS, first_chunk_rows=FIRST_CHUNK_ROWS)
+        chunks = XlsxChunks(path, chunk_bytes=CHUNK_BYTES, first_chunk_rows=FIRST_CHUNK_ROWS)
         iterator = iter(chunks)
         first = next(iterator, None)
     except (ChunkingUnsupported, OSError, ValueError, KeyError):
@@ -503,8 +526,7 @@ def _worker_chunk(chunk: bytes):
     out = _ChunkOutput(plan)
     changes = _Changes()
     try:
-        for line, values in chunk_rows(chunk, _WORKER["sheet"]):
-            _process_row(line, values, plan, out, changes, _WORKER["today"])
+        _process_rows(chunk_rows(chunk, _WORKER["sheet"]), plan, out, changes, _WORKER["today"])
     except Exception as exc:
         return {"error": f"{type(exc).__name__} : {exc}"}
     return {
@@ -553,7 +575,7 @@ def _fill_values(table: Table, result: BuildResult) -> None:
     from passeport.flux.xlsx_chunks import XlsxChunks, chunk_rows
 
     wanted = {r.line: r for r in result.rejected if r.values is None}
-    chunks = XlsxChunks(table.path, rows_per_chunk=CHUNK_ROWS)
+    chunks = XlsxChunks(table.path, chunk_bytes=CHUNK_BYTES)
     try:
         for chunk in chunks:
             for line, values in chunk_rows(chunk, chunks.sheet_name):
@@ -772,40 +794,95 @@ class _ChunkOutput:
         }
 
 
-def _process_row(line, row, plan: _Plan, out, changes, today) -> None:
-    v: dict[str, str] = {}
-    anomalies: list[Anomaly] | None = None
-    escaped: list[str] | None = None
-    size = len(row)
+BATCH_ROWS = 2000  # rows normalised together, column by column
+
+
+def _process_rows(rows, plan: _Plan, out, changes, today) -> None:
+    """Process (line, values) rows by batches."""
+    batch: list = []
+    for item in rows:
+        batch.append(item)
+        if len(batch) >= BATCH_ROWS:
+            _process_batch(batch, plan, out, changes, today)
+            batch = []
+    if batch:
+        _process_batch(batch, plan, out, changes, today)
+
+
+def _process_batch(batch, plan: _Plan, out, changes, today) -> None:
+    """Normalise a batch column by column: each distinct value of a column is normalised once
+    (most columns hold few: dates, codes, Oui/Non…) and mapped back at C speed; changes are
+    counted per distinct value, anomalies and escapes located only where they occur. Then each
+    row goes through the derivations, rules and rendering (`_finish_row`)."""
+    rows = [values for _, values in batch]
+    width = max(map(len, rows))
+    if min(map(len, rows)) < width:  # CSV rows may be short
+        rows = [r if len(r) == width else [*r, *([""] * (width - len(r)))] for r in rows]
+    columns = list(zip(*rows))
+    keys: list[str] = []
+    text_columns: list = []
+    anomalies: dict[int, list[Anomaly]] = {}
+    escaped: dict[int, list[str]] = {}
     for index, key, normalise, header, memo in plan.cells:
-        if index >= size:
+        if index >= width:
             continue
-        cell = row[index]
-        if cell == "" or cell is None:
-            continue
-        # Most columns hold few distinct values (dates, codes, Oui/Non…): a per-column memo
-        # of the normalised result saves the normaliser call (the build's hot loop).
-        hit = memo.get(cell) if type(cell) is not bool else None
-        if hit is None:
-            hit = _normalise_cell(normalise, cell, key)
-            if len(memo) < MEMO_SIZE and type(cell) is not bool:
-                memo[cell] = hit
-        text, change, special = hit
-        if special:
-            if text is None:  # an InvalidValue
-                if anomalies is None:
-                    anomalies = []
-                anomalies.append(Anomaly(line, key, header, change.message, change.hint))
+        column = columns[index]
+        texts: dict = {}
+        changed: list = []
+        special: list = []
+        for value in set(column):
+            if value == "" or value is None:
+                texts[value] = None
                 continue
-            if escaped is None:
-                escaped = []
-            escaped.append(key)
-        if text is not None:
-            v[key] = text
-            if change is not None:
-                changes.add(header, key, change, line, cell, text)
-    if not v and anomalies is None:
-        return  # a blank row (or only blank-looking cells): not a passage
+            hit = memo.get(value) if type(value) is not bool else None
+            if hit is None:
+                hit = _normalise_cell(normalise, value, key)
+                if len(memo) < MEMO_SIZE:
+                    memo[value] = hit
+            texts[value] = hit[0]
+            if hit[1] is not None and hit[0] is not None:
+                changed.append((value, hit))
+            if hit[2]:
+                special.append((value, hit))
+        keys.append(key)
+        text_columns.append(list(map(texts.__getitem__, column)))
+        if changed:
+            _count_changes(changed, column, batch, header, key, changes)
+        for value, (text, problem, _) in special:
+            for position in [i for i, c in enumerate(column) if c == value]:
+                if text is None:
+                    anomalies.setdefault(position, []).append(
+                        Anomaly(batch[position][0], key, header, problem.message, problem.hint)
+                    )
+                else:
+                    escaped.setdefault(position, []).append(key)
+    finish = _finish_row
+    for position, texts_row in enumerate(zip(*text_columns)):
+        v = {k: t for k, t in zip(keys, texts_row, strict=True) if t is not None}
+        row_anomalies = anomalies.get(position)
+        if not v and row_anomalies is None:
+            continue  # a blank row (or only blank-looking cells): not a passage
+        line, row = batch[position]
+        finish(line, row, v, row_anomalies, escaped.get(position), plan, out, changes, today)
+
+
+def _count_changes(changed, column, batch, header, key, changes) -> None:
+    counts = Counter(column) if len(changed) > 1 else {changed[0][0]: column.count(changed[0][0])}
+    for value, (text, change, _) in changed:
+        changes.add_many(header, key, change, counts[value])
+    # examples: the first rows of the batch holding a changed value
+    wanted = {value: hit for value, hit in changed}
+    found = 0
+    for position, value in enumerate(column):
+        hit = wanted.get(value) if type(value) is not bool else None
+        if hit is not None:
+            changes.example(header, hit[1], batch[position][0], value, hit[0])
+            found += 1
+            if found >= MAX_EXAMPLES * len(wanted) or found >= 50:
+                break
+
+
+def _finish_row(line, row, v, anomalies, escaped, plan: _Plan, out, changes, today) -> None:
     out.row()
     for key, text in plan.constants.items():
         if key not in v:
@@ -836,10 +913,7 @@ def _process_row(line, row, plan: _Plan, out, changes, today) -> None:
 
 
 def _header_of(plan: _Plan, key: str) -> str | None:
-    for _, k, _, header, _ in plan.cells:
-        if k == key:
-            return header
-    return None
+    return plan.header_of.get(key)
 
 
 def _anomaly(line, plan, key, message, hint, rule="BUILD-VALEUR") -> Anomaly:
@@ -865,9 +939,9 @@ def _derive_and_check(line, v: dict, plan: _Plan, changes: _Changes, today) -> l
     # -- birth date in one column
     birth = v.pop(cols.BIRTH_DATE, None)
     if birth:
-        year, month, day = birth.split("-")
-        for key, part in (("anneeNaissance", year), ("moisNaissance", str(int(month))),
-                          ("jourNaissance", str(int(day)))):  # fmt: skip
+        year, month, day = _split_birth(birth)
+        for key, part in (("anneeNaissance", year), ("moisNaissance", month),
+                          ("jourNaissance", day)):  # fmt: skip
             if key not in v:
                 v[key] = part
             elif v[key] != part:
@@ -924,6 +998,25 @@ def _required_hint(key: str) -> str:
     return hints.get(key, "Renseignez cette valeur.")
 
 
+@functools.lru_cache(maxsize=65536)
+def _birth_date(year: str, month: str | None, day: str | None) -> datetime.date | None:
+    try:
+        return datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_date(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _split_birth(birth: str) -> tuple[str, str, str]:
+    year, month, day = birth.split("-")
+    return year, str(int(month)), str(int(day))
+
+
 def _identity(line, v: dict, plan: _Plan, changes: _Changes, today) -> list[Anomaly]:
     """Choose the identification branch (NIR, CPF file, civil status) and check it."""
     out: list[Anomaly] = []
@@ -965,18 +1058,16 @@ def _identity(line, v: dict, plan: _Plan, changes: _Changes, today) -> list[Anom
                                 "Renseignez l'état civil : nom de naissance, premier prénom, "
                                 "sexe et année de naissance.", "BUILD-OBLIGATOIRE"))  # fmt: skip
     if "anneeNaissance" in v:
-        year = int(v["anneeNaissance"])
-        month = int(v.get("moisNaissance") or 1)
-        day = int(v.get("jourNaissance") or 1)
-        try:
-            born = datetime.date(year, month, day)
-        except ValueError:
+        born = _birth_date(v["anneeNaissance"], v.get("moisNaissance"), v.get("jourNaissance"))
+        if born is None:
+            year = v["anneeNaissance"]
+            month, day = v.get("moisNaissance") or 1, v.get("jourNaissance") or 1
             out.append(_anomaly(line, plan, "jourNaissance", f"le {day}/{month}/{year} n'existe "
                                 "pas", "Vérifiez le jour et le mois de naissance.",
                                 "REG-NAISSANCE-DATE"))  # fmt: skip
         else:
             award = v.get("dateDebutValidite")
-            reference = datetime.date.fromisoformat(award) if award else today
+            reference = _iso_date(award) if award else today
             age = (
                 reference.year
                 - born.year

@@ -63,11 +63,12 @@ def first_visible_sheet(archive: zipfile.ZipFile) -> tuple[str, str]:
 
 
 class XlsxChunks:
-    """Iterate over small xlsx files (bytes), each holding a slice of the sheet's rows."""
+    """Iterate over small xlsx files (bytes), each holding a slice of the sheet's rows: the first
+    `first_chunk_rows` rows, then slices of about `chunk_bytes` of worksheet XML."""
 
-    def __init__(self, path, rows_per_chunk: int = 10_000, first_chunk_rows: int = 200):
+    def __init__(self, path, chunk_bytes: int = 16 << 20, first_chunk_rows: int = 200):
         self.path = path
-        self.rows_per_chunk = rows_per_chunk
+        self.chunk_bytes = chunk_bytes
         self.first_chunk_rows = first_chunk_rows
         self.archive = zipfile.ZipFile(path)
         self.sheet_name, self.sheet_part = first_visible_sheet(self.archive)
@@ -85,12 +86,15 @@ class XlsxChunks:
     def close(self) -> None:
         self.archive.close()
 
-    def _package(self, sheet_xml: bytes) -> bytes:
+    def _package(self, head: bytes, rows, tail: bytes) -> bytes:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
             for name, data in self.parts.items():
                 out.writestr(name, data)
-            out.writestr(self.sheet_part, sheet_xml)
+            with out.open(self.sheet_part, "w") as sheet:
+                sheet.write(head)
+                sheet.write(rows)
+                sheet.write(tail)
         return buffer.getvalue()
 
     def __iter__(self) -> Iterator[bytes]:
@@ -106,37 +110,46 @@ class XlsxChunks:
             prefix_ns = match.group(1) or b""
             head = _DIMENSION.sub(b"", bytes(buffer[: match.end()]))
             if match.group(2):  # <sheetData/>: no rows at all
-                yield self._package(bytes(buffer))
+                yield self._package(bytes(buffer), b"", b"")
                 return
             row_end = b"</" + prefix_ns + b"row>"
             data_end = b"</" + prefix_ns + b"sheetData>"
             tail = b"</" + prefix_ns + b"sheetData></" + prefix_ns + b"worksheet>"
             del buffer[: match.end()]
-            first_row = buffer[:200]
+            while len(buffer) < 4096 and (block := stream.read(_BLOCK)):
+                buffer += block
+            first_row = bytes(buffer[:200])
             if b"<" + prefix_ns + b"row" in first_row and b' r="' not in first_row:
                 raise ChunkingUnsupported("rows without references")
-            target = self.first_chunk_rows
-            finished = False
-            while not finished:
-                count = buffer.count(row_end)
-                if count < target:
-                    block = stream.read(_BLOCK)
-                    if block:
-                        buffer += block
-                        continue
-                    finished = True
-                    end = buffer.find(data_end)
-                    if end < 0:
-                        raise ChunkingUnsupported("truncated sheet")
-                    if end:
-                        yield self._package(head + bytes(buffer[:end]) + tail)
+            # the first chunk: a few rows only (the header row is looked for there)
+            cut = 0
+            for _ in range(self.first_chunk_rows):
+                found = buffer.find(row_end, cut)
+                if found < 0:
                     break
-                cut = 0
-                for _ in range(target):
-                    cut = buffer.index(row_end, cut) + len(row_end)
-                yield self._package(head + bytes(buffer[:cut]) + tail)
+                cut = found + len(row_end)
+            if cut:
+                yield self._package(head, memoryview(buffer)[:cut], tail)
                 del buffer[:cut]
-                target = self.rows_per_chunk
+            while True:
+                while len(buffer) < self.chunk_bytes and (block := stream.read(_BLOCK)):
+                    buffer += block
+                end = buffer.find(data_end, 0, self.chunk_bytes + len(data_end))
+                if end >= 0:  # the last rows
+                    if buffer[:end].strip():
+                        yield self._package(head, memoryview(buffer)[:end], tail)
+                    return
+                cut = buffer.rfind(row_end, 0, self.chunk_bytes)
+                if cut < 0:
+                    if len(buffer) < self.chunk_bytes:
+                        raise ChunkingUnsupported("truncated sheet")
+                    self.chunk_bytes *= 2  # a single huge row: read further
+                    continue
+                cut += len(row_end)
+                with memoryview(buffer) as view:
+                    chunk = self._package(head, view[:cut], tail)
+                del buffer[:cut]
+                yield chunk
 
 
 def chunk_rows(chunk: bytes, sheet_name: str):

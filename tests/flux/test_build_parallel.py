@@ -40,16 +40,16 @@ def workbook(path, count, duplicates=(), bad=()):
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(building, "CHUNK_ROWS", 40)
+    monkeypatch.setattr(building, "CHUNK_BYTES", 4000)
     monkeypatch.setattr(building, "FIRST_CHUNK_ROWS", 5)
 
 
 def test_chunks_give_the_same_rows_as_calamine(tmp_path):
     path = workbook(tmp_path / "in.xlsx", 130)
     whole = [(line, row) for line, row in open_table(path).rows if any(v != "" for v in row)]
-    chunks = XlsxChunks(path, rows_per_chunk=40, first_chunk_rows=5)
+    chunks = XlsxChunks(path, chunk_bytes=4000, first_chunk_rows=5)
     pieces = list(chunks)
-    assert len(pieces) == 5
+    assert len(pieces) > 5
     read = [(line, row) for piece in pieces for line, row in chunk_rows(piece, chunks.sheet_name)
             if any(v != "" for v in row)]  # fmt: skip
     assert read == whole
