@@ -127,3 +127,47 @@ def test_totp_login_and_api_token_page(page, live_server):
     page.get_by_role("button", name=re.compile("Révoquer")).click()
     assert "révoqué" in page.content()
     check_page(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_support_ticket_pages_both_sides(page, live_server):
+    from certifiers_helpers import PASSWORD, SECRET, make_certifier, make_member
+
+    certifier = make_certifier("UNIVAAAA", name="Université A")
+    make_member(certifier, "admin@a.fr")
+    User.objects.create_user("ops@cdc.fr", OPERATOR_PASSWORD, is_staff=True)
+
+    page.goto(f"/certificateurs/{certifier.pk}/support/")
+    page.get_by_label("Adresse électronique").fill("admin@a.fr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
+        pyotp.TOTP(SECRET).now()
+    )
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_role("heading", name="Support", exact=True).wait_for()
+    check_page(page)
+    page.get_by_role("link", name="Nouvelle demande").click()
+    check_page(page)
+    page.get_by_label("Objet").fill("Passage rejeté")
+    page.get_by_label("Votre message").fill("Pourquoi ce rejet ?")
+    page.get_by_role("button", name="Envoyer au support").click()
+    page.get_by_role("heading", name="Passage rejeté").wait_for()
+    check_page(page)
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    page.goto("/compte/connexion/?next=/back-office/support/")
+    page.get_by_label("Adresse électronique").fill("ops@cdc.fr")
+    page.get_by_label("Mot de passe").fill(OPERATOR_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    check_page(page)
+    page.get_by_role("link", name="Passage rejeté").click()
+    check_page(page)
+    page.get_by_label("Votre réponse").fill("La date de naissance est incohérente.")
+    page.get_by_role("button", name="Envoyer la réponse").click()
+    assert "La date de naissance est incohérente." in page.content()
+    assert "En attente du certificateur" in page.content()
+    check_page(page)
+    page.get_by_role("link", name="Accueil", exact=True).last.click()
+    check_page(page)
