@@ -66,7 +66,7 @@ def hardened_parser(**options) -> etree.XMLParser:
 
 @dataclass(frozen=True)
 class Schemas:
-    version: str  # "1.1.2", "1.1.5" or "personnalisé"
+    version: str  # "1.1.2", "1.1.5", or the version a user's XSD declares ("inconnue" if none)
     source: str  # file the schemas come from, for messages
     passage: etree.XMLSchema
     certification: etree.XMLSchema
@@ -75,7 +75,10 @@ class Schemas:
 
     @property
     def label(self) -> str:
-        return self.version if self.version in VERSIONS else f"{self.source}"
+        """ "1.1.2", "1.1.5", or for a user's file "chemin.xsd (version 1.1.2)"."""
+        if self.version in VERSIONS and self.source == schema_file(self.version).name:
+            return self.version
+        return f"{self.source} (version {self.version})"
 
 
 def load_schemas(choice: str = "auto", *, flux=None) -> Schemas:
@@ -95,7 +98,7 @@ def load_schemas(choice: str = "auto", *, flux=None) -> Schemas:
         data = path.read_bytes()
     except OSError as exc:
         raise SchemaError(f"Le schéma « {choice} » ne peut pas être lu ({exc.strerror}).") from exc
-    return _derive(data, source=str(path), version=_declared_version(data) or "personnalisé")
+    return _derive(data, source=str(path), version=_declared_version(data) or "inconnue")
 
 
 @lru_cache(maxsize=4)
@@ -109,8 +112,7 @@ def _declared_version(data: bytes) -> str | None:
         root = etree.fromstring(data, hardened_parser())
     except etree.XMLSyntaxError:
         return None
-    version = root.get("version")
-    return f"{version} (fichier)" if version else None
+    return root.get("version")
 
 
 def _parse_xsd(data: bytes, source: str) -> etree._Element:

@@ -161,7 +161,9 @@ def test_user_schema_missing_or_unknown_version(tmp_path):
 
 def test_official_xsd_as_user_schema(official_xsd, official_example_bytes):
     schemas = xsd.load_schemas(str(official_xsd))
-    assert "1.1.2" in schemas.version
+    assert schemas.version == "1.1.2"
+    assert schemas.label == f"{official_xsd} (version 1.1.2)"
+    assert xsd.load_schemas("1.1.5").label == "1.1.5"
     assert schemas.complete.validate(_parse(official_example_bytes))
 
 
