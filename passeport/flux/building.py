@@ -818,7 +818,7 @@ def _process_batch(batch, plan: _Plan, out, changes, today) -> None:
     width = max(map(len, rows))
     if min(map(len, rows)) < width:  # CSV rows may be short
         rows = [r if len(r) == width else [*r, *([""] * (width - len(r)))] for r in rows]
-    columns = list(zip(*rows))
+    columns = list(zip(*rows, strict=True))
     keys: list[str] = []
     text_columns: list = []
     anomalies: dict[int, list[Anomaly]] = {}
@@ -857,7 +857,7 @@ def _process_batch(batch, plan: _Plan, out, changes, today) -> None:
                 else:
                     escaped.setdefault(position, []).append(key)
     finish = _finish_row
-    for position, texts_row in enumerate(zip(*text_columns)):
+    for position, texts_row in enumerate(zip(*text_columns, strict=True)):
         v = {k: t for k, t in zip(keys, texts_row, strict=True) if t is not None}
         row_anomalies = anomalies.get(position)
         if not v and row_anomalies is None:
@@ -868,7 +868,7 @@ def _process_batch(batch, plan: _Plan, out, changes, today) -> None:
 
 def _count_changes(changed, column, batch, header, key, changes) -> None:
     counts = Counter(column) if len(changed) > 1 else {changed[0][0]: column.count(changed[0][0])}
-    for value, (text, change, _) in changed:
+    for value, (_text, change, _) in changed:
         changes.add_many(header, key, change, counts[value])
     # examples: the first rows of the batch holding a changed value
     wanted = {value: hit for value, hit in changed}
