@@ -86,8 +86,8 @@ class _IdTable:
     # official maximum of 200 000 passages per file.
     def __init__(self, capacity: int = 1 << 19):
         self.mask = capacity - 1
-        self.hashes = array("Q", bytes(8 * capacity))
-        self.lines = array("I", bytes(4 * capacity))
+        self.hashes = array("Q", [0]) * capacity
+        self.lines = array("I", [0]) * capacity
         self.count = 0
 
     def add(self, value: str, line: int) -> int | None:
@@ -113,8 +113,8 @@ class _IdTable:
         old_hashes, old_lines = self.hashes, self.lines
         capacity = (self.mask + 1) * 2
         self.mask = capacity - 1
-        self.hashes = array("Q", bytes(8 * capacity))
-        self.lines = array("I", bytes(4 * capacity))
+        self.hashes = array("Q", [0]) * capacity
+        self.lines = array("I", [0]) * capacity
         for h, line in zip(old_hashes, old_lines, strict=True):
             if h:
                 i = h & self.mask
@@ -149,28 +149,46 @@ class _Head:
     error: etree.XMLSyntaxError | None = None
 
 
+_VERSION_115_NEEDLES = tuple(
+    needle.encode(codec)
+    for needle in ("action", "identifiantNational")
+    for codec in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
 def inspect_head(head: bytes) -> _Head:
-    """What the first megabyte tells: root element, DTD, declared encoding, schema version."""
+    """What the first megabyte tells: root element, DTD, declared encoding, schema version.
+
+    Parsing a whole megabyte costs; the 1.1.5 element names are first looked for as bytes, and
+    the head is parsed in full only when one of them appears (to confirm it is an element).
+    """
     info = _Head()
+    wanted = {f"{_N}action", f"{_N}identifiantNational"}
+    maybe_115 = any(needle in head for needle in _VERSION_115_NEEDLES)
+    step = 1 << 16
     parser = etree.XMLPullParser(
         events=("start",), resolve_entities=False, no_network=True, load_dtd=False
     )
-    wanted = {f"{_N}action", f"{_N}identifiantNational"}
-    try:
-        parser.feed(head)
-    except etree.XMLSyntaxError as exc:
-        info.error = exc
-    try:
-        for _event, element in parser.read_events():
-            if info.root is None:
-                info.root = element.tag
-                docinfo = element.getroottree().docinfo
-                info.dtd = bool(docinfo.doctype) or docinfo.internalDTD is not None
-            if element.tag in wanted:
-                info.version = "1.1.5"
-                break
-    except etree.XMLSyntaxError as exc:  # pragma: no cover - read_events re-raises feed errors
-        info.error = info.error or exc
+    for offset in range(0, max(len(head), 1), step):
+        try:
+            parser.feed(head[offset : offset + step])
+        except etree.XMLSyntaxError as exc:
+            info.error = exc
+        try:
+            for _event, element in parser.read_events():
+                if info.root is None:
+                    info.root = element.tag
+                    docinfo = element.getroottree().docinfo
+                    info.dtd = bool(docinfo.doctype) or docinfo.internalDTD is not None
+                if element.tag in wanted:
+                    info.version = "1.1.5"
+                    break
+        except etree.XMLSyntaxError as exc:  # pragma: no cover - read_events re-raises
+            info.error = info.error or exc
+        if info.error is not None or info.version == "1.1.5":
+            break
+        if info.root is not None and not maybe_115:
+            break
     if info.root is None and b"<!DOCTYPE" in head[:4096].upper().replace(b"\x00", b""):
         info.dtd = True
     info.encoding = declared_encoding(head)

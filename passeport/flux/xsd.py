@@ -226,6 +226,12 @@ def detect_version(flux) -> str:
                 head = handle.read(PEEK_BYTES)
         except OSError:
             return VERSIONS[0]
+    if not any(
+        needle.encode(codec) in head
+        for needle in ("action", "identifiantNational")
+        for codec in ("utf-8", "utf-16-le", "utf-16-be")
+    ):
+        return "1.1.2"  # neither name appears at all: no need to parse
     parser = etree.XMLPullParser(
         events=("start",), resolve_entities=False, no_network=True, load_dtd=False
     )
