@@ -43,6 +43,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"title": "Se connecter"}
 
+    def get_default_redirect_url(self):
+        # Without `next`, users land where their role leads (apps register it in twofactor).
+        return twofactor.landing_url(self.request.user) or super().get_default_redirect_url()
+
     def form_valid(self, form):
         user = form.get_user()
         if not twofactor.is_required(user):

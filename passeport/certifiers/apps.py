@@ -26,7 +26,10 @@ def is_certifier_member(user) -> bool:
 
 
 def certifier_space_url(user) -> str | None:
-    """After login, members land on their certifiers (their space if they have only one)."""
+    """After login, members land on their certifiers (their space if they have only one),
+    operators on the back office."""
     from django.urls import reverse
 
-    return reverse("certifiers:home") if is_certifier_member(user) else None
+    if is_certifier_member(user):
+        return reverse("certifiers:home")
+    return reverse("backoffice:home") if user.is_staff else None

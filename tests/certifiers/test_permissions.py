@@ -172,3 +172,12 @@ def test_administrator_invites_and_removes_members(
     client.post(f"/certificateurs/{a.pk}/membres/{reader.pk}/", {"action": "remove"})
     assert not Membership.objects.filter(pk=reader.pk).exists()
     assert User.objects.filter(email="lecteur@a.fr").exists()  # the account itself stays
+
+
+def test_operators_land_on_the_back_office_after_login(client):
+    User.objects.create_user("ops@cdc.fr", "Operatrice-du-support-2026", is_staff=True)
+    response = client.post(
+        "/compte/connexion/", {"username": "ops@cdc.fr", "password": "Operatrice-du-support-2026"}
+    )
+    assert response["Location"] == "/back-office/"
+    assert client.get("/back-office/").status_code == 200
