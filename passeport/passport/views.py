@@ -28,6 +28,7 @@ from .forms import (
     ReportErrorForm,
     TimelineFilterForm,
 )
+from .listing import passport_sections
 from .models import DETAIL_LABELS, Document, Entry, Holder
 from .signals import entry_error_reported
 
@@ -62,13 +63,8 @@ def _own_entry(request, pk, *, declared_only: bool = False) -> Entry:
 @require_GET
 @holder_required
 def home(request):
-    entries = list(_entries(request.holder))
-    groups = {kind: [] for kind, _ in Entry.Kind.choices}
-    counts = {trust: 0 for trust, _ in Entry.Trust.choices}
-    for entry in entries:
-        groups[entry.kind].append(entry)
-        counts[entry.trust] += 1
-    sections = [(kind, label, groups[kind]) for kind, label in Entry.Kind.choices if groups[kind]]
+    today = timezone.localdate()
+    sections, counts, total = passport_sections(request.holder, today=today)
     return render(
         request,
         "passport/home.html",
@@ -76,9 +72,8 @@ def home(request):
             "title": "Mon passeport",
             "holder": request.holder,
             "sections": sections,
-            "total": len(entries),
+            "total": total,
             "counts": counts,
-            "today": timezone.localdate(),
         },
     )
 

@@ -240,3 +240,28 @@ def test_passport_page_query_count_does_not_grow_with_entries(
         response = client.get("/passeport/")
     assert response.status_code == 200
     assert response.content.decode().count("fr-badge--sm fr-badge--success") == 60
+
+
+def test_passport_list_is_never_stale(client, alice, private_storage):
+    """The rendered list is cached: every change that shows must show at once."""
+    from passeport.passport.recording import withdraw_certification
+
+    provisional = certify(alice.person_id, id_technique="IDT-P", provisional=True)
+    entry = declare(alice, "Titre initial")
+    client.force_login(alice.user)
+    assert "Titre initial" in client.get("/passeport/").content.decode()
+    client.post(
+        f"/passeport/entrees/{entry.pk}/modifier/", {"kind": "other", "title": "Titre corrigé"}
+    )
+    html = client.get("/passeport/").content.decode()
+    assert "Titre corrigé" in html and "Titre initial" not in html and "Provisoire" in html
+    client.post(
+        f"/passeport/entrees/{entry.pk}/justificatifs/",
+        {"document": SimpleUploadedFile("a.pdf", PDF)},
+    )
+    assert "1 justificatif" in client.get("/passeport/").content.decode()
+    # Confirmed by a bulk update that does not touch updated_at: still seen.
+    Entry.objects.filter(pk=provisional.pk).update(provisional=False)
+    assert "Provisoire" not in client.get("/passeport/").content.decode()
+    withdraw_certification("EMET0001", "IDT-P", "SUPPRESSION")
+    assert "BTS Services informatiques" not in client.get("/passeport/").content.decode()

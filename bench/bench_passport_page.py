@@ -1,0 +1,160 @@
+"""The passport page of a holder with 200 entries, under load, against the home page.
+
+    .venv/bin/python bench/bench_passport_page.py [--entries 200] [--seconds 10]
+
+Starts the `make run` service (gunicorn + worker, SQLite in a throwaway var/ directory, demo
+data loaded), gives the demo holder Camille Lefèvre a passport of N entries (guaranteed ones of
+every kind added to her demo passport), logs in as her through the development FranceConnect
+provider exactly as a browser would (authorize page, identity chosen, callback), then loads with
+wrk, in the same run:
+- the reference: the home page (anonymous), the foundation's baseline;
+- the passport page /passeport/ with the holder's session.
+Prints requests/s and p99 of each and the ratios. Target (issue 5): passport ≤ 3 × home.
+"""
+
+import argparse
+import html
+import http.cookiejar
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from common import ROOT, ratio, running_service, wrk
+
+TARGET = 3.0
+
+ADD_ENTRIES = """
+import datetime, random
+from passeport.franceconnect.identities import BY_KEY, ensure_in_register
+from passeport.passport.models import Entry
+(person,) = ensure_in_register(BY_KEY["camille"])
+have = Entry.objects.filter(person_id=person.pk).count()
+rng = random.Random(5)
+kinds = ["certification", "training", "experience", "volunteering", "licence", "prevention"]
+Entry.objects.bulk_create([
+    Entry(person_id=person.pk, kind=kinds[i % len(kinds)], trust="garantie", source="agora",
+          source_reference=f"BENCH-{i}", title=f"Entrée de mesure n° {i} — formation longue",
+          organisation="Organisme de mesure", start_date=datetime.date(2000 + i % 25, 1 + i % 12, 1),
+          end_date=datetime.date(2001 + i % 25, 1 + i % 12, 1), details={"hours": str(rng.randint(7, 400))})
+    for i in range(max(0, TOTAL - have))
+], ignore_conflicts=True)
+"""
+
+
+def _env_for(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env["PASSEPORT_VAR_DIR"] = str(var_dir)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    for line in (var_dir / "local.env").read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            env.setdefault(key.strip(), value.strip())
+    env.setdefault("PASSEPORT_INSECURE_HTTP", "1")
+    return env
+
+
+def _login(base: str) -> str:
+    """The dev FranceConnect flow with a cookie jar; returns the session cookie's value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/franceconnect/connexion/").read().decode()
+    form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    form = {key: html.unescape(value) for key, value in form.items()}
+    form["identity"] = "camille"
+    body = urllib.parse.urlencode(form).encode()
+    request = urllib.request.Request(
+        base + "/fc-dev/authorize", data=body, headers={"Referer": base + "/fc-dev/authorize"}
+    )
+    final = opener.open(request)
+    if not final.geturl().endswith("/passeport/"):
+        raise SystemExit(f"connexion FranceConnect de développement impossible ({final.geturl()})")
+    for cookie in jar:
+        if cookie.name == "sessionid":
+            return cookie.value
+    raise SystemExit("pas de cookie de session après la connexion")
+
+
+def _measure(args, var_dir: Path):
+    with running_service(var_dir=var_dir) as base:
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "shell",
+                "-c",
+                f"TOTAL = {args.entries}\n{ADD_ENTRIES}",
+            ],
+            cwd=ROOT,
+            env=_env_for(var_dir),
+            check=True,
+        )
+        session = _login(base)
+        headers = {"Cookie": f"sessionid={session}"}
+        page = (
+            urllib.request.urlopen(urllib.request.Request(base + "/passeport/", headers=headers))
+            .read()
+            .decode()
+        )
+        shown = page.count('class="pp-entry"')
+        wrk(base + "/", seconds=2, connections=args.connections)  # warm-up
+        wrk(base + "/passeport/", seconds=2, connections=args.connections, headers=headers)
+        home = wrk(base + "/", seconds=args.seconds, connections=args.connections)
+        home_session = wrk(
+            base + "/", seconds=args.seconds, connections=args.connections, headers=headers
+        )
+        passport = wrk(
+            base + "/passeport/",
+            seconds=args.seconds,
+            connections=args.connections,
+            headers=headers,
+        )
+
+    return home, home_session, passport, shown
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+
+    var_dir = Path(tempfile.mkdtemp(prefix="passeport-bench-passport-"))
+    try:
+        home, home_session, passport, shown = _measure(args, var_dir)
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+    print(
+        f"bench_passport_page — passeport de {shown} entrées sous charge (wrk, "
+        f"{args.connections} connexions, {args.seconds} s, serveur de `make run`, SQLite)"
+    )
+    print(home.line("référence : page d'accueil"))
+    print(home_session.line("accueil, même session"))
+    print(passport.line("page du passeport"))
+    rps_ratio = home.requests_per_second / passport.requests_per_second
+    p99_ratio = passport.p99_ms / home.p99_ms
+    print(
+        f"débit accueil / passeport : {rps_ratio:.2f}×   "
+        f"p99 passeport / accueil : {ratio(passport.p99_ms, home.p99_ms)}   "
+        f"(objectif ≤ {TARGET:.0f}× : {'atteint' if max(rps_ratio, p99_ratio) <= TARGET else 'NON atteint'})"
+    )
+    print(
+        f"même session — débit accueil / passeport : "
+        f"{home_session.requests_per_second / passport.requests_per_second:.2f}×   "
+        f"p99 passeport / accueil : {ratio(passport.p99_ms, home_session.p99_ms)}"
+    )
+    if home.non_2xx or passport.non_2xx or home_session.non_2xx:
+        raise SystemExit("des réponses en erreur pendant la mesure")
+    if shown < args.entries:
+        raise SystemExit(f"la page ne montre que {shown} entrées sur {args.entries}")
+
+
+if __name__ == "__main__":
+    main()
