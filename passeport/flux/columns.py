@@ -48,7 +48,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "code": ("code rncp", "code rs", "code certification", "certification", "code fiche",
              "numero fiche", "rncp", "code france competences"),
     "type": ("repertoire", "type certification"),
-    "idTechnique": ("id technique", "identifiant", "identifiant passage", "id passage", "id"),
+    "idTechnique": ("id technique", "identifiant passage", "id passage", "identifiant technique"),
     "nomNaissance": ("nom", "nom famille", "nom jeune fille", "nom patronymique", "patronyme",
                      "nom naissance titulaire"),
     "nomUsage": ("nom marital", "nom epouse", "nom usuel"),
