@@ -100,6 +100,15 @@ class TotpVerifyView(View):
             return self.render(form)
         code = form.cleaned_data["code"].strip()
         user = self.pending_user
+        if twofactor.is_locked_out(user):
+            # Across password steps too: 5 tries per step would otherwise allow brute force.
+            twofactor.clear_pending_login(request)
+            messages.error(
+                request,
+                "Trop de codes incorrects pour ce compte ces dernières minutes : réessayez dans "
+                f"{twofactor.LOCKOUT_MINUTES} minutes.",
+            )
+            return redirect("accounts:login")
         if twofactor.verify_code(self.device, code):
             return redirect(finish_login(request, user, self.pending))
         if twofactor.use_recovery_code(user, code):

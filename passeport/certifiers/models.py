@@ -533,7 +533,11 @@ def issue_token(certifier: Certifier, name: str, user=None, *, clear: str | None
     `clear` lets the demo data install a documented fixed token; never pass it elsewhere.
     """
     if clear is None:
-        clear = f"{TOKEN_PREFIX}{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
+        # The 32-bit prefix is unique (it finds the row): draw again on the rare collision.
+        while True:
+            clear = f"{TOKEN_PREFIX}{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
+            if not ApiToken.objects.filter(prefix=clear[:TOKEN_PREFIX_LENGTH]).exists():
+                break
     token = ApiToken.objects.create(
         certifier=certifier,
         name=name,

@@ -243,3 +243,16 @@ def test_password_change_needs_the_current_password(client):
     assert response["Location"] == "/compte/securite/"
     user.refresh_from_db()
     assert user.check_password(new)
+
+
+def test_account_locked_after_too_many_wrong_codes_across_logins(client, enrolled):
+    good = pyotp.TOTP(SECRET).now()
+    wrong = f"{(int(good) + 1) % 1_000_000:06d}"
+    for _ in range(2):
+        password_step(client, enrolled)
+        for _ in range(5):
+            client.post(CODE, {"code": wrong})
+    password_step(client, enrolled)
+    response = client.post(CODE, {"code": good}, follow=True)
+    assert "Trop de codes incorrects pour ce compte" in response.content.decode()
+    assert not response.context["user"].is_authenticated

@@ -248,3 +248,7 @@ def test_two_tokens_never_share_a_prefix():
     univ = make_certifier()
     prefixes = {issue_token(univ, f"t{i}")[0].prefix for i in range(20)}
     assert len(prefixes) == 20
+    taken = next(iter(prefixes))[3:]
+    with mock.patch.object(cm.secrets, "token_hex", side_effect=[taken, "0badcafe"]):
+        token, clear = issue_token(univ, "collision")
+    assert token.prefix == "pp_0badcafe" and authenticate_token(clear) == token
