@@ -211,6 +211,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Passeport <ne-pas-repondre@passeport.localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where certifiers' support messages and onboarding requests are notified (operators' inbox).
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
 
 # Security. Behind a TLS-terminating proxy in production; HTTPS-only cookies unless DEBUG.
 SESSION_COOKIE_HTTPONLY = True
