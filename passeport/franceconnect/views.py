@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from joserfc.errors import JoseError
 
@@ -20,6 +21,7 @@ from . import accounts_flow, client
 
 logger = logging.getLogger(__name__)
 
+SESSION_NEXT = "franceconnect_next"
 SESSION_ID_TOKEN = "franceconnect_id_token"  # noqa: S105 - a session key, not a secret
 
 
@@ -45,12 +47,29 @@ def _unavailable(request):
 def login_page(request):
     if request.user.is_authenticated and hasattr(request.user, "holder"):
         return redirect("passport:home")
-    return render(request, "franceconnect/login.html", {"title": "Connexion des titulaires"})
+    return render(
+        request,
+        "franceconnect/login.html",
+        {
+            "title": "Connexion des titulaires",
+            "next": _safe_next(request.GET.get("next", ""), request),
+        },
+    )
+
+
+def _safe_next(url: str, request) -> str:
+    """A page of ours to go back to after login (never another site: no open redirect)."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
 
 
 @require_GET
 def start(request):
     redirect_uri = request.build_absolute_uri(reverse("franceconnect:callback"))
+    request.session[SESSION_NEXT] = _safe_next(request.GET.get("next", ""), request)
     try:
         return client.authorize_redirect(request, redirect_uri)
     except requests.RequestException:
@@ -102,7 +121,7 @@ def callback(request):
         )
     if outcome.error:
         return _error(request, "Connexion impossible", outcome.error)
-    return redirect("passport:home")
+    return redirect(request.session.pop(SESSION_NEXT, "") or "passport:home")
 
 
 @require_POST

@@ -254,3 +254,20 @@ def test_dev_provider_refused_at_startup_without_debug(settings):
         apps.get_app_config("franceconnect").ready()
     settings.FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG = True
     apps.get_app_config("franceconnect").ready()
+
+
+def test_login_returns_to_the_page_asked_for_and_never_elsewhere(fc_browser, client):
+    ensure_in_register(BY_KEY["camille"])
+    response = client.get("/passeport/parcours/")
+    assert response["Location"] == "/franceconnect/?next=/passeport/parcours/"
+    login_page = client.get(response["Location"]).content.decode()
+    assert 'name="next" value="/passeport/parcours/"' in login_page
+    start = client.get("/franceconnect/connexion/?next=/passeport/parcours/")
+    params = {k: v[0] for k, v in parse_qs(urlsplit(start["Location"]).query).items()}
+    final = fc_browser.callback(fc_browser.choose(params, "camille"))
+    assert final["Location"] == "/passeport/parcours/"
+    client.logout()
+    start = client.get("/franceconnect/connexion/?next=https://evil.example/")
+    params = {k: v[0] for k, v in parse_qs(urlsplit(start["Location"]).query).items()}
+    final = fc_browser.callback(fc_browser.choose(params, "camille"))
+    assert final["Location"] == "/passeport/"
