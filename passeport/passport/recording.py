@@ -8,6 +8,8 @@ Stable interface (the deposits app depends on it):
                          valid_until=None, start_date=None, end_date=None, details=None) -> Entry
     withdraw_certification(emetteur_id, id_technique, reason, *, actor=None,
                            deposit_id=None) -> Entry | None
+    certification_values(person, **same keyword arguments as record_certification) -> dict
+        (the fields record_certification writes: for a bulk insert of new passages)
 
 Rules implemented (issue 4, CDC data dictionary):
 - a passage is identified by (idClient émetteur, idTechnique) across all the émetteur's
@@ -57,7 +59,7 @@ def _iso(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def record_certification(
+def certification_values(
     person,
     *,
     emetteur_id: str,
@@ -79,11 +81,10 @@ def record_certification(
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
     details: dict | None = None,
-) -> Entry:
-    """Record (or confirm) a certification passage in `person`'s passport, as guaranteed.
-
-    `person` is an `identity.Person` (or its UUID). Returns the entry. Idempotent, see module
-    docstring. Raises `PassageAlreadyRecorded` for a confirmed passage sent by another deposit.
+) -> dict:
+    """The field values of the guaranteed certification entry of a passage (without the
+    passage's identity: `emetteur_id`, `id_technique`). `record_certification` writes exactly
+    these; a bulk path (deposits) builds `Entry(emetteur_id=…, id_technique=…, **values)`.
     """
     person_id = _person_id(person)
     deposit_uuid = uuid.UUID(str(deposit_id)) if deposit_id else None
@@ -121,6 +122,61 @@ def record_certification(
         "withdrawn_at": None,
         "withdrawal_reason": "",
     }
+    return values
+
+
+def record_certification(
+    person,
+    *,
+    emetteur_id: str,
+    certificateur_id: str,
+    certifier_name: str,
+    code: str,
+    type: str,  # the CDC dictionary's own word (typeCertification: RNCP or RS)
+    title: str,
+    award_date: datetime.date | None,
+    id_technique: str,
+    deposit_id: uuid.UUID | str | None = None,
+    flux_id: str = "",
+    provisional: bool = False,
+    mention: str = "",
+    option: str = "",
+    score: str = "",
+    valid_from: datetime.date | None = None,
+    valid_until: datetime.date | None = None,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    details: dict | None = None,
+) -> Entry:
+    """Record (or confirm) a certification passage in `person`'s passport, as guaranteed.
+
+    `person` is an `identity.Person` (or its UUID). Returns the entry. Idempotent, see module
+    docstring. Raises `PassageAlreadyRecorded` for a confirmed passage sent by another deposit.
+    """
+    values = certification_values(
+        person,
+        emetteur_id=emetteur_id,
+        certificateur_id=certificateur_id,
+        certifier_name=certifier_name,
+        code=code,
+        type=type,
+        title=title,
+        award_date=award_date,
+        id_technique=id_technique,
+        deposit_id=deposit_id,
+        flux_id=flux_id,
+        provisional=provisional,
+        mention=mention,
+        option=option,
+        score=score,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        start_date=start_date,
+        end_date=end_date,
+        details=details,
+    )
+    person_id = values["person_id"]
+    deposit_uuid = values["deposit_id"]
     with transaction.atomic():
         entry = (
             Entry.objects.select_for_update()

@@ -104,3 +104,36 @@ def test_withdraw_hides_the_entry_audits_and_can_be_recreated():
 def test_person_is_required():
     with pytest.raises(ValueError):
         _record(None)
+
+
+def test_certification_values_are_what_record_certification_writes():
+    from passeport.passport.recording import certification_values
+
+    person_id = uuid.uuid4()
+    kwargs = dict(
+        emetteur_id="EMET0009",
+        certificateur_id="CERT0009",
+        certifier_name="Org",
+        code="RS5484",
+        type="RS",
+        title="TOEIC",
+        award_date=datetime.date(2024, 1, 1),
+        id_technique="BULK-1",
+        score=905,
+        valid_until=datetime.date(2026, 1, 1),
+        provisional=True,
+        details={"modalite_acces": "VAE"},
+    )
+    built = Entry(
+        emetteur_id="EMET0009",
+        id_technique="BULK-2",
+        **certification_values(person_id, **{**kwargs, "id_technique": "BULK-2"}),
+    )
+    built.save()
+    recorded = record_certification(person_id, **kwargs)
+    fields = [
+        f.name
+        for f in Entry._meta.fields
+        if f.name not in ("id", "created_at", "updated_at", "id_technique")
+    ]
+    assert {f: getattr(built, f) for f in fields} == {f: getattr(recorded, f) for f in fields}
