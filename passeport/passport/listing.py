@@ -93,13 +93,7 @@ def _render_sections(holder: Holder, *, today) -> tuple[list[Section], dict[str,
         "documents": _("justificatifs"),
         "provisional": _("Provisoire"),
     }
-    badges = {
-        Entry.Trust.GUARANTEED: f'<p class="fr-badge fr-badge--sm fr-badge--success">{_("Garantie")}</p>',
-        Entry.Trust.DECLARED_WITH_PROOF: (
-            f'<p class="fr-badge fr-badge--sm fr-badge--info">{_("Déclarée avec justificatif")}</p>'
-        ),
-        Entry.Trust.DECLARED: f'<p class="fr-badge fr-badge--sm">{_("Déclarée")}</p>',
-    }
+    badges = _badges()
     provisional_badge = (
         f' <p class="fr-badge fr-badge--sm fr-badge--warning">{labels["provisional"]}</p>'
     )
@@ -152,3 +146,74 @@ def _render_sections(holder: Holder, *, today) -> tuple[list[Section], dict[str,
         if parts[kind]
     ]
     return sections, counts, len(rows)
+
+
+def _badges() -> dict[str, str]:
+    return {
+        Entry.Trust.GUARANTEED: f'<p class="fr-badge fr-badge--sm fr-badge--success">{_("Garantie")}</p>',
+        Entry.Trust.DECLARED_WITH_PROOF: (
+            f'<p class="fr-badge fr-badge--sm fr-badge--info">{_("Déclarée avec justificatif")}</p>'
+        ),
+        Entry.Trust.DECLARED: f'<p class="fr-badge fr-badge--sm">{_("Déclarée")}</p>',
+    }
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    html: SafeString
+
+
+def timeline(holder: Holder, *, kind: str = "", trust: str = "") -> tuple[list[Year], int]:
+    """« Mon parcours »: the entries by year, most recent first, optionally filtered."""
+    entries = Entry.objects.of_holder(holder)
+    if kind:
+        entries = entries.filter(kind=kind)
+    if trust:
+        entries = entries.filter(trust=trust)
+    rows = list(
+        entries.values_list(
+            "id",
+            "kind",
+            "trust",
+            "title",
+            "organisation",
+            "award_date",
+            "start_date",
+            "end_date",
+            "provisional",
+            "created_at",
+        )
+    )
+
+    def day(row):
+        return row[5] or row[6] or row[7] or row[9].date()
+
+    rows.sort(key=day, reverse=True)
+    badges = _badges()
+    provisional_badge = f' <p class="fr-badge fr-badge--sm fr-badge--warning">{_("Provisoire")}</p>'
+    kinds = dict(Entry.Kind.choices)
+    url_prefix = reverse("passport:entry", args=["00000000-0000-0000-0000-000000000000"])
+    url_prefix = url_prefix.removesuffix("00000000-0000-0000-0000-000000000000/")
+    years: list[tuple[int, list[str]]] = []
+    for row in rows:
+        pk, kind_, trust_, title, organisation, award, start, end, provisional, _created = row
+        year = day(row).year
+        if not years or years[-1][0] != year:
+            years.append((year, []))
+        when = ""
+        if award:
+            when = f" — {_date(award)}"
+        elif start:
+            when = f" — {_date(start)}" + (f" → {_date(end)}" if end else "")
+        years[-1][1].append(
+            f'<li><p class="fr-text--sm fr-mb-0">{escape(kinds[kind_])}{when}</p>'
+            f'<h3 class="fr-h6 fr-mb-1v"><a href="{url_prefix}{pk}/">{escape(title)}</a></h3>'
+            f'<p class="fr-mb-1v">{badges[trust_]}{provisional_badge if provisional else ""}</p>'
+            + (f'<p class="fr-text--sm">{escape(organisation)}</p>' if organisation else "")
+            + "</li>"
+        )
+    return (
+        [Year(year, mark_safe("".join(items))) for year, items in years],  # noqa: S308 - escaped
+        len(rows),
+    )

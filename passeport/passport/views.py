@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from passeport.core.models import AuditEvent
 
-from . import export
+from . import export, listing
 from .access import access_logs_of
 from .documents import attach_document, delete_document
 from .forms import (
@@ -82,27 +82,14 @@ def home(request):
 @holder_required
 def timeline(request):
     form = TimelineFilterForm(request.GET or None)
-    entries = _entries(request.holder)
-    if form.is_bound and form.is_valid():
-        if form.cleaned_data["kind"]:
-            entries = entries.filter(kind=form.cleaned_data["kind"])
-        if form.cleaned_data["trust"]:
-            entries = entries.filter(trust=form.cleaned_data["trust"])
-    items = sorted(
-        entries,
-        key=lambda e: e.award_date or e.start_date or e.end_date or e.created_at.date(),
-        reverse=True,
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    years, count = listing.timeline(
+        request.holder, kind=filters.get("kind", ""), trust=filters.get("trust", "")
     )
-    years: list[tuple[int, list[Entry]]] = []
-    for entry in items:
-        day = entry.award_date or entry.start_date or entry.end_date or entry.created_at.date()
-        if not years or years[-1][0] != day.year:
-            years.append((day.year, []))
-        years[-1][1].append(entry)
     return render(
         request,
         "passport/timeline.html",
-        {"title": "Mon parcours", "form": form, "years": years, "count": len(items)},
+        {"title": "Mon parcours", "form": form, "years": years, "count": count},
     )
 
 
