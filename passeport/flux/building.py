@@ -52,7 +52,7 @@ from passeport.flux.writer import (
 
 HEADER_SEARCH_ROWS = 10
 PARALLEL_MIN_BYTES = 2 << 20  # xlsx above this: read by chunks, processed by WORKERS processes
-CHUNK_BYTES = 16 << 20  # worksheet XML per chunk (about 10 000 rows of 40 columns)
+CHUNK_BYTES = 4 << 20  # worksheet XML per chunk (about 3 000 rows of 40 columns)
 FIRST_CHUNK_ROWS = 200  # read here, to find the header row before starting the workers
 WORKERS = 2
 MIN_AGE, MAX_AGE = 14, 100  # plausible age at the award (rule REG-NAISSANCE-AGE, rules.py)
