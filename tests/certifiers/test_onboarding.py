@@ -100,6 +100,9 @@ def test_full_journey_to_the_certifier_space(client, operator, django_capture_on
     [invitation_mail] = mail.outbox
     assert invitation_mail.to == ["camille@univ-sud.fr"]
     assert "Administrateur" in invitation_mail.body
+    assert (
+        f"idClient {certifier.id_client}, idContrat {certifier.id_contrat}" in invitation_mail.body
+    )
     client.post("/compte/deconnexion/")
 
     # the contact opens the link, sets a strong password
