@@ -18,6 +18,7 @@ import requests
 from authlib.integrations.django_client import OAuth
 from django.conf import settings
 from joserfc import jwt
+from joserfc.errors import InvalidKeyIdError
 from joserfc.jwk import KeySet
 
 ALGORITHMS = ["RS256", "ES256"]
@@ -107,7 +108,7 @@ def fetch_userinfo(token: dict) -> dict:
         keys = KeySet.import_key_set(client.fetch_jwk_set())
         try:
             decoded = jwt.decode(response.text.strip(), keys, algorithms=ALGORITHMS)
-        except Exception:  # unknown key id: the provider rotated its keys, fetch them again
+        except InvalidKeyIdError:  # the provider rotated its keys: fetch them again
             keys = KeySet.import_key_set(client.fetch_jwk_set(force=True))
             decoded = jwt.decode(response.text.strip(), keys, algorithms=ALGORITHMS)
         claims = dict(decoded.claims)

@@ -9,7 +9,8 @@ On only when settings.FRANCECONNECT_DEV_PROVIDER is true (every view answers 404
 apps.py refuses to start it without DEBUG unless explicitly allowed). Stateless: codes and
 access tokens are signed and time-limited (django.core.signing), so that any web process
 answers any step. Tests may set settings.FRANCECONNECT_DEV_FAULT to make it misbehave the way
-a broken or hostile provider would (bad signature, expired token, other nonce, other issuer).
+a broken or hostile provider would: `bad_signature`, `expired`, `nonce`, `issuer` (ID token),
+`userinfo_signature`, `userinfo_sub` (userinfo).
 """
 
 import base64
@@ -80,6 +81,11 @@ def subject(client_id: str, identity_key: str) -> str:
 def _sign(claims: dict) -> str:
     fault = _fault()
     key = dev_keys.rogue_key() if fault == "bad_signature" else dev_keys.signing_key()
+    return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
+
+
+def _userinfo_sign(claims: dict) -> str:
+    key = dev_keys.signing_key()
     return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
 
 
@@ -300,15 +306,23 @@ def userinfo(request):
     identity = BY_KEY[grant["k"]]
     scopes = set(grant["s"].split())
     now = int(time.time())
+    fault = _fault()
     claims = {
-        "sub": subject(grant["c"], identity.key),
+        "sub": subject(
+            grant["c"], "quelqu-un-d-autre" if fault == "userinfo_sub" else identity.key
+        ),
         "iss": issuer(request),
         "aud": grant["c"],
         "iat": now,
         "exp": now + TOKEN_LIFETIME,
         **{name: value for name, value in identity.claims.items() if name in scopes},
     }
-    return HttpResponse(_sign(claims), content_type="application/jwt")
+    if fault == "userinfo_signature":
+        key = dev_keys.rogue_key()
+        token = jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
+    else:
+        token = _userinfo_sign(claims)
+    return HttpResponse(token, content_type="application/jwt")
 
 
 @enabled

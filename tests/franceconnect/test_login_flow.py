@@ -165,7 +165,9 @@ def test_replayed_callback_is_refused(fc_browser, client):
     assert fc_browser.callback(location).status_code == 400  # state used once
 
 
-@pytest.mark.parametrize("fault", ["nonce", "bad_signature", "expired", "issuer"])
+@pytest.mark.parametrize(
+    "fault", ["nonce", "bad_signature", "expired", "issuer", "userinfo_signature", "userinfo_sub"]
+)
 def test_untrustworthy_id_token_is_refused(fc_browser, client, settings, fault):
     ensure_in_register(BY_KEY["camille"])
     settings.FRANCECONNECT_DEV_FAULT = fault
