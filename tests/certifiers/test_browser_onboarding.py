@@ -171,3 +171,75 @@ def test_support_ticket_pages_both_sides(page, live_server):
     check_page(page)
     page.get_by_role("link", name="Accueil", exact=True).last.click()
     check_page(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_page_has_named_controls_and_no_console_error(page, live_server):
+    from certifiers_helpers import PASSWORD, SECRET, VALID_SIRETS, make_certifier, make_member
+
+    from passeport.certifiers import onboarding, tickets
+    from passeport.certifiers.models import Mandate, issue_token
+
+    certifier = make_certifier("UNIVAAAA", name="Université A")
+    third = make_certifier("TIERSAAA", siret=VALID_SIRETS[1], is_trusted_third_party=True)
+    Mandate.objects.create(third_party=third, mandator=certifier)
+    admin = make_member(certifier, "admin@a.fr")
+    make_member(certifier, "lecteur@a.fr", "read_only")
+    issue_token(certifier, "Logiciel", admin)
+    ticket = tickets.open_ticket(certifier, subject="Question", body="Texte", author=admin)
+    request = onboarding.submit(
+        siret=VALID_SIRETS[2],
+        name="Organisme C",
+        contact_name="C",
+        contact_email="c@c.fr",
+        certification_codes=["RNCP1"],
+    )
+    User.objects.create_user("ops@cdc.fr", OPERATOR_PASSWORD, is_staff=True)
+
+    page.goto("/compte/connexion/")
+    check_page(page)
+    page.get_by_label("Adresse électronique").fill("admin@a.fr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
+        pyotp.TOTP(SECRET).now()
+    )
+    page.get_by_role("button", name="Valider").click()
+    page.wait_for_url(re.compile(f"/certificateurs/{certifier.pk}/$"))
+    base = f"/certificateurs/{certifier.pk}"
+    for url in [
+        f"{base}/",
+        f"{base}/membres/",
+        f"{base}/jetons/",
+        f"{base}/support/",
+        f"{base}/support/nouvelle/",
+        f"{base}/support/{ticket.pk}/",
+        "/compte/securite/",
+        "/compte/mot-de-passe/changer/",
+    ]:
+        page.goto(url)
+        check_page(page)
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse électronique").fill("ops@cdc.fr")
+    page.get_by_label("Mot de passe").fill(OPERATOR_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile("/back-office/$"))
+    for url in [
+        "/back-office/",
+        "/back-office/accrochage/",
+        f"/back-office/accrochage/{request.pk}/",
+        "/back-office/certificateurs/",
+        "/back-office/certificateurs/?q=UNIV",
+        f"/back-office/certificateurs/{certifier.pk}/",
+        f"/back-office/certificateurs/{third.pk}/",
+        "/back-office/support/",
+        f"/back-office/support/{ticket.pk}/",
+    ]:
+        page.goto(url)
+        check_page(page)
+    for url in ["/certificateurs/se-faire-connaitre/", "/compte/mot-de-passe-oublie/"]:
+        page.goto(url)
+        check_page(page)
