@@ -151,3 +151,20 @@ def test_demo_seed_is_idempotent_and_documented(client):
     )
     assert response.status_code == 302
     assert client.get(f"/certificateurs/{university.pk}/").status_code == 200
+
+
+def test_admin_email_gets_an_invitation(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from passeport.certifiers.models import Invitation
+
+    with pytest.raises(CommandError, match="adresse électronique invalide"):
+        run(*ARGS, "--admin-email", "pas-une-adresse")
+    assert Certifier.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run(*ARGS, "--admin-email", "Chef@Univ-X.fr")
+    invitation = Invitation.objects.get()
+    assert invitation.email == "chef@univ-x.fr" and invitation.role == "administrator"
+    assert "/certificateurs/invitation/" in output
+    [message] = mail.outbox
+    assert message.to == ["chef@univ-x.fr"] and "UNIVX001" in message.body

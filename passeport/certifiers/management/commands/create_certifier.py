@@ -3,7 +3,8 @@ token written to a file (mode 600) or printed.
 
     python manage.py create_certifier --siret 73282932000074 --name "Université X" \\
         --id-client UNIVX001 --id-contrat 2560080000127J --certification RNCP35340 \\
-        [--certification RS6117] [--trusted-third-party] [--token-file jeton.txt]
+        [--certification RS6117] [--trusted-third-party] [--token-file jeton.txt] \\
+        [--admin-email scolarite@univ-x.fr]
 """
 
 import os
@@ -11,13 +12,16 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from passeport.core.models import AuditEvent
 
+from ... import invitations
 from ...models import (
     Certifier,
     CertifierCertification,
+    Role,
     issue_token,
     normalise_certification_code,
     normalise_siret,
@@ -65,6 +69,11 @@ class Command(BaseCommand):
             "sans cette option le jeton est affiché",
         )
         parser.add_argument("--token-name", default="Jeton créé par create_certifier")
+        parser.add_argument(
+            "--admin-email",
+            help="invite cette adresse comme premier administrateur (courriel avec un lien "
+            "valable 7 jours, aussi affiché ici)",
+        )
 
     def handle(self, *args, **options):
         certifier = Certifier(
@@ -86,6 +95,14 @@ class Command(BaseCommand):
                 f"L'idClient {certifier.id_client} est déjà attribué à « {taken.name} » : "
                 "choisissez-en un autre."
             )
+
+        if options["admin_email"]:
+            try:
+                validate_email(options["admin_email"])
+            except ValidationError as exc:
+                raise CommandError(
+                    f"--admin-email {options['admin_email']} : adresse électronique invalide."
+                ) from exc
 
         codes = []
         for raw in options["certification"]:
@@ -122,6 +139,11 @@ class Command(BaseCommand):
                 id_client=certifier.id_client,
                 token_prefix=token.prefix,
             )
+            invitation = None
+            if options["admin_email"]:
+                invitation = invitations.invite(
+                    certifier, options["admin_email"], Role.ADMINISTRATOR
+                )
             if token_file is not None:
                 # O_EXCL: never follow or overwrite; 0o600: the token is a password.
                 fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -134,6 +156,11 @@ class Command(BaseCommand):
                 f"idContrat {certifier.id_contrat}, certifications : {', '.join(codes) or 'aucune'}."
             )
         )
+        if invitation is not None:
+            self.stdout.write(
+                f"Invitation envoyée à {invitation.email} (administrateur) : "
+                f"{invitations.invitation_url(invitation)}"
+            )
         if token_file is not None:
             self.stdout.write(
                 f"Jeton d'API ({token.prefix}…) écrit dans {token_file} (droits 600)."
