@@ -1,8 +1,12 @@
 """E-mails sent by the certifiers app (plain text, French, no holder identity in them)."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 def absolute_url(path: str) -> str:
@@ -16,10 +20,20 @@ def support_address() -> str:
 
 
 def send(template: str, recipients, context: dict) -> int:
-    """Render `certifiers/email/<template>.txt` (first line: subject) and send it."""
+    """Render `certifiers/email/<template>.txt` (first line: subject) and send it.
+
+    Called after the transaction commits: the action it reports is done, so a mail server
+    failure is logged (template and count only, no address) instead of failing the request.
+    """
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return 0
     text = render_to_string(f"certifiers/email/{template}.txt", context).strip()
     subject, _, body = text.partition("\n")
-    return send_mail(subject.strip(), body.strip() + "\n", None, recipients)
+    try:
+        return send_mail(subject.strip(), body.strip() + "\n", None, recipients)
+    except Exception:
+        logger.exception(
+            "Envoi du courriel %s à %d destinataire(s) impossible", template, len(recipients)
+        )
+        return 0

@@ -136,3 +136,21 @@ def test_holder_report_for_unknown_certifier_opens_nothing():
     entry = Entry(kind=Entry.Kind.CERTIFICATION, certificateur_id="INCONNU1", title="x")
     entry_error_reported.send(sender=Entry, entry=entry, holder=None, message="")
     assert Ticket.objects.count() == 0
+
+
+def test_mail_server_failure_does_not_lose_the_message(
+    univ, caplog, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from passeport.certifiers import tickets
+
+    user = make_member(univ, "depot@a.fr", Role.DEPOSITOR)
+    with (
+        mock.patch("passeport.certifiers.notifications.send_mail", side_effect=OSError("smtp")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        ticket = tickets.open_ticket(univ, subject="S", body="B", author=user)
+    assert Ticket.objects.get(pk=ticket.pk).messages.count() == 1
+    assert "Envoi du courriel ticket_message_to_support" in caplog.text
+    assert "depot@a.fr" not in caplog.text
