@@ -15,6 +15,11 @@ The rules the deposit pipeline needs are here, next to the data they read:
   depositing certifier may send; `can_deposit_for(emetteur, certificateur_id_client)`;
   `flux_ids_errors(...)`: the French reasons an accusé de réception gives when they do not fit;
 - `issue_token(certifier, name, user)` / `authenticate_token(clear)`: API tokens, stored hashed.
+
+For pages: `access.certifier_member_required(need)` (404 outside one's certifiers, 403 when the
+role is not enough, two-factor session required), `access.staff_required` (back office);
+menus: `navigation.register_space_link` / `register_backoffice_link`; support tickets about a
+deposit: link to `certifiers:ticket_new` with `?deposit_id=…&deposit_label=…&id_technique=…`.
 """
 
 import hashlib
