@@ -262,7 +262,8 @@ class FluxValidation:
             self._errors += 1
         else:
             self._warnings += 1
-        if len(self.report.findings) < self.max_findings:
+        # Findings outside passages (few) are always kept: report.flux_errors must be complete.
+        if finding.passage is None or len(self.report.findings) < self.max_findings:
             self.report.findings.append(finding)
         else:
             self.report.omitted += 1
@@ -747,7 +748,7 @@ def _merge(validation: FluxValidation, xsd_findings, xsd_count, passages_in_erro
                 dropped_warnings += 1
             continue
         kept.append(f)
-    room = max(0, cap - len(kept))
+    room = max(0, cap - sum(1 for f in kept if f.passage is not None))
     kept.extend(xsd_findings[:room])
     report.omitted += max(0, xsd_count - min(len(xsd_findings), room))
     report.findings = kept

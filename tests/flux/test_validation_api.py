@@ -143,6 +143,18 @@ def test_cap_on_stored_findings_keeps_exact_counts():
     assert report.to_dict()["omitted"] == 20
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_flux_errors_survive_the_cap(tmp_path, parallel):
+    passages = [sample_passage(i) for i in range(30)]
+    for p in passages:
+        p["donneeCertifiee"] = "nope"
+    path = tmp_path / "flux.xml"
+    path.write_bytes(flux_from_passages(passages, contrat="x" * 30))
+    report = validate_file(path, today=TODAY, max_findings=5, parallel=parallel)
+    assert report.errors == 31 and len(report.findings) == 6 and report.omitted == 25
+    assert [f.field for f in report.flux_errors] == ["idContrat"]
+
+
 def test_report_json_shape():
     passage = sample_passage(0)
     passage["dateDebutValidite"] = "2020-01-01"
