@@ -43,6 +43,7 @@ from passeport.flux.normalisation import (
 from passeport.flux.rules import check_nir
 from passeport.flux.spreadsheets import SpreadsheetError, Table, is_blank, open_table
 from passeport.flux.writer import (
+    MAX_BYTES,
     MAX_PASSAGES,
     Envelope,
     FluxWriter,
@@ -325,6 +326,7 @@ def build_flux(
     id_flux: str | None = None,
     horodatage: str | None = None,
     max_passages: int = MAX_PASSAGES,
+    max_bytes: int = MAX_BYTES,
     today: datetime.date | None = None,
     parallel: bool | None = None,
 ) -> BuildResult:
@@ -379,7 +381,7 @@ def build_flux(
         return result
 
     envelope = Envelope(emetteur, certificateur, contrat, plan.version)
-    writer = FluxWriter(envelope, max_passages=max_passages)
+    writer = FluxWriter(envelope, max_passages=max_passages, max_bytes=max_bytes)
     changes = _Changes()
     today = today or datetime.date.today()
     out = _Output(plan, writer, result)
@@ -406,7 +408,7 @@ def build_flux(
 
         with tempfile.TemporaryDirectory(prefix="passeport-build-") as tmp:
             target = Path(tmp) / "flux.xml"
-            writer.max_passages = max(writer.count, 1)
+            writer.max_passages = writer.max_bytes = 1 << 62  # one file, in memory
             paths = writer.write(target, id_flux=id_flux, horodatage=horodatage)
             result.xml = paths[0].read_bytes()
     else:
@@ -525,8 +527,17 @@ def _worker_chunk(chunk: bytes):
     plan = _WORKER["plan"]
     out = _ChunkOutput(plan)
     changes = _Changes()
+    lines: list[int] = []
+
+    def rows():
+        for line, values in chunk_rows(chunk, _WORKER["sheet"]):
+            if not lines:
+                lines.append(line)
+            yield line, values
+        lines.append(line)
+
     try:
-        _process_rows(chunk_rows(chunk, _WORKER["sheet"]), plan, out, changes, _WORKER["today"])
+        _process_rows(rows(), plan, out, changes, _WORKER["today"])
     except Exception as exc:
         return {"error": f"{type(exc).__name__} : {exc}"}
     return {
@@ -535,6 +546,7 @@ def _worker_chunk(chunk: bytes):
         "groups": out.packed(),
         "changes": changes.summaries(),
         "nir_used": plan.nir_used,
+        "lines": (lines[0], lines[-1]) if lines else (0, 0),
     }
 
 
@@ -563,6 +575,7 @@ def _merge_chunk(done: dict, table, out, changes) -> None:
     if "error" in done:
         raise SpreadsheetError(f"{table.path} : lecture impossible ({done['error']}).")
     out.result.rows += done["rows"]
+    table.chunk_lines.append(done["lines"])
     out.plan.nir_used |= done["nir_used"]
     out.result.rejected.extend(done["rejected"])
     for code, (type_, nature, blob, lengths, lines, ids) in done["groups"].items():
@@ -575,9 +588,13 @@ def _fill_values(table: Table, result: BuildResult) -> None:
     from passeport.flux.xlsx_chunks import XlsxChunks, chunk_rows
 
     wanted = {r.line: r for r in result.rejected if r.values is None}
-    chunks = XlsxChunks(table.path, chunk_bytes=CHUNK_BYTES)
+    chunks = XlsxChunks(table.path, chunk_bytes=CHUNK_BYTES, first_chunk_rows=FIRST_CHUNK_ROWS)
+    ranges = [(0, 0), *table.chunk_lines]  # the same cuts as the first reading, in order
     try:
-        for chunk in chunks:
+        for index, chunk in enumerate(chunks):
+            first, last = ranges[index] if index < len(ranges) else (0, 1 << 62)
+            if not any(first <= line <= last for line in wanted):
+                continue  # only the chunks holding a wanted row are read again
             for line, values in chunk_rows(chunk, chunks.sheet_name):
                 if line in wanted:
                     wanted.pop(line).values = list(values)

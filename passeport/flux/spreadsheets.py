@@ -37,6 +37,7 @@ class Table:
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
     chunks: Iterator[bytes] | None = None  # further xlsx chunks (large files, see building)
+    chunk_lines: list[tuple[int, int]] = field(default_factory=list)  # their first, last lines
 
 
 def is_blank(value) -> bool:

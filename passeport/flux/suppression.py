@@ -166,7 +166,7 @@ def build_suppression(
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="passeport-suppression-") as tmp:
-            writer.max_passages = writer.count
+            writer.max_passages = writer.max_bytes = 1 << 62  # one file, in memory
             path = writer.write(Path(tmp) / "flux.xml", id_flux=id_flux, horodatage=horodatage)[0]
             result.xml = path.read_bytes()
     else:

@@ -27,6 +27,7 @@ from passeport.flux import dictionary
 NS = dictionary.NAMESPACE
 XSI = dictionary.XSI_NAMESPACE
 MAX_PASSAGES = 200_000  # official maximum per file
+MAX_BYTES = 190 * 10**6  # passages per file, below the reported ~200 Mo per file with the envelope
 RESULTS_KEY = "resultats"
 
 
@@ -102,7 +103,7 @@ class PassageRenderer:
             return any(has_content(child) for child in node.children)
 
         def emit(node: _Node, depth: int) -> None:
-            pad = " " * depth
+            pad = ""  # one element per line, no indentation: files stay under the size limit
             if node.group:
                 if node.name == "resultats":
                     keys.append(RESULTS_KEY)  # pre-rendered <resultat> elements
@@ -236,9 +237,12 @@ class FluxWriter:
 
     FLUSH_BYTES = 1 << 20
 
-    def __init__(self, envelope: Envelope, max_passages: int = MAX_PASSAGES):
+    def __init__(
+        self, envelope: Envelope, max_passages: int = MAX_PASSAGES, max_bytes: int = MAX_BYTES
+    ):
         self.envelope = envelope
         self.max_passages = max_passages
+        self.max_bytes = max_bytes
         self.groups: dict[str, _Group] = {}
         self._dir = tempfile.TemporaryDirectory(prefix="passeport-flux-")
         self.count = 0
@@ -272,8 +276,27 @@ class FluxWriter:
         if group.buffered > self.FLUSH_BYTES:
             group.flush()
 
-    def output_paths(self, output: Path) -> list[Path]:
-        parts = max(1, -(-self.count // self.max_passages))
+    def _pieces(self) -> list[list[tuple["_Group", int, int]]]:
+        """(group, first passage, count) pieces of each output file: at most max_passages
+        passages and about max_bytes of passages per file (official limits of a deposit)."""
+        files: list[list[tuple[_Group, int, int]]] = [[]]
+        passages = size = 0
+        for group in self.groups.values():
+            start = 0
+            for position, length in enumerate(group.lengths):
+                if passages and (passages >= self.max_passages or size + length > self.max_bytes):
+                    if position > start:
+                        files[-1].append((group, start, position - start))
+                    files.append([])
+                    start, passages, size = position, 0, 0
+                passages += 1
+                size += length
+            if len(group.lengths) > start:
+                files[-1].append((group, start, len(group.lengths) - start))
+        return files
+
+    def output_paths(self, output: Path, parts: int | None = None) -> list[Path]:
+        parts = len(self._pieces()) if parts is None else parts
         if parts == 1:
             return [output]
         return [output.with_name(f"{output.stem}-{i}{output.suffix}") for i in range(1, parts + 1)]
@@ -289,20 +312,9 @@ class FluxWriter:
         for group in self.groups.values():
             group.flush()
         output = Path(output)
-        paths = self.output_paths(output)
         stamp = horodatage or horodatage_now()
-        # (group, first passage, passage count) pieces, at most max_passages per file
-        plan: list[list[tuple[_Group, int, int]]] = [[] for _ in paths]
-        file_index, room = 0, self.max_passages
-        for group in self.groups.values():
-            start, total = 0, len(group.lengths)
-            while start < total:
-                take = min(room, total - start)
-                plan[file_index].append((group, start, take))
-                start += take
-                room -= take
-                if room == 0 and file_index + 1 < len(paths):
-                    file_index, room = file_index + 1, self.max_passages
+        plan = self._pieces()
+        paths = self.output_paths(output, len(plan))
         current: _Group | None = None
         spill = None
         try:

@@ -450,3 +450,21 @@ def test_special_characters_escaped_in_every_branch(branch, tmp_path):
     texts = {etree.QName(e).localname: e.text for e in root.iter() if e.text and "&" in e.text}
     assert set(texts.values()) >= {"A&B <C>"}
     assert root.findtext(".//cpf:verbatim", namespaces=NS) == "x > y"
+
+
+def test_split_by_size(tmp_path, official_xsd):
+    rows = []
+    for i in range(6):
+        row = list(GOOD)
+        row[1] = f"Nom{i}"
+        rows.append(row)
+    source = xlsx(tmp_path / "in.xlsx", rows)
+    one = build_flux(source, tmp_path / "one.xml", **IDS)
+    passage_size = (tmp_path / "one.xml").stat().st_size // 6
+    result = build_flux(source, tmp_path / "flux.xml", max_bytes=passage_size * 2 + 10, **IDS)
+    assert one.files == [tmp_path / "one.xml"]
+    assert len(result.files) == 3
+    for path in result.files:
+        root = parse(path)
+        assert official_xsd.validate(root)
+        assert len(root.findall(".//cpf:passageCertification", NS)) == 2
