@@ -138,6 +138,10 @@ _TITULAIRE_KEYS = (
     "libelleCommuneNaissance", "codePaysNaissance", "libellePaysNaissance", "commentairesMEN",
 )  # fmt: skip
 _DOSSIER_KEYS = ("idDossier", "nomTitulaire", "prenom1Titulaire")
+_PRESENCE = (  # (flag, level, other level, rule)
+    ("presenceNiveauLangueEuro", "niveauLangueEuropeen", None, "REG-LANGUE-NIVEAU"),
+    ("presenceNiveauNumeriqueEuro", "scoreGeneral", cols.RESULTS, "REG-NUMERIQUE-NIVEAU"),
+)
 _ALIASES = {
     "nomNaissance": ("identifiantNational/nomNaissance", "nomTitulaire"),
     "prenom1": ("prenom1Titulaire",),
@@ -966,20 +970,15 @@ def _derive_and_check(line, v: dict, plan: _Plan, changes: _Changes, today) -> l
                                     f"colonne {key} ({v[key]}) ne concordent pas",
                                     "Corrigez l'une des deux colonnes."))  # fmt: skip
     # -- presence flags derived from the levels when empty
-    for flag, level_keys in (("presenceNiveauLangueEuro", ("niveauLangueEuropeen",)),
-                             ("presenceNiveauNumeriqueEuro", ("scoreGeneral", cols.RESULTS))):  # fmt: skip
-        has_level = any(k in v for k in level_keys)
-        if flag not in v:
+    for flag, level, other, rule in _PRESENCE:
+        has_level = level in v or (other is not None and other in v)
+        given = v.get(flag)
+        if given is None:
             v[flag] = "true" if has_level else "false"
-            changes.add(_header_of(plan, flag) or flag, flag,
+            changes.add(plan.header_of.get(flag) or flag, flag,
                         "déduit de la présence du niveau", line, "", v[flag])  # fmt: skip
-        elif v[flag] == "true" and not has_level:
-            rule = (
-                "REG-LANGUE-NIVEAU"
-                if flag == "presenceNiveauLangueEuro"
-                else "REG-NUMERIQUE-NIVEAU"
-            )
-            out.append(_anomaly(line, plan, level_keys[0], "le niveau est absent alors que "
+        elif given == "true" and not has_level:
+            out.append(_anomaly(line, plan, level, "le niveau est absent alors que "
                                 f"{flag} vaut Oui", "Indiquez le niveau atteint, ou mettez Non "
                                 "dans la colonne de présence.", rule))  # fmt: skip
     # -- required values

@@ -28,30 +28,25 @@ KEY_VERSION = "passeport-idtechnique-v1"
 
 def identity_key(values: dict[str, str | None]) -> str:
     """The holder part of the key, from normalised element values (by local name)."""
-    if values.get("nir"):
+    get = values.get
+    if get("nir"):
         return "nir:" + values["nir"].upper()
-    if values.get("idDossier"):
+    if get("idDossier"):
         return "dossier:" + values["idDossier"].strip()
-    birth = "-".join(
-        (values.get(name) or "").zfill(2)
-        for name in ("anneeNaissance", "moisNaissance", "jourNaissance")
-    )
-    return "|".join(
-        (fold(values.get("nomNaissance") or ""), fold(values.get("prenom1") or ""), birth)
+    return (
+        f"{fold(get('nomNaissance') or '')}|{fold(get('prenom1') or '')}|"
+        f"{(get('anneeNaissance') or '').zfill(2)}-{(get('moisNaissance') or '').zfill(2)}-"
+        f"{(get('jourNaissance') or '').zfill(2)}"
     )
 
 
 def derive_id_technique(values: dict[str, str | None]) -> str:
     """`values`: normalised values of the passage (needs `code`, `dateDebutValidite` + holder)."""
-    key = "|".join(
-        (
-            KEY_VERSION,
-            (values.get("code") or "").upper(),
-            identity_key(values),
-            values.get("dateDebutValidite") or "",
-        )
+    get = values.get
+    return uuid5_text(
+        f"{KEY_VERSION}|{(get('code') or '').upper()}|{identity_key(values)}|"
+        f"{get('dateDebutValidite') or ''}"
     )
-    return uuid5_text(key)
 
 
 _NAMESPACE_BYTES = NAMESPACE.bytes

@@ -2,6 +2,8 @@
 
 import uuid
 
+import pytest
+
 from passeport.flux.identifiers import derive_id_technique
 
 ROW = {
@@ -53,3 +55,23 @@ def test_fast_uuid5_is_rfc_uuid5():
 
     for name in ["", "a", "passeport-idtechnique-v1|RNCP1|dupont|élodie|1996-11-05|2020-12-12"]:
         assert uuid5_text(name) == str(uuid.uuid5(NAMESPACE, name))
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"code": "RNCP19117", "nomNaissance": "Dupont", "prenom1": "Élodie", "anneeNaissance": "1996",
+          "moisNaissance": "11", "jourNaissance": "5", "dateDebutValidite": "2020-12-12"},
+         "b2bb4c21-2557-5c56-a855-de235a0fb9c2"),
+        ({"code": "rs5262", "nomNaissance": "Le  Goff", "prenom1": "Zoé", "anneeNaissance": "1990",
+          "dateDebutValidite": "2021-01-01"}, "e471a52c-6812-541c-9184-86028608c718"),
+        ({"code": "RS1", "idDossier": " 123 ", "dateDebutValidite": "2021-01-01"},
+         "4cf28334-d1f8-5942-ad32-c0cd8aec299d"),
+        ({"code": "RS1", "nir": "1800475123456", "dateDebutValidite": "2021-01-01"},
+         "516d4da7-be55-5f41-affc-3ee7a1c25077"),
+    ],
+)  # fmt: skip
+def test_derivation_is_stable_forever(values, expected):
+    """Golden values: a re-deposit must give the same ids as the first deposit, whatever the
+    version of Passeport that built them (docs/construire-un-flux.md)."""
+    assert derive_id_technique(values) == expected
