@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as stdnum_nir
@@ -31,6 +31,7 @@ class Rule:
     title: str  # what the rule checks (French)
     source: str  # where the rule comes from
     hint: str  # default hint (French)
+    example: str = ""  # a message as the validator writes it (docs/regles-flux.md)
 
 
 _CDC_DICT = "Dictionnaire de données du flux CDC (kit v2.0.0)"
@@ -169,6 +170,52 @@ RULES: dict[str, Rule] = {
              "Passez donneeCertifiee à true une fois le résultat validé par le jury."),
     ]
 }  # fmt: skip
+
+# A message of each rule as the validator writes it, for docs/regles-flux.md (checked by
+# tests/flux/test_rules.py against real output).
+_EXAMPLES = {
+    "XML-ILLISIBLE": "Le fichier « flux.xml » ne peut pas être lu (fichier introuvable).",
+    "XML-VIDE": "Le fichier « flux.xml » est vide.",
+    "XML-MAL-FORME": "Le fichier n'est pas un XML bien formé (ligne 72, colonne 31) : un caractère « & » doit être écrit &amp;.",
+    "XML-ENCODAGE": "Caractère invalide pour l'encodage déclaré (ligne 58, colonne 30) : le fichier n'est probablement pas enregistré en UTF-8 (accents d'un fichier Windows/ANSI).",
+    "XML-ENCODAGE-DECLARE": "Le fichier est déclaré en ISO-8859-1 ; la Caisse des Dépôts attend de l'UTF-8.",
+    "XML-DTD": "Le fichier contient une déclaration <!DOCTYPE …> (DTD, entités) : refusée par sécurité, aucune entité n'est lue ni développée.",
+    "XML-LIMITE": "Le fichier dépasse une limite de sécurité de l'analyseur XML (ligne 1, colonne 2600).",
+    "XSD-RACINE": "L'élément racine est « rapport » : un flux CDC commence par l'élément flux de l'espace de noms urn:cdc:cpf:pc5:schema:1.0.0 (cpf:flux).",
+    "XSD-ELEMENT-MANQUANT": "Il manque l'élément « Donnée certifiée » (donneeCertifiee, 4.5) dans « Passage de certification » (passageCertification, 4).",
+    "XSD-ELEMENT-INATTENDU": "L'élément « verbatm » n'existe pas dans le flux CDC à cet endroit.",
+    "XSD-LONGUEUR": "« Identifiant client de l'émetteur » (idClient, 2.1) doit compter exactement 8 caractères, il en compte 5.",
+    "XSD-VALEUR-LISTE": "La valeur « H » de « Sexe » (sexe, 8.9) n'est pas dans la liste autorisée (M, F).",
+    "XSD-MIN-MAX": "La valeur « 13 » de « Mois de naissance » (moisNaissance, 8.7) est supérieure au maximum autorisé (12).",
+    "XSD-FORMAT": "La valeur « 2125-12-20 » de « Date d'obtention (début de validité) » (dateDebutValidite, 4.10) n'a pas le format attendu : une date aaaa-mm-jj entre 1900 et 2099.",
+    "XSD-TYPE": "La valeur « Oui » de « Donnée certifiée » (donneeCertifiee, 4.5) n'est pas valide : on attend true ou false.",
+    "XSD-NIL": "« Premier prénom » (prenom1, 8.3) ne peut pas être vide avec xsi:nil : une valeur est obligatoire.",
+    "XSD-ATTRIBUT": "L'attribut « lang » de « Identifiant technique du passage » (idTechnique, 4.1) n'est pas autorisé.",
+    "XSD-TEXTE": "« Modalités d'inscription » (modalitesInscription, 6) contient du texte alors qu'il ne doit contenir que des éléments.",
+    "XSD-AUTRE": "« Code de la certification » (code, 3.2) ne respecte pas le schéma CDC.",
+    "REG-ID-UNIQUE": "L'idTechnique « P-1 » est déjà celui du passage de la ligne 17 : chaque passage doit avoir le sien.",
+    "REG-TYPE-CERTIF": "Certification CQP123 : le type de certification « CQP » n'est ni RNCP ni RS.",
+    "REG-CODE-CERTIF": "Certification RS5262 : le code « RS5262 » ne correspond pas au type RNCP (attendu : RNCP suivi de chiffres).",
+    "REG-LANGUE-NIVEAU": "presenceNiveauLangueEuro vaut true mais niveauLangueEuropeen est absent.",
+    "REG-NUMERIQUE-NIVEAU": "presenceNiveauNumeriqueEuro vaut true mais niveauNumeriqueEuropeen est absent.",
+    "REG-SCORING": "L'obtention est PAR_SCORING mais le score (scoring) est vide ou nil.",
+    "REG-DATES-VALIDITE": "La date de fin de validité (19/12/2025) précède la date d'obtention (20/12/2025).",
+    "REG-DATES-EXAMEN": "La date de fin d'examen (30/11/2025) précède la date de début (01/12/2025).",
+    "REG-NAISSANCE-DATE": "La date de naissance 30/02/1990 n'existe pas.",
+    "REG-NAISSANCE-AGE": "Né(e) en 2015, le titulaire aurait 10 ans à l'obtention (20/12/2025) : âge invraisemblable (de 14 à 100 ans attendus).",
+    "REG-NOM-VIDE": "« Nom de naissance » (nomNaissance, 8.1) ne contient que des espaces.",
+    "REG-INSEE": "Le code INSEE de naissance « 20004 » est invraisemblable : la Corse s'écrit 2A (Corse-du-Sud) ou 2B (Haute-Corse) depuis 1976.",
+    "REG-PAYS-ETRANGER": "Le code commune 99350 désigne une naissance à l'étranger mais le pays de naissance (codePaysNaissance) est absent.",
+    "REG-PAYS-INCOHERENT": "Le code pays « 109 » ne correspond pas au code commune 99350 (pays 350 attendu).",
+    "REG-NIR": "Le NIR est invalide : le mois de naissance (caractères 4 et 5) vaut « 13 ».",
+    "REG-CREATION-COMPLET": "Il manque l'élément « Score obtenu » (scoring, 4.15), obligatoire dans un passage d'un flux CREATION.",
+    "REG-SUPPRESSION-CONTENU": "Ce passage d'un flux SUPPRESSION contient d'autres éléments que l'idTechnique (dont obtentionCertification) : ils seront ignorés.",
+    "REG-DELAI-DEPASSE": "La certification a été obtenue le 14/10/2025, il y a plus de 3 mois (limite : 15/10/2025) : transmission tardive.",
+    "REG-DATE-FUTURE": "La date d'obtention 16/01/2026 est postérieure à aujourd'hui (15/01/2026).",
+    "REG-NATURE-DEPOSANT": "Certification RNCP35185 : natureDeposant vaut CERTIFICATEUR alors que l'émetteur (AB123CDE) n'est pas le certificateur (ZZ999ZZZ) : on attend TIERS_CONFIANCE.",
+    "REG-DONNEE-PROVISOIRE": "donneeCertifiee vaut false : le passage est transmis comme provisoire.",
+}
+RULES = {key: replace(rule, example=_EXAMPLES[key]) for key, rule in RULES.items()}
 
 # The elements each rule reads besides the one it reports: a rule finding is dropped when the
 # XSD already rejected one of them in the same passage (one report per wrong value).

@@ -502,7 +502,7 @@ class FluxValidation:
                     _line_of(el, name, line),
                     None,
                     name,
-                    f"Certification {info.get('code') or '?'} : {message}",
+                    f"Certification {info.get('code') or '?'} : {message[0].lower()}{message[1:]}",
                     hint,
                 )
             )

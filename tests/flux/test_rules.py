@@ -344,7 +344,8 @@ def test_every_rule_is_documented():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "regles-flux.md").read_text()
     for rule in R.RULES.values():
         severity = "erreur" if rule.severity == "error" else "avertissement"
-        assert f"| `{rule.id}` | {severity} | {rule.title} | {rule.source} | {rule.hint} |" in doc
+        row = f"| `{rule.id}` | {severity} | {rule.title} | {rule.source} | {rule.example} | {rule.hint} |"
+        assert row in doc, rule.id
 
 
 def test_rules_skip_values_the_xsd_rejected():
@@ -361,3 +362,60 @@ def test_findings_are_in_line_order():
     report = check(passages)
     lines = [f.line for f in report.findings]
     assert lines == sorted(lines) and len(lines) == 2
+
+
+EXAMPLE_CASES = {
+    "REG-DATES-VALIDITE": lambda p: p.update(dateFinValidite="2025-12-19"),
+    "REG-DATES-EXAMEN": lambda p: p.update(dateFinExamen="2025-11-30"),
+    "REG-DELAI-DEPASSE": lambda p: p.update(dateDebutValidite="2025-10-14"),
+    "REG-DATE-FUTURE": lambda p: p.update(dateDebutValidite="2026-01-16"),
+    "REG-NAISSANCE-DATE": lambda p: titulaire(p).update(jourNaissance="30"),
+    "REG-NAISSANCE-AGE": lambda p: titulaire(p).update(anneeNaissance="2015"),
+    "REG-NOM-VIDE": lambda p: titulaire(p).update(nomNaissance="  "),
+    "REG-INSEE": lambda p: titulaire(p).update(
+        codeCommuneNaissance={"codeInseeNaissance": {"codeInsee": "20004"}}
+    ),
+    "REG-PAYS-ETRANGER": lambda p: titulaire(p).update(
+        codeCommuneNaissance={"codeInseeNaissance": {"codeInsee": "99350"}}
+    ),
+    "REG-PAYS-INCOHERENT": lambda p: titulaire(p).update(
+        codeCommuneNaissance={"codeInseeNaissance": {"codeInsee": "99350"}},
+        codePaysNaissance="109",
+    ),
+    "REG-SCORING": lambda p: p.update(obtentionCertification="PAR_SCORING"),
+    "REG-LANGUE-NIVEAU": lambda p: p.update(presenceNiveauLangueEuro="true"),
+    "REG-NUMERIQUE-NIVEAU": lambda p: p.update(presenceNiveauNumeriqueEuro="true"),
+    "REG-DONNEE-PROVISOIRE": lambda p: p.update(donneeCertifiee="false"),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(EXAMPLE_CASES))
+def test_documented_example_is_a_real_message(rule):
+    passage = base_passage()
+    EXAMPLE_CASES[rule](passage)
+    messages = [f.message for f in check([passage]).findings if f.rule == rule]
+    assert messages == [R.RULES[rule].example]
+
+
+def test_documented_examples_of_flux_level_rules():
+    def messages(report, rule):
+        return [f.message for f in report.findings if f.rule == rule]
+
+    report = check([base_passage()], type_="CQP", code="CQP123")
+    assert messages(report, "REG-TYPE-CERTIF") == [R.RULES["REG-TYPE-CERTIF"].example]
+    report = check([base_passage()], type_="RNCP", code="RS5262")
+    assert messages(report, "REG-CODE-CERTIF") == [R.RULES["REG-CODE-CERTIF"].example]
+    report = check([base_passage()], certificateur="ZZ999ZZZ")
+    assert messages(report, "REG-NATURE-DEPOSANT") == [R.RULES["REG-NATURE-DEPOSANT"].example]
+    passage = base_passage()
+    del passage["scoring"]
+    report = check([passage], version="1.1.5")
+    assert messages(report, "REG-CREATION-COMPLET") == [R.RULES["REG-CREATION-COMPLET"].example]
+    report = check([base_passage()], version="1.1.5", action="SUPPRESSION")
+    assert messages(report, "REG-SUPPRESSION-CONTENU") == [
+        R.RULES["REG-SUPPRESSION-CONTENU"].example
+    ]
+    report = check([nir_passage("2901331555123")], version="1.1.5")
+    assert messages(report, "REG-NIR") == [R.RULES["REG-NIR"].example]
+    report = check([base_passage(), base_passage()])
+    assert messages(report, "REG-ID-UNIQUE") == [R.RULES["REG-ID-UNIQUE"].example]
