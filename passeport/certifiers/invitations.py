@@ -4,8 +4,6 @@ The link carries `django.core.signing` data (the invitation id), signed with SEC
 timestamped: it is refused after INVITATION_MAX_AGE, once accepted, or once cancelled.
 """
 
-from datetime import timedelta
-
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
@@ -14,9 +12,8 @@ from django.utils import timezone
 from passeport.core.models import AuditEvent
 
 from . import notifications
-from .models import Certifier, Invitation, Membership, Role
+from .models import INVITATION_MAX_AGE, Certifier, Invitation, Membership, Role
 
-INVITATION_MAX_AGE = timedelta(days=7)
 _SALT = "passeport.certifiers.invitation"
 
 

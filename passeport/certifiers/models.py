@@ -26,7 +26,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -629,6 +629,9 @@ class OnboardingRequest(BaseModel):
         return f"{self.name} ({self.siret})"
 
 
+INVITATION_MAX_AGE = timedelta(days=7)
+
+
 class Invitation(BaseModel):
     """An e-mail invitation to join a certifier with a role. The link carries a signed,
     expiring token (django.core.signing) naming this row; accepting it once consumes it."""
@@ -663,6 +666,14 @@ class Invitation(BaseModel):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.cancelled_at is None
+
+    @property
+    def expires_at(self):
+        return self.created_at + INVITATION_MAX_AGE
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() > self.expires_at
 
 
 # --------------------------------------------------------------------------------------------

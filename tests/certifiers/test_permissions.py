@@ -181,3 +181,18 @@ def test_operators_land_on_the_back_office_after_login(client):
     )
     assert response["Location"] == "/back-office/"
     assert client.get("/back-office/").status_code == 200
+
+
+def test_members_page_shows_expired_invitations(client, univ):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    admin = make_member(univ, "admin@a.fr")
+    old = Invitation.objects.create(certifier=univ, email="ancien@a.fr", role=Role.DEPOSITOR)
+    Invitation.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    Invitation.objects.create(certifier=univ, email="recent@a.fr", role=Role.DEPOSITOR)
+    verified_client(client, admin)
+    html = client.get(f"/certificateurs/{univ.pk}/membres/").content.decode()
+    assert "ancien@a.fr (Déposant), envoyée le" in html and "expirée" in html
+    assert html.count("expirée") == 1 and "valable jusqu" in html
