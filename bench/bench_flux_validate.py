@@ -135,6 +135,11 @@ def main(argv=None) -> int:
             )
         ratio = par[0] / ref[0]
         rss[n] = par[2]
+        print(
+            f"  CPU consommé / xmllint : {par[1] / ref[1]:.2f}× (mode par défaut), "
+            f"{seq[1] / ref[1]:.2f}× (un seul processus) ; charge de la machine "
+            f"{os.getloadavg()[0]:.2f} sur {os.cpu_count()} cœurs"
+        )
         verdict = "atteint" if ratio <= TARGET_RATIO and par[2] <= TARGET_RSS_MB else "MANQUÉ"
         print(
             f"  → ratio {ratio:.2f}× (objectif ≤ {TARGET_RATIO}×), RSS {par[2]:.1f} Mo "
