@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("passeport.pages.urls")),
     path("compte/", include("passeport.accounts.urls")),
+    path("certificateurs/", include("passeport.certifiers.urls")),
+    path("back-office/", include("passeport.certifiers.backoffice_urls")),
     path("passeport/", include("passeport.passport.urls")),
     path("franceconnect/", include("passeport.franceconnect.urls")),
     # Development identity provider: every view answers 404 unless FRANCECONNECT_DEV_PROVIDER.
