@@ -516,16 +516,17 @@ def _guarded(iterator, chunks):
 _WORKER: dict = {}
 
 
-def _worker_init(header_values, mapping, version, today, sheet_name) -> None:
+def _worker_init(header_values, mapping, version, today, sheet_name, directory) -> None:
     scratch = BuildResult(source="")
     _WORKER.update(
         plan=_make_plan(header_values, mapping, version, scratch),
         today=today,
         sheet=sheet_name,
+        directory=Path(directory),
     )
 
 
-def _worker_chunk(chunk: bytes):
+def _worker_chunk(chunk: bytes, index: int):
     from passeport.flux.xlsx_chunks import chunk_rows
 
     plan = _WORKER["plan"]
@@ -547,7 +548,7 @@ def _worker_chunk(chunk: bytes):
     return {
         "rows": out.rows,
         "rejected": out.rejected,
-        "groups": out.packed(),
+        "groups": out.packed(_WORKER["directory"], index),
         "changes": changes.summaries(),
         "nir_used": plan.nir_used,
         "lines": (lines[0], lines[-1]) if lines else (0, 0),
@@ -563,11 +564,11 @@ def _process_chunks(table, header_values, mapping, version, today, out, changes)
     with context.Pool(
         workers,
         initializer=_worker_init,
-        initargs=(header_values, mapping, version, today, table.sheet),
+        initargs=(header_values, mapping, version, today, table.sheet, out.writer.directory),
     ) as pool:
         pending: deque = deque()
-        for chunk in table.chunks:
-            pending.append(pool.apply_async(_worker_chunk, (chunk,)))
+        for index, chunk in enumerate(table.chunks, start=1):
+            pending.append(pool.apply_async(_worker_chunk, (chunk, index)))
             del chunk
             while len(pending) > workers:  # bounded: at most workers + 1 chunks in flight
                 _merge_chunk(pending.popleft().get(), table, out, changes)
@@ -582,8 +583,8 @@ def _merge_chunk(done: dict, table, out, changes) -> None:
     table.chunk_lines.append(done["lines"])
     out.plan.nir_used |= done["nir_used"]
     out.result.rejected.extend(done["rejected"])
-    for code, (type_, nature, blob, lengths, lines, ids) in done["groups"].items():
-        out.passages_blob(code, type_, nature, blob, lengths, lines, ids)
+    for code, (type_, nature, path, lengths, lines, ids) in done["groups"].items():
+        out.passages_file(code, type_, nature, path, lengths, lines, ids)
     changes.merge(done["changes"])
 
 
@@ -743,7 +744,7 @@ class _Output:
         self.writer.add(code, type_, nature, xml)
         self.result.certifications[code] = self.result.certifications.get(code, 0) + 1
 
-    def passages_blob(self, code, type_, nature, blob, lengths, lines, ids) -> None:
+    def passages_file(self, code, type_, nature, path, lengths, lines, ids) -> None:
         """The passages of one certification from a worker: deduplicated across chunks."""
         seen, id_techniques = self.seen, self.result.id_techniques
         duplicates = []
@@ -758,7 +759,8 @@ class _Output:
             seen[id_technique] = line
             id_techniques[line] = id_technique
         kept = len(lengths) - len(duplicates)
-        if duplicates:  # rare: cut the duplicates out of the blob
+        if duplicates:  # rare: cut the duplicates out of the file
+            blob = path.read_bytes()
             offsets = [0]
             for length in lengths:
                 offsets.append(offsets[-1] + length)
@@ -766,10 +768,10 @@ class _Output:
             pieces = [
                 blob[offsets[i] : offsets[i + 1]] for i in range(len(lengths)) if i not in skip
             ]
-            blob = b"".join(pieces)
+            path.write_bytes(b"".join(pieces))
             lengths = array("I", (lengths[i] for i in range(len(lengths)) if i not in skip))
         if kept:
-            self.writer.add_blob(code, type_, nature, blob, lengths)
+            self.writer.add_file(code, type_, nature, path, lengths)
             self.result.certifications[code] = self.result.certifications.get(code, 0) + kept
 
 
@@ -808,11 +810,15 @@ class _ChunkOutput:
         group[4].append(line)
         group[5].append(id_technique)
 
-    def packed(self) -> dict[str, tuple]:
-        """Per certification: (type, nature, joined bytes, lengths, lines, ids)."""
-        return {
-            code: (g[0], g[1], b"".join(g[2]), g[3], g[4], g[5]) for code, g in self.groups.items()
-        }
+    def packed(self, directory: Path, chunk: int) -> dict[str, tuple]:
+        """Per certification: (type, nature, file of the passages, lengths, lines, ids); the
+        rendered passages are written to `directory`, shared with the main process."""
+        packed = {}
+        for number, (code, g) in enumerate(self.groups.items()):
+            path = directory / f"c{chunk}-{number}.part"
+            path.write_bytes(b"".join(g[2]))
+            packed[code] = (g[0], g[1], path, g[3], g[4], g[5])
+        return packed
 
 
 BATCH_ROWS = 2000  # rows normalised together, column by column

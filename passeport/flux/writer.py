@@ -210,20 +210,23 @@ CERTIFICATION_TAIL = "</cpf:passageCertifications>\n</cpf:certification>\n"
 
 
 class _Group:
-    """The passages of one certification, spilled to their own temporary file."""
+    """The passages of one certification: byte segments in files, in order."""
 
-    __slots__ = ("buffer", "buffered", "code", "lengths", "nature", "path", "type")
+    __slots__ = ("buffer", "buffered", "code", "lengths", "nature", "own", "segments", "type")
 
-    def __init__(self, code: str, type_: str, nature: str | None, path: Path):
-        self.code, self.type, self.nature, self.path = code, type_, nature, path
+    def __init__(self, code: str, type_: str, nature: str | None):
+        self.code, self.type, self.nature = code, type_, nature
         self.lengths = array("I")  # byte length of each passage, in order
+        self.segments: list[list] = []  # [path, size]: the passages' bytes, file after file
+        self.own: list | None = None  # the segment this process appends to
         self.buffer: list[bytes] = []
         self.buffered = 0
 
     def flush(self) -> None:
         if self.buffer:
-            with open(self.path, "ab") as spill:
+            with open(self.own[0], "ab") as spill:
                 spill.write(b"".join(self.buffer))
+            self.own[1] += self.buffered
             self.buffer.clear()
             self.buffered = 0
 
@@ -231,9 +234,10 @@ class _Group:
 class FluxWriter:
     """Collects rendered passages by certification, then writes one or several flux files.
 
-    Each certification's passages go to their own spill file (appended by blocks of 1 MB), so
-    that writing the flux is a sequential copy per certification; memory holds one length per
-    passage."""
+    A certification's passages are byte segments in temporary files: those rendered here are
+    appended to a file of the writer (by blocks of 1 MB), those rendered by a worker process are
+    the file it wrote (`add_file`). Writing the flux copies the segments in order, in the kernel
+    (`os.sendfile`); memory holds one length per passage."""
 
     FLUSH_BYTES = 1 << 20
 
@@ -245,19 +249,24 @@ class FluxWriter:
         self.max_bytes = max_bytes
         self.groups: dict[str, _Group] = {}
         self._dir = tempfile.TemporaryDirectory(prefix="passeport-flux-")
+        self.directory = Path(self._dir.name)  # where worker processes write their segments
+        self._files = 0
         self.count = 0
 
     def _group(self, code: str, type_: str, nature: str | None) -> _Group:
         group = self.groups.get(code)
         if group is None:
-            path = Path(self._dir.name) / f"{len(self.groups)}.xml"
-            group = self.groups[code] = _Group(code, type_, nature, path)
+            group = self.groups[code] = _Group(code, type_, nature)
         elif group.nature is None and nature:
             group.nature = nature
         return group
 
     def add(self, code: str, type_: str, nature: str | None, passage_xml: str) -> None:
         group = self._group(code, type_, nature)
+        if group.own is None:
+            self._files += 1
+            group.own = [self.directory / f"w{self._files}.part", 0]
+            group.segments.append(group.own)
         data = passage_xml.encode()
         group.lengths.append(len(data))
         group.buffer.append(data)
@@ -266,15 +275,38 @@ class FluxWriter:
         if group.buffered > self.FLUSH_BYTES:
             group.flush()
 
-    def add_blob(self, code: str, type_: str, nature: str | None, blob: bytes, lengths) -> None:
-        """Several passages already encoded and joined (from a worker process)."""
+    def add_file(self, code: str, type_: str, nature: str | None, path: Path, lengths) -> None:
+        """Passages already rendered into a file (by a worker process, in `directory`)."""
         group = self._group(code, type_, nature)
-        group.lengths.extend(lengths)
-        group.buffer.append(blob)
-        group.buffered += len(blob)
-        self.count += len(lengths)
-        if group.buffered > self.FLUSH_BYTES:
+        if group.own is not None:
             group.flush()
+            group.own = None  # the next passages rendered here start a new segment
+        group.lengths.extend(lengths)
+        group.segments.append([Path(path), sum(lengths)])
+        self.count += len(lengths)
+
+    def _copy(self, out, group: _Group, start: int, size: int) -> None:
+        """Copy `size` bytes of the group's passages from byte `start` into `out`."""
+        out.flush()
+        offset = 0
+        for path, length in group.segments:
+            if size <= 0:
+                break
+            if start >= offset + length:
+                offset += length
+                continue
+            begin = start - offset
+            count = min(length - begin, size)
+            with open(path, "rb") as segment:
+                sent = 0
+                while sent < count:
+                    done = os.sendfile(out.fileno(), segment.fileno(), begin + sent, count - sent)
+                    if not done:
+                        raise OSError(f"{path} : fichier temporaire tronqué")
+                    sent += done
+            start += count
+            size -= count
+            offset += length
 
     def _pieces(self) -> list[list[tuple["_Group", int, int]]]:
         """(group, first passage, count) pieces of each output file: at most max_passages
@@ -315,8 +347,7 @@ class FluxWriter:
         stamp = horodatage or horodatage_now()
         plan = self._pieces()
         paths = self.output_paths(output, len(plan))
-        current: _Group | None = None
-        spill = None
+        cursor: dict[str, int] = {}  # bytes of each group already written
         try:
             for index, path in enumerate(paths):
                 flux_id = id_flux if len(paths) == 1 else None
@@ -328,22 +359,14 @@ class FluxWriter:
                     out.write(head.encode())
                     for group, start, take in plan[index]:
                         out.write(certification_head(group.type, group.code, group.nature).encode())
-                        if group is not current:  # pieces come group after group
-                            if spill is not None:
-                                spill.close()
-                            spill = open(group.path, "rb")  # noqa: SIM115 (closed below)
-                            current = group
-                        remaining = sum(group.lengths[start : start + take])
-                        while remaining:
-                            block = spill.read(min(remaining, 1 << 20))
-                            out.write(block)
-                            remaining -= len(block)
+                        size = sum(group.lengths[start : start + take])
+                        begin = cursor.get(group.code, 0)
+                        self._copy(out, group, begin, size)
+                        cursor[group.code] = begin + size
                         out.write(CERTIFICATION_TAIL.encode())
                     out.write(ENVELOPE_TAIL.encode())
                 os.replace(tmp, path)
         finally:
-            if spill is not None:
-                spill.close()
             self.close()
         return paths
 
