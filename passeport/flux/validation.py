@@ -43,6 +43,7 @@ import datetime as dt
 import io
 import os
 import re
+import threading
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -586,8 +587,8 @@ def validate_file(
 
     `parallel` (default: automatic) runs the passages' XSD validation in a second process
     while this one applies the business rules, when `source` is a file of more than
-    PARALLEL_MIN_BYTES, no `on_passage` callback is given and at least one core is idle
-    (CPU count minus the 1-minute load average).
+    PARALLEL_MIN_BYTES, no `on_passage` callback is given, at least one core is idle (CPU
+    count minus the 1-minute load average) and the calling process runs no other thread.
     The findings are the same either way (tests/flux/test_validation_parallel.py).
     """
     validation = FluxValidation(
@@ -604,6 +605,9 @@ def validate_file(
             and isinstance(source, str | os.PathLike)
             and _size(source) >= PARALLEL_MIN_BYTES
             and _idle_cores() >= 1
+            # forking a process that runs other threads (a web server, a task worker) could
+            # copy a lock held by one of them: the portal gets the single-process path
+            and threading.active_count() == 1
         )
     if not parallel or on_passage is not None or not isinstance(source, str | os.PathLike):
         validation.emit = on_passage is not None

@@ -224,6 +224,18 @@ def test_parallel_mode_is_chosen_for_big_files(tmp_path, monkeypatch):
     monkeypatch.setattr(V, "_idle_cores", lambda: 0.2)  # a busy shared machine
     validate_file(path, today=TODAY)
     assert calls == []
+    monkeypatch.setattr(V, "_idle_cores", lambda: 1.5)
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        validate_file(path, today=TODAY)  # another thread runs: no fork
+    finally:
+        stop.set()
+        other.join()
+    assert calls == []
     validate_file(path, today=TODAY, on_passage=lambda p: None)
     assert calls == []
 
