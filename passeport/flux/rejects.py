@@ -58,34 +58,46 @@ def write_rejects(
                 )
         return path
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
-
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "À corriger"
-    sheet.append(header_row)
-    bold = Font(bold=True)
-    for cell in sheet[1]:
-        cell.font = bold
-    for column in (width + 1, width + 2):
-        sheet.cell(row=1, column=column).fill = PatternFill("solid", fgColor="FFE5E5")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for line, values, anomalies, hints in rows:
-        cells = [_cell(v) for v in padded(values)]
-        sheet.append([*cells, "\n".join(anomalies), "\n".join(hints), line])
-        row = sheet.max_row
-        for index, value in enumerate(cells, start=1):
-            if isinstance(value, str):
-                sheet.cell(row=row, column=index).number_format = "@"  # keep leading zeros
-            elif isinstance(value, datetime.date):
-                sheet.cell(row=row, column=index).number_format = "DD/MM/YYYY"
-        sheet.cell(row=row, column=width + 1).alignment = wrap
-        sheet.cell(row=row, column=width + 2).alignment = wrap
     from openpyxl.utils import get_column_letter
 
+    # write-only mode: rows are streamed to the file (a rejects file may have 200 000 rows)
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("À corriger")
+    sheet.freeze_panes = "A2"
     sheet.column_dimensions[get_column_letter(width + 1)].width = 60
     sheet.column_dimensions[get_column_letter(width + 2)].width = 60
-    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    highlight = PatternFill("solid", fgColor="FFE5E5")
+    titles = []
+    for index, title in enumerate(header_row):
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        if index in (width, width + 1):
+            cell.fill = highlight
+        titles.append(cell)
+    sheet.append(titles)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for line, values, anomalies, hints in rows:
+        cells = []
+        for value in padded(values):
+            value = _cell(value)
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "@"  # keep leading zeros
+            elif isinstance(value, datetime.date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "DD/MM/YYYY"
+            else:
+                cell = value
+            cells.append(cell)
+        for text in ("\n".join(anomalies), "\n".join(hints)):
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.alignment = wrap
+            cells.append(cell)
+        cells.append(line)
+        sheet.append(cells)
     workbook.save(path)
     return path
 

@@ -468,3 +468,26 @@ def test_split_by_size(tmp_path, official_xsd):
         root = parse(path)
         assert official_xsd.validate(root)
         assert len(root.findall(".//cpf:passageCertification", NS)) == 2
+
+
+def test_rejects_file_keeps_text_codes_and_dates(tmp_path):
+    bad = list(BAD_DATE)
+    bad[8] = "01053"
+    bad[5] = datetime.date(2026, 9, 1)
+    source = xlsx(tmp_path / "in.xlsx", [bad])
+    main(
+        [
+            "build",
+            str(source),
+            "-o",
+            str(tmp_path / "out.xml"),
+            *CLI_IDS,
+            "--rejects",
+            str(tmp_path / "r.xlsx"),
+        ]
+    )
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    insee, jury = sheet.cell(row=2, column=9), sheet.cell(row=2, column=6)
+    assert (insee.value, insee.number_format) == ("01053", "@")
+    assert jury.value == datetime.datetime(2026, 9, 1) and jury.number_format == "DD/MM/YYYY"
+    assert sheet.cell(row=2, column=len(HEADERS) + 3).value == 2  # « Ligne d'origine »
