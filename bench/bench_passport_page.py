@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/bench_passport_page.py [--entries 200] [--seconds 10]
 
-Starts the `make run` service (gunicorn + worker, SQLite in a throwaway var/ directory, demo
-data loaded), gives the demo holder Camille Lefèvre a passport of N entries (guaranteed ones of
+Starts the `make run` service (gunicorn + worker, demo data loaded) on a throwaway database —
+PostgreSQL (a throwaway cluster, as in production) by default, or the embedded SQLite with
+`--db sqlite` — gives the demo holder Camille Lefèvre a passport of N entries (guaranteed ones of
 every kind added to her demo passport), logs in as her through the development FranceConnect
 provider exactly as a browser would (authorize page, identity chosen, callback), then loads with
 wrk, in the same run:
@@ -80,8 +81,8 @@ def _login(base: str) -> str:
     raise SystemExit("pas de cookie de session après la connexion")
 
 
-def _measure(args, var_dir: Path):
-    with running_service(var_dir=var_dir) as base:
+def _measure(args, var_dir: Path, extra_env: dict[str, str]):
+    with running_service(extra_env=extra_env, var_dir=var_dir) as base:
         subprocess.run(
             [
                 sys.executable,
@@ -91,7 +92,7 @@ def _measure(args, var_dir: Path):
                 f"TOTAL = {args.entries}\n{ADD_ENTRIES}",
             ],
             cwd=ROOT,
-            env=_env_for(var_dir),
+            env={**_env_for(var_dir), **extra_env},
             check=True,
         )
         session = _login(base)
@@ -123,17 +124,28 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="passeport-bench-passport-"))
+    cluster = None
+    extra_env: dict[str, str] = {}
+    if args.db == "postgres":
+        from passeport.testing.pgcluster import Cluster
+
+        cluster = Cluster.start()
+        extra_env["DATABASE_URL"] = cluster.url
     try:
-        home, home_session, passport, shown = _measure(args, var_dir)
+        home, home_session, passport, shown = _measure(args, var_dir, extra_env)
     finally:
+        if cluster is not None:
+            cluster.stop()
         shutil.rmtree(var_dir, ignore_errors=True)
 
     print(
         f"bench_passport_page — passeport de {shown} entrées sous charge (wrk, "
-        f"{args.connections} connexions, {args.seconds} s, serveur de `make run`, SQLite)"
+        f"{args.connections} connexions, {args.seconds} s, serveur de `make run`, "
+        f"{'PostgreSQL' if args.db == 'postgres' else 'SQLite'})"
     )
     print(home.line("référence : page d'accueil"))
     print(home_session.line("accueil, même session"))
