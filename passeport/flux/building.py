@@ -557,10 +557,14 @@ def _worker_chunk(chunk: bytes, index: int):
 
 def _process_chunks(table, header_values, mapping, version, today, out, changes) -> None:
     import multiprocessing
+    import threading
     from collections import deque
 
     workers = min(WORKERS, os.cpu_count() or 1)
-    context = multiprocessing.get_context("fork")
+    # fork is the fastest start, but forking a multi-threaded process (a web server, a task
+    # worker) may deadlock the child: those get a fresh interpreter from a fork server.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    context = multiprocessing.get_context(method)
     with context.Pool(
         workers,
         initializer=_worker_init,
@@ -864,7 +868,7 @@ def _process_batch(batch, plan: _Plan, out, changes, today) -> None:
             hit = memo.get(value) if type(value) is not bool else None
             if hit is None:
                 hit = _normalise_cell(normalise, value, key)
-                if len(memo) < MEMO_SIZE:
+                if len(memo) < MEMO_SIZE and type(value) is not bool:
                     memo[value] = hit
             texts[value] = hit[0]
             if hit[1] is not None and hit[0] is not None:

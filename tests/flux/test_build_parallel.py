@@ -93,3 +93,19 @@ def test_not_a_zip_falls_back_to_a_clear_error(tmp_path, capsys):
     result = build_flux(tmp_path / "faux.xlsx", tmp_path / "o.xml", parallel=True, **IDS)
     assert result.exit_code == 2
     assert "illisible" in result.errors[0]
+
+
+def test_parallel_build_from_a_threaded_process(tmp_path, small_chunks):
+    """A web server or task worker has threads: the workers then come from a fork server."""
+    import threading
+
+    path = workbook(tmp_path / "in.xlsx", 60)
+    results = []
+    thread = threading.Thread(
+        target=lambda: results.append(build_flux(path, tmp_path / "t.xml", parallel=True, **IDS))
+    )
+    thread.start()
+    thread.join()
+    assert results[0].written == 60
+    sequential = build_flux(path, tmp_path / "s.xml", parallel=False, **IDS)
+    assert results[0].id_techniques == sequential.id_techniques
