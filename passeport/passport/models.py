@@ -58,12 +58,6 @@ class Holder(BaseModel):
     def __str__(self) -> str:
         return f"titulaire {self.pk}"
 
-    def age_on(self, day) -> int:
-        years = day.year - self.birth_date.year
-        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
-            years -= 1
-        return years
-
 
 class EntryQuerySet(models.QuerySet):
     def active(self):
