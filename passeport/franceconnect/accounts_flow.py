@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model, login
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from passeport.core.models import AuditEvent
 from passeport.passport.linking import is_old_enough, link_holder, parse_birthdate
@@ -42,7 +43,7 @@ def sign_in(request, token: dict, userinfo: dict) -> Outcome:
     pivot = {name: userinfo.get(name, "") for name in PIVOT_CLAIMS}
     birth_date = parse_birthdate(pivot["birthdate"])
     if birth_date is None:
-        return Outcome(error="FranceConnect n'a pas transmis de date de naissance exploitable.")
+        return Outcome(error=_("FranceConnect n’a pas transmis de date de naissance exploitable."))
     if not is_old_enough(birth_date):
         AuditEvent.record("franceconnect.refused_under_age")
         return Outcome(refused_under_age=True)

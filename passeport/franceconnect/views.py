@@ -14,6 +14,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from joserfc.errors import JoseError
 
@@ -37,8 +38,8 @@ def _error(request, title: str, message: str, status: int = 400):
 def _unavailable(request):
     return _error(
         request,
-        "FranceConnect est momentanément indisponible",
-        "Le service d’identification n’a pas répondu. Réessayez dans quelques minutes.",
+        _("FranceConnect est momentanément indisponible"),
+        _("Le service d’identification n’a pas répondu. Réessayez dans quelques minutes."),
         status=502,
     )
 
@@ -51,7 +52,7 @@ def login_page(request):
         request,
         "franceconnect/login.html",
         {
-            "title": "Connexion des titulaires",
+            "title": _("Connexion des titulaires"),
             "next": _safe_next(request.GET.get("next", ""), request),
         },
     )
@@ -84,8 +85,8 @@ def callback(request):
         logger.info("FranceConnect : retour en erreur %s", request.GET.get("error"))
         return _error(
             request,
-            "Connexion annulée",
-            "La connexion avec FranceConnect n’a pas abouti. Vous pouvez recommencer.",
+            _("Connexion annulée"),
+            _("La connexion avec FranceConnect n’a pas abouti. Vous pouvez recommencer."),
         )
     try:
         token = client.exchange_code(request)
@@ -93,9 +94,11 @@ def callback(request):
     except MismatchingStateError:
         return _error(
             request,
-            "Connexion expirée",
-            "Cette réponse de FranceConnect ne correspond à aucune connexion en cours (elle a "
-            "expiré ou vient d’un autre onglet). Recommencez la connexion.",
+            _("Connexion expirée"),
+            _(
+                "Cette réponse de FranceConnect ne correspond à aucune connexion en cours (elle a "
+                "expiré ou vient d’un autre onglet). Recommencez la connexion."
+            ),
         )
     except requests.RequestException:
         logger.warning("FranceConnect : échange du code impossible", exc_info=True)
@@ -105,10 +108,12 @@ def callback(request):
         logger.warning("FranceConnect : réponse refusée (%s : %s)", type(exc).__name__, exc)
         return _error(
             request,
-            "Connexion refusée",
-            "La réponse de FranceConnect n’a pas pu être vérifiée (signature, validité ou "
-            "jeton à usage unique incorrects). Par sécurité, la connexion est refusée. "
-            "Recommencez ; si le problème persiste, contactez le support.",
+            _("Connexion refusée"),
+            _(
+                "La réponse de FranceConnect n’a pas pu être vérifiée (signature, validité ou "
+                "jeton à usage unique incorrects). Par sécurité, la connexion est refusée. "
+                "Recommencez ; si le problème persiste, contactez le support."
+            ),
         )
     outcome = accounts_flow.sign_in(request, token, pivot)
     request.session[SESSION_ID_TOKEN] = token.get("id_token", "")
@@ -116,11 +121,11 @@ def callback(request):
         return render(
             request,
             "franceconnect/under_age.html",
-            {"title": "Passeport accessible à partir de 15 ans", "minimum_age": 15},
+            {"title": _("Passeport accessible à partir de 15 ans"), "minimum_age": 15},
             status=403,
         )
     if outcome.error:
-        return _error(request, "Connexion impossible", outcome.error)
+        return _error(request, _("Connexion impossible"), outcome.error)
     return redirect(request.session.pop(SESSION_NEXT, "") or "passport:home")
 
 
@@ -138,8 +143,10 @@ def logout_view(request):
     except requests.RequestException:
         messages.warning(
             request,
-            "Vous êtes déconnecté de Passeport, mais FranceConnect n’a pas pu être joint : "
-            "fermez votre navigateur pour terminer votre session FranceConnect.",
+            _(
+                "Vous êtes déconnecté de Passeport, mais FranceConnect n’a pas pu être joint : "
+                "fermez votre navigateur pour terminer votre session FranceConnect."
+            ),
         )
         return redirect("pages:home")
 
@@ -149,7 +156,7 @@ def logout_return(request):
     try:
         client.validate_logout_return(request)
     except OAuthError:
-        messages.warning(request, "Le retour de déconnexion de FranceConnect est invalide.")
+        messages.warning(request, _("Le retour de déconnexion de FranceConnect est invalide."))
         return redirect("pages:home")
-    messages.success(request, "Vous êtes déconnecté de Passeport et de FranceConnect.")
+    messages.success(request, _("Vous êtes déconnecté de Passeport et de FranceConnect."))
     return redirect("pages:home")

@@ -11,6 +11,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Document, Entry
 
@@ -35,8 +36,10 @@ def validate_upload(upload) -> str:
     """Returns the content type read from the content, or raises ValidationError (French)."""
     if upload.size > MAX_DOCUMENT_BYTES:
         raise ValidationError(
-            "Le fichier « %(name)s » pèse %(size)s Mo : la limite est de %(max)s Mo. "
-            "Réduisez-le (scan en 150 dpi, PDF compressé) puis envoyez-le à nouveau.",
+            _(
+                "Le fichier « %(name)s » pèse %(size)s Mo : la limite est de %(max)s Mo. "
+                "Réduisez-le (scan en 150 dpi, PDF compressé) puis envoyez-le à nouveau."
+            ),
             params={
                 "name": upload.name,
                 "size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ","),
@@ -50,9 +53,11 @@ def validate_upload(upload) -> str:
     content_type = sniff_content_type(head)
     if content_type is None:
         raise ValidationError(
-            "Le fichier « %(name)s » n’est ni un PDF, ni une image PNG ou JPEG (son contenu a "
-            "été vérifié, pas seulement son nom). Enregistrez votre justificatif dans l’un de "
-            "ces formats.",
+            _(
+                "Le fichier « %(name)s » n’est ni un PDF, ni une image PNG ou JPEG (son contenu "
+                "a été vérifié, pas seulement son nom). Enregistrez votre justificatif dans l’un "
+                "de ces formats."
+            ),
             params={"name": upload.name},
             code="bad_type",
         )

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from passeport.core.models import AuditEvent
@@ -42,7 +43,7 @@ def holder_required(view):
             return redirect(f"{reverse('franceconnect:login')}?next={request.path}")
         holder = Holder.objects.filter(user=request.user).first()
         if holder is None:
-            raise Http404("Ce compte n'a pas de passeport (connexion FranceConnect requise).")
+            raise Http404(_("Ce compte n’a pas de passeport (connexion FranceConnect requise)."))
         request.holder = holder
         return view(request, *args, **kwargs)
 
@@ -69,7 +70,7 @@ def home(request):
         request,
         "passport/home.html",
         {
-            "title": "Mon passeport",
+            "title": _("Mon passeport"),
             "holder": request.holder,
             "sections": sections,
             "total": total,
@@ -89,7 +90,7 @@ def timeline(request):
     return render(
         request,
         "passport/timeline.html",
-        {"title": "Mon parcours", "form": form, "years": years, "count": count},
+        {"title": _("Mon parcours"), "form": form, "years": years, "count": count},
     )
 
 
@@ -129,10 +130,12 @@ def entry_create(request):
             upload = form.cleaned_data.get("document")
             if upload:
                 attach_document(entry, upload, upload.sniffed_type)
-        messages.success(request, f"« {entry.title} » a été ajouté à votre passeport.")
+        messages.success(
+            request, _("« %(title)s » a été ajouté à votre passeport.") % {"title": entry.title}
+        )
         return redirect("passport:entry", pk=entry.pk)
     return render(
-        request, "passport/entry_form.html", {"title": "Ajouter une entrée", "form": form}
+        request, "passport/entry_form.html", {"title": _("Ajouter une entrée"), "form": form}
     )
 
 
@@ -143,12 +146,16 @@ def entry_edit(request, pk):
     form = DeclaredEntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Vos modifications sont enregistrées.")
+        messages.success(request, _("Vos modifications sont enregistrées."))
         return redirect("passport:entry", pk=entry.pk)
     return render(
         request,
         "passport/entry_form.html",
-        {"title": f"Modifier « {entry.title} »", "form": form, "entry": entry},
+        {
+            "title": _("Modifier « %(title)s »") % {"title": entry.title},
+            "form": form,
+            "entry": entry,
+        },
     )
 
 
@@ -161,7 +168,9 @@ def entry_delete(request, pk):
         for document in documents:
             delete_document(document)
         entry.delete()
-    messages.success(request, f"« {entry.title} » a été supprimé de votre passeport.")
+    messages.success(
+        request, _("« %(title)s » a été supprimé de votre passeport.") % {"title": entry.title}
+    )
     return redirect("passport:home")
 
 
@@ -174,7 +183,7 @@ def document_add(request, pk):
         upload = form.cleaned_data["document"]
         attach_document(entry, upload, upload.sniffed_type)
         messages.success(
-            request, "Le justificatif est ajouté : l'entrée est « déclarée avec justificatif »."
+            request, _("Le justificatif est ajouté : l’entrée est « déclarée avec justificatif ».")
         )
         return redirect("passport:entry", pk=entry.pk)
     return render(
@@ -217,7 +226,10 @@ def document_delete(request, pk):
     document = _own_document(request, pk)
     entry = document.entry
     delete_document(document)
-    messages.success(request, f"Le justificatif « {document.original_name} » est supprimé.")
+    messages.success(
+        request,
+        _("Le justificatif « %(name)s » est supprimé.") % {"name": document.original_name},
+    )
     return redirect("passport:entry", pk=entry.pk)
 
 
@@ -226,7 +238,7 @@ def document_delete(request, pk):
 def report_error(request, pk):
     entry = _own_entry(request, pk)
     if not entry.is_guaranteed:
-        raise Http404("Seule une donnée garantie fait l'objet d'un signalement.")
+        raise Http404(_("Seule une donnée garantie fait l’objet d’un signalement."))
     form = ReportErrorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         AuditEvent.record(
@@ -241,14 +253,17 @@ def report_error(request, pk):
         )
         messages.success(
             request,
-            f"Votre signalement est transmis à {entry.organisation or 'l’organisme émetteur'}. "
-            "Vous serez informé par courriel de sa réponse.",
+            _(
+                "Votre signalement est transmis à %(organisation)s. Vous serez informé par "
+                "courriel de sa réponse."
+            )
+            % {"organisation": entry.organisation or _("l’organisme émetteur")},
         )
         return redirect("passport:entry", pk=entry.pk)
     return render(
         request,
         "passport/report_error.html",
-        {"title": "Signaler une erreur", "entry": entry, "form": form},
+        {"title": _("Signaler une erreur"), "entry": entry, "form": form},
     )
 
 
@@ -271,7 +286,7 @@ def prevention(request):
     return render(
         request,
         "passport/prevention.html",
-        {"title": "Passeport de prévention", "entries": entries, "reminder_days": REMINDER_DAYS},
+        {"title": _("Passeport de prévention"), "entries": entries, "reminder_days": REMINDER_DAYS},
     )
 
 
@@ -284,7 +299,7 @@ def prevention_attestation(request):
         request,
         "passport/prevention_attestation.html",
         {
-            "title": "Attestation de prévention",
+            "title": _("Attestation de prévention"),
             "entries": entries,
             "holder": request.holder,
             "today": today,
@@ -299,7 +314,7 @@ def my_data(request):
         request,
         "passport/my_data.html",
         {
-            "title": "Mes données personnelles",
+            "title": _("Mes données personnelles"),
             "accesses": list(access_logs_of(request.holder)[:200]),
             "declared_count": Entry.objects.filter(holder=request.holder).count(),
         },
@@ -321,7 +336,7 @@ def export_json(request):
 @holder_required
 def export_html(request):
     data = export.passport_data(holder=request.holder)
-    return render(request, "passport/export.html", {"title": "Toutes mes données", "data": data})
+    return render(request, "passport/export.html", {"title": _("Toutes mes données"), "data": data})
 
 
 @require_POST
@@ -334,7 +349,9 @@ def delete_declared(request):
                 delete_document(document)
             entry.delete()
     AuditEvent.record("passport.declared_deleted", actor=request.user, count=len(entries))
-    messages.success(request, f"{len(entries)} entrée(s) déclarée(s) supprimée(s).")
+    messages.success(
+        request, _("%(count)s entrée(s) déclarée(s) supprimée(s).") % {"count": len(entries)}
+    )
     return redirect("passport:my_data")
 
 
@@ -344,7 +361,7 @@ def delete_account(request):
     """Deletes the account and everything it owns; guaranteed entries stay with the person
     (they belong to the register, not to the account) and reappear at the next login."""
     if request.POST.get("confirm") != "1":
-        messages.error(request, "Cochez la case de confirmation pour supprimer votre compte.")
+        messages.error(request, _("Cochez la case de confirmation pour supprimer votre compte."))
         return redirect("passport:my_data")
     holder = request.holder
     user = holder.user
@@ -357,7 +374,9 @@ def delete_account(request):
     logout(request)
     messages.success(
         request,
-        "Votre compte et vos données déclarées sont supprimés. Pensez à vous déconnecter de "
-        "FranceConnect.",
+        _(
+            "Votre compte et vos données déclarées sont supprimés. Pensez à vous déconnecter de "
+            "FranceConnect."
+        ),
     )
     return redirect("pages:home")
