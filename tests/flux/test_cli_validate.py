@@ -175,3 +175,15 @@ def test_console_script_end_to_end(tmp_path, invalid_file):
     assert result.returncode == 1, result.stderr
     assert json.loads(result.stdout)["errors"] == 2
     assert "django" not in result.stderr.lower()
+
+
+def test_standard_input(invalid_file):
+    result = subprocess.run(
+        [sys.executable, "-m", "passeport.flux.cli", "validate", "--format", "json", "-"],
+        input=invalid_file.read_bytes(),
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["file"] == "(entrée standard)" and data["errors"] == 2

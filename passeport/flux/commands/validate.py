@@ -30,7 +30,9 @@ def register(subparsers) -> None:
         "Chaque constat donne la ligne, l'idTechnique du passage, le champ, ce qui ne va pas "
         "et comment corriger.",
     )
-    parser.add_argument("files", nargs="+", metavar="FICHIER", help="flux XML à valider")
+    parser.add_argument(
+        "files", nargs="+", metavar="FICHIER", help="flux XML à valider (- : l'entrée standard)"
+    )
     parser.add_argument(
         "--schema",
         default="auto",
@@ -63,12 +65,14 @@ def run(args) -> int:
     reports = []
     for path in args.files:
         try:
+            stdin = path == "-"
             reports.append(
                 validate_file(
-                    path,
+                    sys.stdin.buffer if stdin else path,
                     schema=args.schema,
                     today=args.date_reference,
                     parallel=False if args.un_seul_processus else None,
+                    name="(entrée standard)" if stdin else None,
                 )
             )
         except SchemaError as exc:
