@@ -40,6 +40,9 @@ def render_text(reports: list[Report]) -> str:
             lines.append(
                 f"  … et {report.omitted} autres constats non détaillés (limite d'affichage)."
             )
+        if len(report.findings) > 10:  # a long list: recap by rule, after it
+            counts = Counter(f.rule for f in report.findings).most_common()
+            lines.append("  Synthèse : " + ", ".join(f"{rule} × {n}" for rule, n in counts))
     return "\n".join(lines) + "\n"
 
 

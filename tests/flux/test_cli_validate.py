@@ -187,3 +187,17 @@ def test_standard_input(invalid_file):
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     assert data["file"] == "(entrée standard)" and data["errors"] == 2
+
+
+def test_long_text_report_ends_with_a_recap(capsys, tmp_path):
+    passages = [sample_passage(i) for i in range(12)]
+    for p in passages:
+        p["donneeCertifiee"] = "false"
+    passages[0]["dateFinValidite"] = "2001-01-01"
+    path = tmp_path / "long.xml"
+    path.write_bytes(flux_from_passages(passages))
+    code, out, _ = run(capsys, str(path))
+    assert code == 1
+    assert out.rstrip().splitlines()[-1] == (
+        "  Synthèse : REG-DONNEE-PROVISOIRE × 12, REG-DATES-VALIDITE × 1"
+    )
