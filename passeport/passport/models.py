@@ -158,7 +158,13 @@ class Entry(BaseModel):
     class Meta(BaseModel.Meta):
         verbose_name = "entrée du passeport"
         verbose_name_plural = "entrées du passeport"
-        ordering = ("-award_date", "-start_date", "-created_at")
+        # Most recent first, undated last on every database (PostgreSQL puts NULLs first in a
+        # descending order, SQLite last).
+        ordering = (
+            models.F("award_date").desc(nulls_last=True),
+            models.F("start_date").desc(nulls_last=True),
+            "-created_at",
+        )
         indexes = [
             models.Index(fields=["person_id", "withdrawn_at"], name="entry_person_idx"),
             models.Index(fields=["kind", "expires_on"], name="entry_kind_expiry_idx"),
