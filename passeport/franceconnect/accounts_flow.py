@@ -56,20 +56,18 @@ def sign_in(request, token: dict, userinfo: dict) -> Outcome:
             user = get_user_model().objects.create_user(
                 email=_free_email(userinfo.get("email", ""), sub),
                 password=None,
+                # Only the first given name, to greet: the full identity stays encrypted.
                 first_name=given_name[:150],
-                last_name=(pivot["family_name"] or "")[:150],
             )
             holder = Holder.objects.create(
                 user=user,
                 fc_sub=sub,
-                birth_date=birth_date,
                 pivot_identity=json.dumps(pivot, ensure_ascii=False),
             )
             AuditEvent.record("franceconnect.holder_created", target=holder)
         else:
-            holder.birth_date = birth_date
             holder.pivot_identity = json.dumps(pivot, ensure_ascii=False)
-            holder.save(update_fields=["birth_date", "pivot_identity", "updated_at"])
+            holder.save(update_fields=["pivot_identity", "updated_at"])
         link_holder(holder, pivot)
     login(request, holder.user, backend="django.contrib.auth.backends.ModelBackend")
     return Outcome(holder=holder)

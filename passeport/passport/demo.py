@@ -81,10 +81,7 @@ def _holder(identity_key: str, person) -> Holder:
         return holder
     user, _ = get_user_model().objects.get_or_create(
         email=claims["email"],
-        defaults={
-            "first_name": claims["given_name"].split()[0],
-            "last_name": claims["family_name"],
-        },
+        defaults={"first_name": claims["given_name"].split()[0]},
     )
     user.set_unusable_password()
     user.save(update_fields=["password"])
@@ -98,7 +95,6 @@ def _holder(identity_key: str, person) -> Holder:
         person_id=person.pk,
         link_status=Holder.LinkStatus.LINKED,
         linked_at=timezone.now(),
-        birth_date=datetime.date.fromisoformat(claims["birthdate"]),
         pivot_identity=json.dumps(pivot, ensure_ascii=False),
     )
 

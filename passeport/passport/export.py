@@ -90,9 +90,9 @@ def passport_data(*, holder: Holder | None = None, person_id=None) -> dict:
     if holder is not None:
         account = {
             "adresse_electronique": holder.user.email,
-            "prenom": holder.user.first_name,
-            "nom": holder.user.last_name,
-            "date_naissance": holder.birth_date.isoformat(),
+            "prenom": holder.pivot.get("given_name", holder.user.first_name),
+            "nom": holder.pivot.get("family_name", holder.user.last_name),
+            "date_naissance": holder.birth_date.isoformat() if holder.birth_date else None,
             "rattachement": holder.get_link_status_display(),
             "rattache_le": holder.linked_at.isoformat() if holder.linked_at else None,
             "identite_pivot_franceconnect": json.loads(holder.pivot_identity or "{}"),

@@ -13,7 +13,10 @@ depend on the identity app's migrations; the identity app's lookups return Perso
 `pk` goes here. Every query joins on it explicitly.
 """
 
+import datetime
+import json
 import uuid
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -45,10 +48,10 @@ class Holder(BaseModel):
         "rattachement", max_length=20, choices=LinkStatus, default=LinkStatus.NO_MATCH
     )
     linked_at = models.DateTimeField("rattaché le", null=True, blank=True)
-    # Needed for the age rule (15 years, PRODUCT.md C.1) at every login.
-    birth_date = models.DateField("date de naissance")
-    # FranceConnect's pivot identity (JSON), encrypted at rest: kept so that an unlinked account
-    # can be attached when the person later appears in the register (identity import hook).
+    # FranceConnect's pivot identity (JSON), encrypted at rest — names, birth date and place
+    # are identity data, never stored in clear: kept so that an unlinked account can be
+    # attached when the person later appears in the register (identity import hook), and for
+    # the birth date shown on the attestation de prévention.
     pivot_identity = EncryptedTextField("identité pivot (chiffrée)", blank=True, null=True)
 
     class Meta(BaseModel.Meta):
@@ -57,6 +60,17 @@ class Holder(BaseModel):
 
     def __str__(self) -> str:
         return f"titulaire {self.pk}"
+
+    @cached_property
+    def pivot(self) -> dict:
+        return json.loads(self.pivot_identity or "{}")
+
+    @property
+    def birth_date(self) -> datetime.date | None:
+        try:
+            return datetime.date.fromisoformat(self.pivot.get("birthdate", ""))
+        except ValueError:
+            return None
 
 
 class EntryQuerySet(models.QuerySet):

@@ -302,6 +302,15 @@ def prevention_attestation(request):
             "title": _("Attestation de prévention"),
             "entries": entries,
             "holder": request.holder,
+            "full_name": " ".join(
+                part
+                for part in (
+                    request.holder.pivot.get("given_name", ""),
+                    request.holder.pivot.get("family_name", ""),
+                )
+                if part
+            )
+            or request.user.display_name,
             "today": today,
         },
     )

@@ -49,6 +49,10 @@ def test_login_links_the_person_and_shows_the_guaranteed_certification(fc_browse
     assert holder.person_id == person.pk and holder.link_status == Holder.LinkStatus.LINKED
     assert holder.user.email == "camille.lefevre@demo.passeport.localhost"
     assert not holder.user.has_usable_password()
+    # Identity data stays encrypted: only the first given name (to greet) is in clear.
+    assert (holder.user.first_name, holder.user.last_name) == ("Camille", "")
+    attestation = client.get("/passeport/prevention/attestation/").content.decode()
+    assert "Camille Anne Lefèvre" in attestation and "12/04/1988" in attestation
     page = client.get("/passeport/")
     assert page.status_code == 200
     html = page.content.decode()

@@ -2,6 +2,7 @@
 apart, in tests/franceconnect)."""
 
 import datetime
+import json
 import uuid
 
 from django.contrib.auth import get_user_model
@@ -20,7 +21,14 @@ def make_holder(name: str, *, person_id=None) -> Holder:
     return Holder.objects.create(
         user=user,
         fc_sub=f"sub-{name}-{uuid.uuid4().hex}",
-        birth_date=datetime.date(1990, 1, 1),
+        pivot_identity=json.dumps(
+            {
+                "given_name": name.capitalize(),
+                "family_name": "Test",
+                "birthdate": "1990-01-01",
+                "gender": "female",
+            }
+        ),
         person_id=person_id,
         link_status=Holder.LinkStatus.LINKED if person_id else Holder.LinkStatus.NO_MATCH,
     )
