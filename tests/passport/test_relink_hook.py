@@ -39,3 +39,38 @@ def test_identity_import_attaches_waiting_accounts():
     call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay")
     holder.refresh_from_db()
     assert holder.link_status == Holder.LinkStatus.LINKED and holder.person_id is not None
+
+
+def test_relink_holders_command(capsys):
+    import datetime
+    import json
+
+    from passeport.identity.models import Person
+
+    holder = make_holder("inès")
+    holder.pivot_identity = json.dumps(
+        {
+            "given_name": "Inès",
+            "family_name": "Petit-Roux",
+            "birthdate": "1993-08-19",
+            "gender": "female",
+            "birthplace": "59350",
+            "birthcountry": "99100",
+        }
+    )
+    holder.save()
+    call_command("relink_holders")
+    assert "0 compte(s) rattaché(s)." in capsys.readouterr().out
+    Person.build(
+        nir="293085935009912",
+        birth_name="PETIT ROUX",
+        given_names="INES",
+        sex="F",
+        birth_date=datetime.date(1993, 8, 19),
+        birth_commune="59350",
+        birth_country="99100",
+    ).save()
+    call_command("relink_holders")
+    assert "1 compte(s) rattaché(s)." in capsys.readouterr().out
+    holder.refresh_from_db()
+    assert holder.link_status == Holder.LinkStatus.LINKED
