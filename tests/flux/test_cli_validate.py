@@ -201,3 +201,10 @@ def test_long_text_report_ends_with_a_recap(capsys, tmp_path):
     assert out.rstrip().splitlines()[-1] == (
         "  Synthèse : REG-DONNEE-PROVISOIRE × 12, REG-DATES-VALIDITE × 1"
     )
+
+
+@pytest.mark.parametrize("processes", ["1", "2", "auto"])
+def test_process_modes_give_the_same_report(capsys, invalid_file, processes):
+    code, out, _ = run(capsys, "--format", "json", "--processus", processes, str(invalid_file))
+    data = json.loads(out)
+    assert code == 1 and data["errors"] == 2 and data["passages"] == 2

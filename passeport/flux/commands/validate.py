@@ -54,9 +54,11 @@ def register(subparsers) -> None:
         help="date du jour pour les règles de délai (défaut : aujourd'hui)",
     )
     parser.add_argument(
-        "--un-seul-processus",
-        action="store_true",
-        help="ne pas valider le schéma dans un second processus (machine partagée)",
+        "--processus",
+        choices=["auto", "1", "2"],
+        default="auto",
+        help="auto (défaut) : un second processus valide le schéma quand un cœur est libre ; "
+        "1 : un seul processus (machine partagée) ; 2 : toujours deux",
     )
     parser.set_defaults(func=run)
 
@@ -71,7 +73,7 @@ def run(args) -> int:
                     sys.stdin.buffer if stdin else path,
                     schema=args.schema,
                     today=args.date_reference,
-                    parallel=False if args.un_seul_processus else None,
+                    parallel={"auto": None, "1": False, "2": True}[args.processus],
                     name="(entrée standard)" if stdin else None,
                 )
             )
