@@ -14,6 +14,7 @@ times: each command runs twice at 20 000 (best kept), once at 200 000.
 """
 
 import argparse
+import hashlib
 import os
 import resource
 import shutil
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from flux_generator import write_flux  # noqa: E402
 
+from passeport.flux import samples  # noqa: E402
 from passeport.flux.xsd import schema_file  # noqa: E402
 
 TODAY = "2026-01-15"  # the generator's reference date: realistic data raises no warning
@@ -93,7 +95,9 @@ def best(command: list[str], runs: int) -> tuple[float, float, float, float, int
 
 
 def flux_file(passages: int) -> Path:
-    path = Path(tempfile.gettempdir()) / f"passeport-bench-flux-{passages}-s1.xml"
+    """The generated flux, cached in the temp dir (keyed by the generator's source)."""
+    version = hashlib.sha256(Path(samples.__file__).read_bytes()).hexdigest()[:8]
+    path = Path(tempfile.gettempdir()) / f"passeport-bench-flux-{passages}-s1-{version}.xml"
     if not path.exists():
         started = time.perf_counter()
         partial = path.with_suffix(".tmp")
