@@ -91,14 +91,14 @@ def sample_passage(
     exam_end = award - dt.timedelta(days=rnd.randint(0, 20))
     exam_start = exam_end - dt.timedelta(days=rnd.randint(0, 5))
     p: dict = {"idTechnique": f"P{seed:02d}-{i:08d}-{rnd.randrange(16**6):06x}"}
-    if rnd.random() < 0.7:
+    if rnd.random() < 0.4:
         p["urlPreuve"] = f"https://diplomes.example.fr/verification/{i:08d}"
-    if rnd.random() < 0.5:
+    if rnd.random() < 0.25:
         p["libelleOption"] = rnd.choice(["Option échanges internationaux", "Parcours santé"])
     scoring = rnd.random() < 0.15
     p["obtentionCertification"] = "PAR_SCORING" if scoring else "PAR_ADMISSION"
     p["donneeCertifiee"] = "true"
-    if rnd.random() < 0.8:
+    if rnd.random() < 0.6:
         p["dateDebutExamen"] = exam_start.isoformat()
         p["dateFinExamen"] = exam_end.isoformat()
         p["modalitePassageExamen"] = rnd.choice(["A_DISTANCE", "EN_PRESENTIEL", "MIXTE"])
@@ -131,10 +131,11 @@ def sample_passage(
     inscription: dict = {"modaliteAcces": modalite if rnd.random() < 0.95 else NIL}
     if modalite == "VAE":
         inscription["voieAccessVAE"] = rnd.choice(["CONGES_VAE", "VAE_CLASSIQUE"])
-    inscription["initiativeInscription"] = rnd.choice(_INITIATIVES)
-    inscription["dateInscription"] = (
-        exam_start - dt.timedelta(days=rnd.randint(60, 700))
-    ).isoformat()
+    if rnd.random() < 0.6:
+        inscription["initiativeInscription"] = rnd.choice(_INITIATIVES)
+    if rnd.random() < 0.5:
+        days = rnd.randint(60, 700)
+        inscription["dateInscription"] = (exam_start - dt.timedelta(days=days)).isoformat()
     p["modalitesInscription"] = inscription
     p["identificationTitulaire"] = _holder(rnd, award, version)
     if rnd.random() < 0.2:
