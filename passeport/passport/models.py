@@ -7,10 +7,10 @@ Two owners, on purpose (PRODUCT.md C.2, issue 5):
 - declared entries belong to the *Holder* account that typed them: they are the account's own
   data, deleted with it, and exist even when the account is not (yet) linked to a person.
 
-`person_id` is the UUID primary key of `identity.Person` (the identity register, owned by the
-identity app). It is stored as a plain UUID column, not a ForeignKey, so that this app does not
-depend on the identity app's migrations; the identity app's lookups return Person objects whose
-`pk` goes here. Every query joins on it explicitly.
+`person` is a foreign key to `identity.Person` (the identity register, lower in the dependency
+order); code mostly uses its column `person_id` (the Person's UUID), which is what the identity
+app's lookups return. A register person is never deleted while entries point to it (PROTECT);
+an account whose person disappears is simply unlinked (SET_NULL).
 """
 
 import datetime
@@ -40,9 +40,14 @@ class Holder(BaseModel):
     )
     # FranceConnect's `sub`: stable per (person, service provider); the key of later logins.
     fc_sub = models.CharField("identifiant FranceConnect (sub)", max_length=255, unique=True)
-    # identity.Person primary key (see module docstring). Unique: one account per person.
-    person_id = models.UUIDField(
-        "personne du registre d'identité", null=True, blank=True, unique=True
+    # One account per person.
+    person = models.OneToOneField(
+        "identity.Person",
+        verbose_name="personne du registre d'identité",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="holder",
     )
     link_status = models.CharField(
         "rattachement", max_length=20, choices=LinkStatus, default=LinkStatus.NO_MATCH
@@ -122,7 +127,15 @@ class Entry(BaseModel):
         RS = "RS", "Répertoire spécifique"
 
     # Owner: exactly one of the two (constraint below).
-    person_id = models.UUIDField("personne du registre d'identité", null=True, blank=True)
+    person = models.ForeignKey(
+        "identity.Person",
+        verbose_name="personne du registre d'identité",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="passport_entries",
+        db_index=False,  # the (person, withdrawn_at) index below serves it
+    )
     holder = models.ForeignKey(
         Holder, null=True, blank=True, on_delete=models.CASCADE, related_name="declared_entries"
     )
@@ -180,7 +193,7 @@ class Entry(BaseModel):
             "-created_at",
         )
         indexes = [
-            models.Index(fields=["person_id", "withdrawn_at"], name="entry_person_idx"),
+            models.Index(fields=["person", "withdrawn_at"], name="entry_person_idx"),
             models.Index(fields=["kind", "expires_on"], name="entry_kind_expiry_idx"),
         ]
         constraints = [

@@ -1,19 +1,17 @@
 """Fixtures of the passport tests."""
 
-import uuid
-
 import pytest
-from passport_helpers import make_holder
+from passport_helpers import make_holder, make_person
 
 
 @pytest.fixture
 def alice(db):
-    return make_holder("alice", person_id=uuid.uuid4())
+    return make_holder("alice", person_id=make_person("Alice"))
 
 
 @pytest.fixture
 def bob(db):
-    return make_holder("bob", person_id=uuid.uuid4())
+    return make_holder("bob", person_id=make_person("Bob"))
 
 
 @pytest.fixture

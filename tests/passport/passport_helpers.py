@@ -14,6 +14,26 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
+def make_person(birth_name: str = "Test", given_names: str = "Alex"):
+    """A person of the identity register (random NIR: only its keyed hash is looked up)."""
+    import random
+
+    from passeport.identity.models import Person
+
+    body = f"1{random.randint(10**11, 10**12 - 1)}"
+    person = Person.build(
+        nir=body,
+        birth_name=birth_name,
+        given_names=given_names,
+        sex="M",
+        birth_date=datetime.date(1990, 1, 1),
+        birth_commune="75056",
+        birth_country="99100",
+    )
+    person.save()
+    return person.pk
+
+
 def make_holder(name: str, *, person_id=None) -> Holder:
     user = get_user_model().objects.create_user(
         email=f"{name}@titulaires.test", password=None, first_name=name.capitalize()
