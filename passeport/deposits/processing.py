@@ -62,12 +62,27 @@ NOTHING_TO_WITHDRAW = (
 MISSING_ID = "Le passage n'a pas d'idTechnique : il ne peut pas être identifié"
 
 
+def _setting(name: str, default: float) -> float:
+    """settings.DEPOSIT_<NAME>, else the environment's PASSEPORT_DEPOSIT_<NAME>, else default."""
+    value = getattr(settings, f"DEPOSIT_{name}", None)
+    if value is None:
+        value = os.environ.get(f"PASSEPORT_DEPOSIT_{name}", default)
+    return float(value)
+
+
 def chunk_size() -> int:
-    return int(getattr(settings, "DEPOSIT_CHUNK_SIZE", 2000))
+    """Passages per committed chunk: the unit of work redone after a crash."""
+    return int(_setting("CHUNK_SIZE", 2000))
 
 
 def lease_seconds() -> int:
-    return int(getattr(settings, "DEPOSIT_LEASE_SECONDS", 120))
+    """How long a silent worker keeps a deposit before another may take it over."""
+    return int(_setting("LEASE_SECONDS", 120))
+
+
+def chunk_pause() -> float:
+    """Pause after each chunk (fault-injection tests only: lets them kill a worker mid-file)."""
+    return _setting("CHUNK_PAUSE", 0)
 
 
 def worker_name() -> str:
@@ -188,7 +203,7 @@ def _context(deposit: Deposit, owner: str) -> Context:
 
 def _run_chunks(deposit: Deposit, context: Context) -> bool:
     """Stream the passages after the progress marker, one committed chunk at a time."""
-    size = chunk_size()
+    size, pause = chunk_size(), chunk_pause()
     batch: list[Passage] = []
     with default_storage.open(deposit.file.name, "rb") as stream:
         for passage in iter_flux(stream, start_after=deposit.passages_done):
@@ -196,6 +211,8 @@ def _run_chunks(deposit: Deposit, context: Context) -> bool:
             if len(batch) >= size:
                 _retrying(lambda b=batch: process_chunk(context, b))
                 batch = []
+                if pause:
+                    time.sleep(pause)
     if batch:
         _retrying(lambda: process_chunk(context, batch))
     return True
@@ -203,7 +220,7 @@ def _run_chunks(deposit: Deposit, context: Context) -> bool:
 
 def _retrying(action, *, attempts: int | None = None):
     """Run `action`, waiting out database outages (restart, failover) with back-off."""
-    deadline = time.monotonic() + float(getattr(settings, "DEPOSIT_DB_RETRY_SECONDS", 120))
+    deadline = time.monotonic() + _setting("DB_RETRY_SECONDS", 120)
     delay = 0.5
     while True:
         try:

@@ -8,7 +8,6 @@ without an operator, from its last committed chunk.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
@@ -16,8 +15,9 @@ from . import processing
 from .models import Deposit
 
 
-def watch_interval() -> int:
-    return int(getattr(settings, "DEPOSIT_WATCH_SECONDS", processing.lease_seconds()))
+def watch_interval() -> float:
+    """Delay between two looks of the watchdog at an unfinished deposit."""
+    return processing._setting("WATCH_SECONDS", processing.lease_seconds())
 
 
 def enqueue_processing(deposit_id) -> None:

@@ -111,6 +111,16 @@ class Cluster:
 
     def restart(self) -> None:
         """Stop and start again (for fault tests: a database restart under a running worker)."""
+        # `-l`: without a log file the new postmaster inherits our captured stdout/stderr pipes
+        # and `subprocess.run` would wait for them to close forever.
         self._run(
-            str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "restart"
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.datadir),
+            "-m",
+            "fast",
+            "-w",
+            "-l",
+            str(self.datadir.parent / "server.log"),
+            "restart",
         )

@@ -1,0 +1,232 @@
+"""Faults: a worker killed mid-deposit, a database restart, a full disk.
+
+Real parts: `manage.py db_worker` subprocesses against the suite's PostgreSQL cluster, killed
+with SIGKILL; the cluster itself restarted under a running worker. Each time the deposit must
+end processed exactly once: every passage has one outcome, accepted passages one passport entry,
+the accusé lists every idTechnique once.
+"""
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from deposit_helpers import expected_ok, make_certifier, register_holders, sample_flux
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from passeport.deposits import processing
+from passeport.deposits.models import Deposit, PassageOutcome
+from passeport.deposits.reception import StorageFull, receive
+from passeport.flux.accuses import read_accuse
+from passeport.passport.models import Entry
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSAGES = 600
+
+
+def worker_env(**knobs) -> dict:
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env["PRIVATE_STORAGE_ROOT"] = str(settings.PRIVATE_STORAGE_ROOT)
+    env["PASSEPORT_DEPOSIT_DB_RETRY_SECONDS"] = "60"
+    env.update({f"PASSEPORT_DEPOSIT_{k}": str(v) for k, v in knobs.items()})
+    return env
+
+
+def start_worker(**knobs) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0.2",
+            "-v",
+            "0",
+        ],
+        cwd=ROOT,
+        env=worker_env(**knobs),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_for(predicate, timeout=90, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"délai dépassé en attendant : {what}")
+
+
+def progress(deposit_id) -> int:
+    return Deposit.objects.filter(pk=deposit_id).values_list("passages_done", flat=True).first()
+
+
+def stop(worker: subprocess.Popen) -> str:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+    try:
+        _out, err = worker.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        _out, err = worker.communicate(timeout=20)
+    return (err or b"").decode(errors="replace")
+
+
+def new_deposit(passages=PASSAGES, seed=3):
+    certifier = make_certifier()
+    register_holders(passages, seed=seed)
+    reception = receive(
+        ContentFile(sample_flux(passages, seed=seed)), file_name="gros.xml", certifier=certifier
+    )
+    assert reception.deposit.status == Deposit.Status.RECEIVED
+    return reception.deposit
+
+
+def assert_processed_exactly_once(deposit_id, passages=PASSAGES, seed=3):
+    deposit = Deposit.objects.get(pk=deposit_id)
+    assert deposit.is_finished, deposit.last_error
+    positions = list(
+        PassageOutcome.objects.filter(deposit=deposit).values_list("position", flat=True)
+    )
+    assert sorted(positions) == list(range(1, passages + 1))
+    ok = expected_ok(passages, seed=seed)
+    assert deposit.passages_ok == ok
+    assert deposit.passages_ko == passages - ok
+    assert Entry.objects.filter(deposit_id=deposit.pk).count() == ok
+    accuse = read_accuse(deposit.accuse.read())
+    ids = accuse.accepted + [p.id_technique for p in accuse.rejected]
+    assert len(ids) == passages
+    assert max(Counter(ids).values()) == 1
+    return deposit
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_mid_deposit_resumes_exactly_once(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("les workers sous-processus partagent la base PostgreSQL de la suite")
+    # The watchdog is queued by the reception (this process): it looks again after 1 s.
+    monkeypatch.setenv("PASSEPORT_DEPOSIT_WATCH_SECONDS", "1")
+    deposit = new_deposit()
+    knobs = {"CHUNK_SIZE": 40, "CHUNK_PAUSE": 0.15, "LEASE_SECONDS": 2, "WATCH_SECONDS": 1}
+    first = start_worker(**knobs)
+    try:
+        done = wait_for(lambda: progress(deposit.pk), what="premier lot traité")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        stop(first)
+    killed_at = progress(deposit.pk)
+    assert 0 < killed_at < PASSAGES, (done, killed_at)
+    deposit.refresh_from_db()
+    assert deposit.status == Deposit.Status.PROCESSING and deposit.lease_owner
+
+    second = start_worker(**{**knobs, "CHUNK_PAUSE": 0})
+    try:
+        wait_for(lambda: Deposit.objects.get(pk=deposit.pk).is_finished, timeout=60, what="reprise")
+    finally:
+        log = stop(second)
+        print(log)
+    deposit = assert_processed_exactly_once(deposit.pk)
+    assert deposit.attempts >= 2, log
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_database_restart_under_a_running_worker():
+    if connection.vendor != "postgresql":
+        pytest.skip("redémarre la grappe PostgreSQL jetable de la suite")
+    from passeport.testing import pytest_plugin
+
+    cluster = pytest_plugin._cluster
+    if cluster is None:
+        pytest.skip("base fournie par DATABASE_URL : pas de grappe jetable à redémarrer")
+    deposit = new_deposit(seed=4)
+    worker = start_worker(CHUNK_SIZE=40, CHUNK_PAUSE=0.1, LEASE_SECONDS=30, WATCH_SECONDS=30)
+    try:
+        wait_for(lambda: progress(deposit.pk), what="premier lot traité")
+        connection.close()
+        cluster.restart()
+        connection.close()
+        wait_for(
+            lambda: Deposit.objects.get(pk=deposit.pk).is_finished, what="fin après redémarrage"
+        )
+    finally:
+        log = stop(worker)
+    assert_processed_exactly_once(deposit.pk, seed=4)
+    assert "Traceback" not in log or "OperationalError" in log
+
+
+@pytest.mark.django_db(transaction=True)
+def test_full_disk_while_writing_the_accuse_then_resume(monkeypatch):
+    deposit = new_deposit(passages=30, seed=5)
+    real_save = default_storage.save
+    calls = {"n": 0}
+
+    def full_disk(name, content, *args, **kwargs):
+        if name.startswith("accuses/") and calls["n"] == 0:
+            calls["n"] += 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(name, content, *args, **kwargs)
+
+    monkeypatch.setattr(default_storage, "save", full_disk)
+    with pytest.raises(OSError):
+        processing.process(deposit.pk)
+    deposit.refresh_from_db()
+    assert not deposit.is_finished
+    assert deposit.passages_done == 30 and "No space left" in deposit.last_error
+    assert deposit.lease_owner == ""  # released: the watchdog (or anyone) may resume at once
+    assert processing.process(deposit.pk) in ("traite", "traite_avec_erreurs")
+    assert_processed_exactly_once(deposit.pk, passages=30, seed=5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_full_disk_at_reception_stores_nothing(monkeypatch):
+    certifier = make_certifier()
+
+    def full_disk(name, content, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(default_storage, "save", full_disk)
+    with pytest.raises(StorageFull, match="rien n'a été déposé"):
+        receive(ContentFile(sample_flux(2)), file_name="f.xml", certifier=certifier)
+    assert Deposit.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replayed_chunk_is_not_recorded_twice():
+    # A chunk whose commit succeeded but whose acknowledgement was lost is sent again: the
+    # progress marker makes the second call a no-op.
+    deposit = new_deposit(passages=10, seed=6)
+    owner = "test-worker"
+    assert processing.claim(deposit.pk, owner)
+    deposit.refresh_from_db()
+    context = processing._context(deposit, owner)
+    from passeport.deposits.reading import iter_flux
+
+    with default_storage.open(deposit.file.name, "rb") as stream:
+        passages = list(iter_flux(stream))
+    processing.process_chunk(context, passages[:6])
+    processing.process_chunk(context, passages[:6])
+    processing.process_chunk(context, passages)
+    assert PassageOutcome.objects.filter(deposit=deposit).count() == 10
+    other = processing.Context(**{**context.__dict__, "owner": "intrus"})
+    with pytest.raises(processing.LeaseLost):
+        processing.process_chunk(other, passages)
