@@ -351,6 +351,9 @@ def export_html(request):
 @require_POST
 @holder_required
 def delete_declared(request):
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Cochez la case de confirmation pour supprimer vos entrées."))
+        return redirect("passport:my_data")
     entries = list(Entry.objects.filter(holder=request.holder).prefetch_related("documents"))
     with transaction.atomic():
         for entry in entries:

@@ -61,7 +61,7 @@ def test_alice_cannot_reach_bobs_entries_or_documents(client, alice, bobs_things
         body = client.get(url).content.decode()
         assert "Bob" not in body, url
     # Alice's bulk deletion does not touch Bob's declared entries.
-    client.post("/passeport/mes-donnees/supprimer-declarations/")
+    client.post("/passeport/mes-donnees/supprimer-declarations/", {"confirm": "1"})
     assert Entry.objects.filter(pk=declared.pk).exists()
     assert Document.objects.filter(pk=document.pk).exists()
     declared.refresh_from_db()

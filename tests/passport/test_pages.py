@@ -265,3 +265,15 @@ def test_passport_list_is_never_stale(client, alice, private_storage):
     assert "Provisoire" not in client.get("/passeport/").content.decode()
     withdraw_certification("EMET0001", "IDT-P", "SUPPRESSION")
     assert "BTS Services informatiques" not in client.get("/passeport/").content.decode()
+
+
+def test_delete_all_declared_entries_needs_confirmation(client, alice, private_storage):
+    guaranteed = certify(alice.person_id)
+    declared = declare(alice)
+    client.force_login(alice.user)
+    response = client.post("/passeport/mes-donnees/supprimer-declarations/", follow=True)
+    assert "Cochez la case de confirmation" in response.content.decode()
+    assert Entry.objects.filter(pk=declared.pk).exists()
+    client.post("/passeport/mes-donnees/supprimer-declarations/", {"confirm": "1"})
+    assert not Entry.objects.filter(pk=declared.pk).exists()
+    assert Entry.objects.filter(pk=guaranteed.pk).exists()
