@@ -218,6 +218,10 @@ def test_parallel_mode_is_chosen_for_big_files(tmp_path, monkeypatch):
     monkeypatch.setattr(
         V, "_validate_parallel", lambda *a, **k: calls.append(1) or original(*a, **k)
     )
+    # In the whole suite, pytest-django's live server thread may still run: this part is about
+    # a single-threaded command-line process.
+    real_active_count = V.threading.active_count
+    monkeypatch.setattr(V.threading, "active_count", lambda: 1)
     assert validate_file(path, today=TODAY).valid
     assert calls == [1]
     calls.clear()
@@ -225,6 +229,7 @@ def test_parallel_mode_is_chosen_for_big_files(tmp_path, monkeypatch):
     validate_file(path, today=TODAY)
     assert calls == []
     monkeypatch.setattr(V, "_idle_cores", lambda: 1.5)
+    monkeypatch.setattr(V.threading, "active_count", real_active_count)
     import threading
 
     stop = threading.Event()
