@@ -1,14 +1,17 @@
 """Business rules of the CDC flux beyond the XSD, as pure functions over parsed values.
 
-Every rule has a stable id listed in `RULES` (documented in docs/regles-flux.md with its source,
-severity, message and hint; tests/flux/test_rules_catalogue.py keeps both in step).
+Every rule has a stable id listed in `RULES` with its severity, source, an example message and
+the hint (docs/regles-flux.md is generated from it; tests/flux/test_rules.py checks that the
+documentation lists every rule and that each example is a real message of the validator).
 
-`PassageRules(today=...).check(values, bad_fields)` checks one passage: `values` maps the
-elements of the passage (Clark names `{urn:cdc:cpf:pc5:schema:1.0.0}local`) to their text —
-the dict the streaming validator already built — and `bad_fields` is the set of local names the
-XSD already rejected, whose rules are skipped so a wrong value is reported once. It returns a
-list of (rule, field, message, hint) tuples; the caller adds line and idTechnique.
-`check_certification` and `check_flux` do the same for the certification and the envelope.
+`PassageRules(today=..., action=...).check(values, bad)` checks one passage: `values` maps the
+elements of the passage (Clark names `{urn:cdc:cpf:pc5:schema:1.0.0}local`) to their text
+(None or "" for an empty or nil element) — the dict the streaming validator already built —
+and `bad` is the set of local names the XSD already rejected in this passage, whose rules are
+skipped (see also `superseded`) so that a wrong value is reported once. It returns a list of
+(rule, field, message, hint) tuples; the caller adds line and idTechnique.
+`check_certification` (type and code) and `check_nature` (natureDeposant against the émetteur
+and certificateur ids) do the same for a certification.
 """
 
 from __future__ import annotations
