@@ -6,3 +6,21 @@ class DepositsConfig(AppConfig):
     label = "deposits"
     verbose_name = "Dépôts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from passeport.certifiers import navigation
+
+        navigation.register_space_link("Dépôts et accusés", "deposits:dashboard", order=10)
+        navigation.register_space_link(
+            "Déposer des fichiers",
+            "deposits:upload",
+            order=11,
+            roles={"administrator", "depositor"},
+        )
+        navigation.register_space_link(
+            "Saisir un passage", "deposits:entry", order=12, roles={"administrator", "depositor"}
+        )
+        navigation.register_backoffice_link("Dépôts", "deposits_backoffice:list", order=20)
+        navigation.register_backoffice_link(
+            "Répertoire d'identités", "deposits_backoffice:identities", order=30
+        )

@@ -324,7 +324,13 @@ def _creations(context: Context, passages: list[Passage]) -> list[Verdict]:
     candidates: list[Passage] = []
     for passage in pending:
         entry = existing.get(passage.id_technique)
-        if entry is not None and not entry.provisional and entry.withdrawn_at is None:
+        # An entry of this very deposit is its own (an operator's reprocessing): not a duplicate.
+        if (
+            entry is not None
+            and not entry.provisional
+            and entry.withdrawn_at is None
+            and entry.deposit_id != context.deposit_id
+        ):
             verdicts[passage.position] = Verdict(
                 passage, False, _duplicate(context, passage), "CDC-DOUBLON", "idTechnique"
             )

@@ -45,3 +45,33 @@ def watch_deposit(deposit_id: str) -> str:
     if lease is None or lease < timezone.now():
         return processing.process(deposit_id)
     return deposit.status
+
+
+@task()
+def import_identities_file(storage_name: str, display_name: str, user_id: str) -> dict:
+    """Back-office import of the identity register (the same code as `import_identities`)."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.storage import default_storage
+
+    from passeport.identity.importing import ImportFileError, import_identities
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    try:
+        with default_storage.open(storage_name, "rb") as stream:
+            stream.name = display_name
+            report = import_identities(stream, user=user)
+    except ImportFileError as exc:
+        from passeport.identity.models import IdentityImport
+
+        IdentityImport.objects.create(
+            source_name=display_name, started_by=user, errors=[str(exc)], finished_at=timezone.now()
+        )
+        return {"error": str(exc)}
+    finally:
+        default_storage.delete(storage_name)
+    return {
+        "lines": report.lines,
+        "created": report.created,
+        "updated": report.updated,
+        "errors": report.error_count,
+    }

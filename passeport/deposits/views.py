@@ -1,13 +1,255 @@
-from django.http import HttpResponse
+"""Portal pages of the deposits (certifier space, DSFR). Thin: the work is in reception.py,
+processing.py, entry.py, statistics.py; the API calls the same functions."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from passeport.certifiers.access import DEPOSIT, certifier_member_required
+from passeport.certifiers.models import Role
+from passeport.flux.cdc_messages import explain
+
+from . import charts, statistics, uploads
+from .entry import deposit_row, load_passage, row_from_passage
+from .exports import rejects_workbook
+from .forms import PassageForm
+from .models import Deposit, PassageOutcome
+from .reception import DepositError, accuse_reception, receive
+from .serializers import deposit_json
+
+KO_PAGE_SIZE = 100
 
 
-def dashboard(request, certifier_id):
-    return HttpResponse("")
+def _can_deposit(request) -> bool:
+    return request.certifier_role in (Role.ADMINISTRATOR, Role.DEPOSITOR)
 
 
-def upload(request, certifier_id):
-    return HttpResponse("")
+def _deposit(certifier, deposit_id) -> Deposit:
+    return get_object_or_404(Deposit, pk=deposit_id, certifier=certifier)
 
 
-def detail(request, certifier_id, deposit_id):
-    return HttpResponse("")
+@certifier_member_required()
+def dashboard(request, certifier):
+    deposits = Paginator(Deposit.objects.for_certifier(certifier).order_by("-received_at"), 25)
+    page = deposits.get_page(request.GET.get("page"))
+    months = statistics.acceptance_by_month(certifier)
+    reasons = statistics.rejections_by_reason(certifier)
+    return render(
+        request,
+        "deposits/dashboard.html",
+        {
+            "certifier": certifier,
+            "title": "Tableau de bord des dépôts",
+            "page": page,
+            "counts": statistics.counts(certifier),
+            "months": months,
+            "reasons": reasons,
+            "acceptance_svg": charts.acceptance_chart(months),
+            "reasons_svg": charts.reasons_chart(reasons),
+            "deadlines": statistics.passages_near_deadline(certifier),
+            "can_deposit": _can_deposit(request),
+        },
+    )
+
+
+@certifier_member_required(DEPOSIT)
+@require_http_methods(["GET", "POST"])
+def upload(request, certifier):
+    if request.method == "GET":
+        return render(
+            request,
+            "deposits/upload.html",
+            {
+                "certifier": certifier,
+                "title": "Déposer des fichiers",
+                "max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
+            },
+        )
+    limiter = uploads.install(request)
+    files = request.FILES.getlist("fichier")
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    results, errors = [], [f"{name} : fichier trop volumineux." for name in limiter.too_large]
+    if not files and not errors:
+        errors.append("Aucun fichier reçu : choisissez un ou plusieurs fichiers XML.")
+    for upload_file in files:
+        try:
+            reception = receive(
+                upload_file,
+                file_name=upload_file.name,
+                certifier=certifier,
+                user=request.user,
+                channel=Deposit.Channel.PORTAL,
+            )
+        except DepositError as exc:
+            errors.append(f"{upload_file.name} : {exc.detail}")
+            continue
+        body = deposit_json(reception.deposit, request, with_reception=True)
+        body["doublon"] = reception.duplicate
+        body["liens"]["page"] = reverse(
+            "deposits:detail", args=[certifier.pk, reception.deposit.pk]
+        )
+        body["liens"]["etat"] = reverse(
+            "deposits:status", args=[certifier.pk, reception.deposit.pk]
+        )
+        results.append(body)
+    if wants_json:
+        status = 200 if results else (413 if limiter.too_large else 400)
+        return JsonResponse(
+            {"depots": results, "erreurs": errors},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    for error in errors:
+        messages.error(request, error)
+    for body in results:
+        if body["statut"] == "rejete":
+            messages.error(request, f"{body['nomFichier']} : rejeté à la réception.")
+        elif body["doublon"]:
+            messages.info(request, f"{body['nomFichier']} : ce fichier a déjà été déposé.")
+        else:
+            messages.success(request, f"{body['nomFichier']} : reçu, traitement en cours.")
+    if len(results) == 1:
+        return redirect(results[0]["liens"]["page"])
+    return redirect("deposits:dashboard", certifier.pk)
+
+
+@certifier_member_required()
+def status(request, certifier, deposit_id):
+    deposit = _deposit(certifier, deposit_id)
+    return JsonResponse(deposit_json(deposit, request), json_dumps_params={"ensure_ascii": False})
+
+
+@certifier_member_required()
+def detail(request, certifier, deposit_id):
+    deposit = _deposit(certifier, deposit_id)
+    rejected = (
+        PassageOutcome.objects.filter(deposit=deposit, status=PassageOutcome.Status.KO)
+        .select_related("corrected_by")
+        .order_by("position")
+    )
+    page = Paginator(rejected, KO_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"outcome": outcome, "explanation": explain(outcome.message)} for outcome in page]
+    return render(
+        request,
+        "deposits/detail.html",
+        {
+            "certifier": certifier,
+            "title": f"Dépôt n° {deposit.number}",
+            "deposit": deposit,
+            "reception": accuse_reception(deposit),
+            "page": page,
+            "rows": rows,
+            "can_deposit": _can_deposit(request),
+            "correction_of": deposit.correction_of,
+        },
+    )
+
+
+@certifier_member_required()
+def accuse(request, certifier, deposit_id):
+    deposit = _deposit(certifier, deposit_id)
+    if not deposit.accuse:
+        raise Http404("L'accusé de traitement n'est pas encore disponible.")
+    return FileResponse(
+        default_storage.open(deposit.accuse.name, "rb"),
+        as_attachment=True,
+        filename=deposit.accuse_filename(),
+        content_type="application/xml",
+    )
+
+
+@certifier_member_required()
+def rejects(request, certifier, deposit_id):
+    deposit = _deposit(certifier, deposit_id)
+    data = rejects_workbook(deposit)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"Passages rejetés_{deposit.file_name.rsplit('.', 1)[0]}.xlsx"
+    response["Content-Disposition"] = _attachment(name)
+    return response
+
+
+def _attachment(name: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+@certifier_member_required(DEPOSIT)
+@require_http_methods(["GET", "POST"])
+def entry(request, certifier):
+    version = (
+        request.GET.get("version") if request.GET.get("version") in ("1.1.2", "1.1.5") else "1.1.2"
+    )
+    codes = sorted(certifier.certification_codes())
+    form = PassageForm(request.POST or None, version=version, codes=codes)
+    if request.method == "POST" and form.is_valid():
+        reception, problems = deposit_row(
+            form.row(), certifier=certifier, user=request.user, version=version
+        )
+        if reception is not None:
+            messages.success(request, "Passage déposé : il est en cours de traitement.")
+            return redirect("deposits:detail", certifier.pk, reception.deposit.pk)
+        form.add_anomalies(problems)
+    return render(
+        request,
+        "deposits/entry.html",
+        {
+            "certifier": certifier,
+            "title": "Saisir un passage",
+            "form": form,
+            "version": version,
+        },
+    )
+
+
+@certifier_member_required(DEPOSIT)
+@require_http_methods(["GET", "POST"])
+def correct(request, certifier, deposit_id, outcome_id):
+    deposit = _deposit(certifier, deposit_id)
+    outcome = get_object_or_404(
+        PassageOutcome, pk=outcome_id, deposit=deposit, status=PassageOutcome.Status.KO
+    )
+    passage = load_passage(outcome)
+    if passage is None:
+        raise Http404("Passage introuvable dans le fichier déposé.")
+    version = deposit.schema_version or "1.1.2"
+    codes = sorted(certifier.certification_codes() | {passage.certification.code})
+    initial = row_from_passage(passage, version)
+    form = PassageForm(request.POST or None, initial=initial, version=version, codes=codes)
+    if request.method == "POST" and form.is_valid():
+        reception, problems = deposit_row(
+            form.row(),
+            certifier=certifier,
+            user=request.user,
+            version=version,
+            certificateur=passage.certificateur.id_client or None,
+            contrat=passage.certificateur.id_contrat or None,
+            correction_of=outcome,
+        )
+        if reception is not None:
+            messages.success(
+                request, "Passage corrigé et déposé à nouveau : il est en cours de traitement."
+            )
+            return redirect("deposits:detail", certifier.pk, reception.deposit.pk)
+        form.add_anomalies(problems)
+    return render(
+        request,
+        "deposits/entry.html",
+        {
+            "certifier": certifier,
+            "title": f"Corriger le passage {outcome.id_technique}",
+            "form": form,
+            "version": version,
+            "deposit": deposit,
+            "outcome": outcome,
+            "explanation": explain(outcome.message),
+        },
+    )

@@ -54,12 +54,28 @@ def make_certifier(
     return certifier
 
 
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def make_member(certifier, email="depositaire@example.fr", role=Role.DEPOSITOR):
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from passeport.accounts.models import TotpDevice
 
     user = get_user_model().objects.create_user(email=email, password=PASSWORD)
     Membership.objects.create(user=user, certifier=certifier, role=role)
+    TotpDevice.objects.create(user=user, secret=SECRET, confirmed_at=timezone.now())
     return user
+
+
+def verified_client(client, user):
+    """A test client logged in with both factors (the login pages are tested by the browser)."""
+    client.force_login(user)
+    session = client.session
+    session["two_factor_verified"] = True
+    session.save()
+    return client
 
 
 def sample_flux(

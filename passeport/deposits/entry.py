@@ -1,0 +1,87 @@
+"""Online entry and online correction of a single passage: form → flux builder → pipeline.
+
+The form's values become one row for `passeport.flux.building.build_flux` (the builder of
+spreadsheets: same normalisation, same checks, same XML writer), and the XML it returns is
+deposited through `reception.receive` like any file. A correction re-deposits a KO passage of
+an earlier deposit, prefilled from the deposited file; the KO outcome is linked to the new
+deposit (`corrected_by`).
+"""
+
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from passeport.flux.building import build_flux
+
+from .forms import columns
+from .models import Deposit, PassageOutcome
+from .reading import Passage, iter_flux
+from .reception import Reception, receive
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+    hint: str = ""
+
+
+def load_passage(outcome: PassageOutcome) -> Passage | None:
+    """The passage of a deposited file at the outcome's position (streaming, no full load)."""
+    with default_storage.open(outcome.deposit.file.name, "rb") as stream:
+        for passage in iter_flux(stream, start_after=outcome.position - 1):
+            return passage
+    return None
+
+
+def row_from_passage(passage: Passage, version: str) -> dict:
+    row = {}
+    for column in columns(version):
+        value = passage.values.get(column.name)
+        if value:
+            row[column.key] = value
+    row["type"] = passage.certification.type
+    row["code"] = passage.certification.code
+    return row
+
+
+def deposit_row(
+    row: dict,
+    *,
+    certifier,
+    user,
+    version: str,
+    certificateur: str | None = None,
+    contrat: str | None = None,
+    correction_of: PassageOutcome | None = None,
+) -> tuple[Reception | None, list]:
+    """Build a one-passage flux from `row` and deposit it; (reception, []) or (None, problems)."""
+    result = build_flux(
+        rows=[row],
+        emetteur=certifier.id_client,
+        certificateur=certificateur or certifier.id_client,
+        contrat=contrat or certifier.id_contrat,
+        schema=version,
+    )
+    if result.errors:
+        return None, [Problem("", message) for message in result.errors]
+    if result.rejected:
+        return None, result.rejected[0].anomalies
+    if not result.xml:
+        return None, [Problem("", "Le passage n'a pas pu être construit.")]
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    id_technique = next(iter(result.id_techniques.values()), "passage")
+    prefix = "correction" if correction_of else "saisie"
+    reception = receive(
+        ContentFile(result.xml),
+        file_name=f"{prefix}-{id_technique}-{stamp}.xml"[:255],
+        certifier=certifier,
+        user=user,
+        channel=Deposit.Channel.CORRECTION if correction_of else Deposit.Channel.ONLINE,
+        correction_of=correction_of,
+    )
+    if correction_of is not None:
+        PassageOutcome.objects.filter(pk=correction_of.pk).update(corrected_by=reception.deposit)
+    return reception, []

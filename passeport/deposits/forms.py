@@ -1,0 +1,83 @@
+"""The online entry form of a passage, built from the flux dictionary.
+
+One field per spreadsheet column of `passeport.flux.columns` (the dictionary's fields): the
+dictionary's French label and number, its help sentence, a drop-down for every enumeration.
+Values go to the flux builder (`passeport.flux.building.build_flux`) as one row: the very same
+normalisation, checks and XML writer as a spreadsheet deposit.
+"""
+
+from django import forms
+
+from passeport.flux.columns import spreadsheet_columns
+
+BLOCKS = {
+    3: "Certification",
+    4: "Passage de la certification",
+    5: "Niveau numérique européen",
+    6: "Modalités d'inscription",
+    7: "Identification par le dossier CPF",
+    8: "Identification par l'état civil (titulaire)",
+    9: "Identification par le NIR (schéma 1.1.5)",
+}
+# Fields the portal fills itself (the certifier's ids and the deposit's kind).
+HIDDEN = {"natureDeposant"}
+
+
+def columns(version: str):
+    return [c for c in spreadsheet_columns(version) if c.key not in HIDDEN]
+
+
+class PassageForm(forms.Form):
+    """Every field optional here: the builder says what is missing, with how to fix it."""
+
+    def __init__(self, *args, version: str = "1.1.2", codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.columns = columns(version)
+        for column in self.columns:
+            label = f"{column.label} ({column.number})"
+            if column.key == "code" and codes:
+                choices = [("", "—")] + [(code, code) for code in codes]
+            elif column.spec.choices:
+                choices = [("", "—")] + [
+                    (code, f"{text} ({code})") for code, text in column.spec.choices.items()
+                ]
+            else:
+                choices = None
+            if choices:
+                field = forms.ChoiceField(
+                    label=label, required=False, help_text=column.help, choices=choices
+                )
+                field.widget.attrs["class"] = "fr-select"
+            else:
+                field = forms.CharField(
+                    label=label, required=False, help_text=column.help, max_length=2000
+                )
+                field.widget.attrs["class"] = "fr-input"
+            field.block = int(column.number.split(".")[0])
+            self.fields[column.key] = field
+
+    def add_anomalies(self, anomalies) -> None:
+        """Builder anomalies as form errors, on the field they name (else on the form)."""
+        keys = {c.key: c.key for c in self.columns}
+        keys.update({c.name: c.key for c in self.columns})
+        for anomaly in anomalies:
+            message = anomaly.message.strip().rstrip(".")
+            text = f"{message[:1].upper()}{message[1:]}. {anomaly.hint}".strip()
+            key = keys.get(anomaly.field)
+            self.add_error(key if key in self.fields else None, text)
+            if key in self.fields:
+                attrs = self.fields[key].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"id_{key}-desc-error"
+
+    def blocks(self):
+        groups: dict[int, list] = {}
+        for name, field in self.fields.items():
+            groups.setdefault(field.block, []).append(self[name])
+        return [(n, BLOCKS.get(n, ""), fields) for n, fields in sorted(groups.items())]
+
+    def row(self) -> dict:
+        # Every field is sent, empty ones as "": the builder then names each missing value
+        # (« valeur obligatoire ») instead of a missing spreadsheet column.
+        return {k: ("" if v is None else v) for k, v in self.cleaned_data.items()}

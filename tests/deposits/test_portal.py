@@ -1,0 +1,217 @@
+"""Portal pages of the deposits: dashboard, upload, deposit page, exports, online entry and
+correction, rights."""
+
+import io
+import re
+
+import pytest
+from deposit_helpers import (
+    make_certifier,
+    make_member,
+    register_holders,
+    run_worker,
+    sample_flux,
+    verified_client,
+)
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from passeport.certifiers.models import Role
+from passeport.deposits.models import Deposit, PassageOutcome
+from passeport.flux.samples import sample_passage
+from passeport.passport.models import Entry
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def setup(client):
+    certifier = make_certifier()
+    user = make_member(certifier)
+    verified_client(client, user)
+    return {"certifier": certifier, "user": user, "base": f"/depots/{certifier.pk}/"}
+
+
+def upload(client, base, *files, json=False):
+    headers = {"HTTP_ACCEPT": "application/json"} if json else {}
+    return client.post(
+        base + "deposer/",
+        {"fichier": [SimpleUploadedFile(name, data, "application/xml") for name, data in files]},
+        **headers,
+    )
+
+
+def processed_deposit(client, setup, passages=10, skip=(0, 1, 2)):
+    # The holders of the first passages are missing from the register: they come back KO.
+    register_holders(passages, skip=skip)
+    response = upload(client, setup["base"], ("promo.xml", sample_flux(passages)))
+    assert response.status_code == 302
+    run_worker()
+    return Deposit.objects.get()
+
+
+def test_upload_several_files_json_then_status(client, setup):
+    response = upload(
+        client,
+        setup["base"],
+        ("a.xml", sample_flux(3, seed=1)),
+        ("b.xml", sample_flux(3, seed=2)),
+        json=True,
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert [d["nomFichier"] for d in body["depots"]] == ["a.xml", "b.xml"]
+    assert body["erreurs"] == []
+    status = client.get(body["depots"][0]["liens"]["etat"]).json()
+    assert status["statut"] == "recu" and status["passages"]["total"] == 3
+    assert Deposit.objects.filter(channel=Deposit.Channel.PORTAL).count() == 2
+
+
+def test_upload_without_js_redirects_with_messages(client, setup):
+    response = upload(client, setup["base"], ("bad.xml", b"pas du xml"))
+    deposit = Deposit.objects.get()
+    assert response.url == f"{setup['base']}{deposit.pk}/"
+    page = client.get(response.url).content.decode()
+    assert "rejeté à la réception" in page
+    assert "Motifs du rejet" in page
+    assert "le fichier n&#x27;est pas un XML bien formé" in page or "bien formé" in page
+    empty = client.post(setup["base"] + "deposer/", {}, HTTP_ACCEPT="application/json")
+    assert empty.status_code == 400
+    assert "Aucun fichier reçu" in empty.json()["erreurs"][0]
+
+
+def test_deposit_page_explains_ko_and_exports(client, setup):
+    deposit = processed_deposit(client, setup)
+    assert deposit.passages_ko >= 1
+    page = client.get(f"{setup['base']}{deposit.pk}/").content.decode()
+    assert "Passages rejetés" in page
+    assert "Aucun titulaire ne correspond aux critères obligatoires" in page
+    assert "Comment corriger" in page and "nom de naissance" in page
+    assert "Corriger en ligne" in page
+
+    accuse = client.get(f"{setup['base']}{deposit.pk}/accuse-traitement/")
+    assert accuse.status_code == 200
+    assert "Accus%C3%A9%20de%20traitement_promo.xml_" in accuse["Content-Disposition"]
+
+    xlsx = client.get(f"{setup['base']}{deposit.pk}/passages-rejetes.xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.values)
+    assert rows[0][:5] == (
+        "idTechnique",
+        "Certification",
+        "Message d'erreur",
+        "Explication",
+        "Comment corriger",
+    )
+    assert len(rows) - 1 == deposit.passages_ko
+    names = {row[rows[0].index("Nom de naissance (nomNaissance)")] for row in rows[1:]}
+    expected = {
+        sample_passage(i, 1)["identificationTitulaire"].get("titulaire", {}).get("nomNaissance")
+        for i in (0, 1, 2)
+    }
+    assert names & {n for n in expected if n}
+
+
+def test_dashboard_counts_charts_and_deadlines(client, setup):
+    deposit = processed_deposit(client, setup)
+    page = client.get(setup["base"]).content.decode()
+    assert "Tableau de bord des dépôts" in page
+    assert "promo.xml" in page
+    assert 'role="img"' in page and "Passages acceptés et rejetés par mois" in page
+    assert "Passages rejetés par motif" in page
+    # The sample awards are from late 2025: past the 3-month deadline today.
+    assert "dépassée de" in page
+    assert re.search(rf">\s*{deposit.passages_ok}\s*<", page)
+
+
+def test_online_correction_redeposits_the_passage(client, setup):
+    deposit = processed_deposit(client, setup)
+    outcome = (
+        PassageOutcome.objects.filter(
+            deposit=deposit, status="ko", message__startswith="Aucun titulaire"
+        )
+        .order_by("position")
+        .first()
+    )
+    url = f"{setup['base']}{deposit.pk}/passages/{outcome.pk}/corriger/"
+    form = client.get(url)
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert "Pourquoi ce passage a été rejeté" in html
+    values = sample_passage(outcome.position - 1, 1)
+    holder = values["identificationTitulaire"]["titulaire"]
+    assert f'value="{holder["nomNaissance"]}"' in html
+    # The certifier fixes the birth name to the register's spelling… which we add now.
+    from tests_identity_builder import build_person
+
+    from passeport.identity.models import Person
+
+    Person.objects.bulk_create([build_person(holder, "Nouveau-Nom")])
+    data = {key: value for key, value in form.context["form"].initial.items()}
+    data["nomNaissance"] = "Nouveau-Nom"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    correction = Deposit.objects.exclude(pk=deposit.pk).get()
+    assert correction.channel == Deposit.Channel.CORRECTION
+    assert correction.correction_of_id == outcome.pk
+    run_worker()
+    correction.refresh_from_db()
+    assert correction.passages_ok == 1, correction.rejection_reasons
+    entry = Entry.objects.get(deposit_id=correction.pk)
+    assert entry.id_technique == outcome.id_technique
+    outcome.refresh_from_db()
+    assert outcome.corrected_by_id == correction.pk
+    page = client.get(f"{setup['base']}{deposit.pk}/").content.decode()
+    assert f"dépôt n° {correction.number}" in page
+
+
+def test_online_entry_reports_builder_anomalies_then_deposits(client, setup):
+    url = setup["base"] + "saisir/"
+    page = client.get(url)
+    html = page.content.decode()
+    assert "Nom de naissance (8.1)" in html and "Mode d&#x27;obtention (4.4)" in html
+    assert '<option value="PAR_ADMISSION">' in html
+    bad = client.post(url, {"code": "RNCP35185", "nomNaissance": "Durand"})
+    assert bad.status_code == 200
+    html = bad.content.decode()
+    assert "Le passage n'a pas pu être déposé" in html
+    assert 'aria-invalid="true"' in html
+    assert "Premier prénom" in html
+    assert Deposit.objects.count() == 0
+    good = {
+        "type": "RNCP",
+        "code": "RNCP35185",
+        "idTechnique": "SAISIE-0001",
+        "obtentionCertification": "PAR_ADMISSION",
+        "donneeCertifiee": "true",
+        "dateDebutValidite": "2026-10-01",
+        "presenceNiveauLangueEuro": "false",
+        "presenceNiveauNumeriqueEuro": "false",
+        "modaliteAcces": "VAE",
+        "nomNaissance": "Durand",
+        "prenom1": "Paul",
+        "anneeNaissance": "1990",
+        "moisNaissance": "5",
+        "jourNaissance": "17",
+        "sexe": "M",
+        "codeInsee": "31555",
+    }
+    response = client.post(url, good)
+    assert response.status_code == 302, response.context["form"].errors
+    deposit = Deposit.objects.get()
+    assert deposit.channel == Deposit.Channel.ONLINE and deposit.status == "recu"
+    assert deposit.passages_total == 1
+
+
+def test_rights(client, setup):
+    other = make_certifier("CD456EFG", name="Autre")
+    assert client.get(f"/depots/{other.pk}/").status_code == 404
+    reader = make_member(setup["certifier"], "lecteur@example.fr", Role.READ_ONLY)
+    verified_client(client, reader)
+    assert client.get(setup["base"]).status_code == 200
+    assert client.get(setup["base"] + "deposer/").status_code == 403
+    assert client.get(setup["base"] + "saisir/").status_code == 403
+    client.logout()
+    response = client.get(setup["base"])
+    assert response.status_code == 302 and "/compte/connexion/" in response.url
