@@ -117,6 +117,9 @@ def callback(request):
         )
     outcome = accounts_flow.sign_in(request, token, pivot)
     request.session[SESSION_ID_TOKEN] = token.get("id_token", "")
+    # The header's « Se déconnecter » posts here, so that logging out anywhere on the site also
+    # ends the FranceConnect session (base.html reads `logout_url`).
+    request.session["logout_url"] = reverse("franceconnect:logout")
     if outcome.refused_under_age:
         return render(
             request,

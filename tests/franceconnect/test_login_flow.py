@@ -213,6 +213,22 @@ def test_logout_ends_the_session_here_and_at_the_provider(fc_browser, client):
     assert "invalide" in forged.content.decode()
 
 
+def test_header_logout_of_a_franceconnect_session_goes_through_franceconnect(
+    fc_browser, client, django_user_model
+):
+    ensure_in_register(BY_KEY["camille"])
+    fc_browser.login("camille")
+    html = client.get("/").content.decode()
+    assert 'action="/franceconnect/deconnexion/"' in html
+    client.post("/franceconnect/deconnexion/")
+    # A password session (certifier staff, operators) keeps the ordinary logout.
+    staff = django_user_model.objects.create_user("ops@example.org", "Mot-de-passe-solide-42")
+    client.force_login(staff)
+    html = client.get("/").content.decode()
+    assert 'action="/compte/deconnexion/"' in html
+    assert 'action="/franceconnect/deconnexion/"' not in html
+
+
 def test_dev_provider_is_off_unless_enabled(client, settings):
     settings.FRANCECONNECT_DEV_PROVIDER = False
     for path in (
