@@ -26,7 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Construire, valider et lire les flux XML de la Caisse des Dépôts "
         "(accrochage des certificateurs).",
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser)
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser
+    )
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
         module.register(subparsers)
