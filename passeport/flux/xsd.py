@@ -26,8 +26,8 @@ megabyte of the file (the flux header and the first passages), else 1.1.2.
 from __future__ import annotations
 
 import copy
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -101,10 +101,22 @@ def load_schemas(choice: str = "auto", *, flux=None) -> Schemas:
     return _derive(data, source=str(path), version=_declared_version(data) or "inconnue")
 
 
-@lru_cache(maxsize=4)
+_PER_THREAD = threading.local()
+
+
 def _builtin(version: str) -> Schemas:
-    path = schema_file(version)
-    return _derive(path.read_bytes(), source=path.name, version=version)
+    """Our schemas, compiled once per thread.
+
+    An lxml XMLSchema keeps the error log of its last validation: two threads validating with
+    the same object (the portal's workers) would read each other's errors.
+    """
+    cache = getattr(_PER_THREAD, "schemas", None)
+    if cache is None:
+        cache = _PER_THREAD.schemas = {}
+    if version not in cache:
+        path = schema_file(version)
+        cache[version] = _derive(path.read_bytes(), source=path.name, version=version)
+    return cache[version]
 
 
 def _declared_version(data: bytes) -> str | None:

@@ -256,3 +256,30 @@ def test_parallel_mode_survives_a_dead_child(tmp_path, monkeypatch):
 def test_parallel_on_unreadable_file(tmp_path):
     report = validate_file(tmp_path / "absent.xml", parallel=True)
     assert [f.rule for f in report.findings] == ["XML-ILLISIBLE"] and not report.readable
+
+
+def test_threads_do_not_share_error_logs():
+    """Two threads validating at once each get their own findings (the portal's workers)."""
+    import threading
+
+    from passeport.flux import xsd
+
+    bad = sample_passage(1, seed=9)
+    bad["donneeCertifiee"] = "peut-être"
+    files = {
+        "good": flux_from_passages([sample_passage(i) for i in range(300)]),
+        "bad": flux_from_passages([sample_passage(i) for i in range(299)] + [bad]),
+    }
+    results: dict = {}
+
+    def work(name):
+        results[name] = [validate_file(files[name], today=TODAY).errors for _ in range(5)]
+        results[name + "-schema"] = xsd.load_schemas("1.1.2")
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results["good"] == [0] * 5 and results["bad"] == [1] * 5
+    assert results["good-schema"] is not results["bad-schema"]
