@@ -12,18 +12,16 @@ schemas`), the version chosen as the flux library does (`auto`: 1.1.5 when the f
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
+from django.utils import timezone
 from lxml import etree
 
 from passeport.certifiers.models import Certifier, flux_ids_errors
-from passeport.flux import rules as flux_rules
-from passeport.flux import xsd_messages
+from passeport.flux.validation import validate_file
 
 from .reading import Header, hardened_iterparse, iter_flux
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "flux" / "schemas"
 _ACTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?action[\s>]")
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?flux[\s>/]")
 
@@ -39,12 +37,6 @@ class CheckResult:
         return not self.errors
 
 
-@cache
-def schema(version: str) -> etree.XMLSchema:
-    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
-    return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / f"flux-{version}.xsd"), parser))
-
-
 def guess_version(path: str | Path) -> str:
     """`1.1.5` when the flux carries `action` (mandatory there, absent from 1.1.2)."""
     with open(path, "rb") as stream:
@@ -52,17 +44,8 @@ def guess_version(path: str | Path) -> str:
     return "1.1.5" if _ACTION.search(head) else "1.1.2"
 
 
-def _syntax_reason(file_name: str, exc: etree.XMLSyntaxError, version: str | None) -> str:
-    entries = list(getattr(exc, "error_log", []) or [])
-    schema_entries = [e for e in entries if e.domain_name == "SCHEMASV"]
-    if schema_entries:
-        entry = schema_entries[0]
-        _rule, _field, message, hint = xsd_messages.translate(entry.type_name, entry.message)
-        where = f", ligne {entry.line}" if entry.line else ""
-        return (
-            f"{file_name}{where} : le fichier n'est pas conforme au schéma XSD {version} de la "
-            f"Caisse des Dépôts. {message} {hint}"
-        ).strip()
+def _syntax_reason(file_name: str, exc: etree.XMLSyntaxError) -> str:
+    """A malformed-XML error as a French reason (line, column, what to do)."""
     line = getattr(exc, "lineno", None) or "?"
     column = getattr(exc, "offset", None) or "?"
     message = (exc.msg or "").strip()
@@ -73,8 +56,22 @@ def _syntax_reason(file_name: str, exc: etree.XMLSyntaxError, version: str | Non
     )
 
 
+MAX_REASONS = 20
+# Findings that reject the whole file at reception: unreadable or malformed XML, anything the
+# CDC schema refuses. Business rules (REG-*) only make their own passage KO during processing.
+_FILE_LEVEL = ("XML-", "XSD-")
+
+
 def check_file(path: str | Path, file_name: str, certifier: Certifier) -> CheckResult:
-    """Run the reception checks on a stored file; never raises on bad input."""
+    """Run the reception checks on a stored file; never raises on bad input.
+
+    1. a quick look at the first bytes (empty file, not a flux at all);
+    2. the flux library's streaming validation (`passeport.flux.validation.validate_file`):
+       XSD errors and errors outside passages reject the file, with their French messages and
+       lines;
+    3. the ids of the émetteur, certificateurs, contracts and certifications against the
+       depositing account and its mandates (`certifiers.models.flux_ids_errors`).
+    """
     header = Header()
     result = CheckResult(header=header)
     try:
@@ -87,34 +84,47 @@ def check_file(path: str | Path, file_name: str, certifier: Certifier) -> CheckR
         result.errors.append(f"{file_name} : le fichier est vide.")
         return result
     if not _ROOT.search(head):
-        # Not even the start of a flux: tell apart a spreadsheet, a PDF… from broken XML.
+        # Not even the start of a flux: tell a spreadsheet, a PDF… from broken XML.
         try:
             for _ in hardened_iterparse(str(path), events=("start",)):
                 break
         except etree.XMLSyntaxError as exc:
-            result.errors.append(_syntax_reason(file_name, exc, None))
+            result.errors.append(_syntax_reason(file_name, exc))
             return result
         result.errors.append(
             f"{file_name} : ce n'est pas un flux de la Caisse des Dépôts (l'élément racine doit "
             "être « flux » dans l'espace de noms urn:cdc:cpf:pc5:schema:1.0.0)."
         )
         return result
-    result.version = guess_version(path)
+    report = validate_file(str(path), schema="auto", today=timezone.localdate(), name=file_name)
+    result.version = report.schema if report.schema in ("1.1.2", "1.1.5") else guess_version(path)
+    rejecting = [
+        f
+        for f in report.findings
+        if f.is_error and (f.rule.startswith(_FILE_LEVEL) or f.idTechnique is None)
+    ]
+    if rejecting or not report.readable:
+        for finding in rejecting[:MAX_REASONS]:
+            where = f", ligne {finding.line}" if finding.line else ""
+            result.errors.append(f"{file_name}{where} : {finding.message} {finding.hint}".strip())
+        if len(rejecting) > MAX_REASONS:
+            result.errors.append(
+                f"… et {len(rejecting) - MAX_REASONS} autres erreurs : « passeport flux validate "
+                f"{file_name} » les liste toutes."
+            )
+        if not result.errors:
+            result.errors.append(f"{file_name} : le fichier ne peut pas être lu.")
+        return result
     try:
-        for _passage in iter_flux(str(path), schema=schema(result.version), header=header):
+        for _passage in iter_flux(str(path), header=header):
             pass
-    except etree.XMLSyntaxError as exc:
-        result.errors.append(_syntax_reason(file_name, exc, result.version))
+    except etree.XMLSyntaxError as exc:  # validated above: only a file changed under our feet
+        result.errors.append(_syntax_reason(file_name, exc))
         return result
     if header.passages == 0:
         result.errors.append(f"{file_name} : le flux ne contient aucun passage de certification.")
         return result
     for certificateur in header.certificateurs:
-        for certification in certificateur.certifications:
-            for _rule, _field, message, _hint in flux_rules.check_certification(
-                certification.type, certification.code
-            ):
-                result.errors.append(f"{file_name} : {message}")
         codes = [c.code for c in certificateur.certifications]
         natures = {c.nature_deposant for c in certificateur.certifications if c.nature_deposant}
         reasons = flux_ids_errors(
