@@ -5,6 +5,7 @@ SHA-256, checked, then queued for the workers; `--wait` processes the queue in t
 prints each deposit's outcome. `--certifier` is the depositing account's idClient (or UUID).
 """
 
+import contextlib
 import uuid
 from pathlib import Path
 
@@ -88,10 +89,8 @@ class Command(BaseCommand):
     @staticmethod
     def _certifier(value: str) -> Certifier:
         query = Certifier.objects.filter(id_client=value.strip().upper())
-        try:
+        with contextlib.suppress(ValueError):
             query = query | Certifier.objects.filter(pk=uuid.UUID(value))
-        except ValueError:
-            pass
         certifier = query.first()
         if certifier is None:
             raise CommandError(
