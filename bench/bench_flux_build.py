@@ -137,6 +137,53 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
     tmp.rename(path)
 
 
+def with_shared_strings(source: Path, target: Path) -> None:
+    """The same workbook as Excel writes it: text cells as indices into xl/sharedStrings.xml
+    (openpyxl writes inline strings)."""
+    import re
+    import zipfile
+
+    strings: list[str] = []
+    index: dict[str, int] = {}
+
+    def shared(match):
+        text = match.group(2)
+        number = index.get(text)
+        if number is None:
+            number = index[text] = len(strings)
+            strings.append(text)
+        return f'<c r="{match.group(1)}" t="s"><v>{number}</v></c>'
+
+    with zipfile.ZipFile(source) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+        sheet = re.sub(r'<c r="([A-Z]+\d+)"[^>]*t="inlineStr"[^>]*><is><t[^>]*>(.*?)</t></is></c>',
+                       shared, sheet)  # fmt: skip
+        sst = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns='
+            '"http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            f'count="{len(strings)}" uniqueCount="{len(strings)}">'
+            + "".join(f"<si><t>{t}</t></si>" for t in strings) + "</sst>"
+        )  # fmt: skip
+        tmp = target.with_suffix(".tmp.xlsx")
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in archive.infolist():
+                data = archive.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = sheet.encode()
+                elif item.filename == "[Content_Types].xml":
+                    data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" '
+                                        b'ContentType="application/vnd.openxmlformats-officedocument.'
+                                        b'spreadsheetml.sharedStrings+xml"/></Types>')  # fmt: skip
+                elif item.filename == "xl/_rels/workbook.xml.rels":
+                    data = data.replace(b"</Relationships>", b'<Relationship Type="http://schemas.'
+                                        b"openxmlformats.org/officeDocument/2006/relationships/"
+                                        b'sharedStrings" Target="sharedStrings.xml" Id="rId99"/>'
+                                        b"</Relationships>")  # fmt: skip
+                out.writestr(item.filename, data)
+            out.writestr("xl/sharedStrings.xml", sst)
+    tmp.rename(target)
+
+
 def calamine_read(path: Path) -> tuple[float, int]:
     import python_calamine
 
@@ -169,17 +216,18 @@ def child_build(path: str, out: str) -> None:
 
 
 def tree_memory(pid: int) -> tuple[int, int]:
-    """(PSS, RSS) in MB of a process and its children: PSS counts the pages a forked worker
-    shares with its parent once, RSS counts them in each process (an upper bound)."""
+    """(PSS, RSS) in MB of a process and all its descendants (workers may be grandchildren,
+    under a fork server): PSS counts the pages shared after a fork once, RSS in each process."""
     pss = rss = 0
-    pids = [pid]
-    try:
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            pids += [int(c) for c in (task / "children").read_text().split()]
-    except OSError:
-        return 0, 0
-    for one in pids:
+    pending, seen = [pid], set()
+    while pending:
+        one = pending.pop()
+        if one in seen:
+            continue
+        seen.add(one)
         try:
+            for task in Path(f"/proc/{one}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
             for line in Path(f"/proc/{one}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
                     pss += int(line.split()[1])
@@ -193,6 +241,8 @@ def tree_memory(pid: int) -> tuple[int, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--shared-strings", action="store_true",
+                        help="texte en chaînes partagées, comme l'écrit Excel")  # fmt: skip
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--calamine", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -211,6 +261,12 @@ def main() -> int:
         start = time.perf_counter()
         generate(source, args.rows)
         print(f"  générée en {time.perf_counter() - start:.1f} s", flush=True)
+    if args.shared_strings:
+        shared = CACHE / f"build-{args.rows}-sst.xlsx"
+        if not shared.exists():
+            print(f"conversion en chaînes partagées : {shared} …", flush=True)
+            with_shared_strings(source, shared)
+        source = shared
     size = source.stat().st_size / 1e6
     # Both measured in fresh child processes (Linux keeps a process's peak RSS across exec:
     # a child spawned by a parent that read the whole file with calamine would inherit it).
@@ -219,7 +275,7 @@ def main() -> int:
         capture_output=True, text=True, check=True,
     ).stdout)  # fmt: skip
     reference, count = calamine["seconds"], calamine["rows"]
-    out = CACHE / f"build-{args.rows}.xml"
+    out = CACHE / f"{source.stem}.xml"
     child = subprocess.Popen(
         [sys.executable, __file__, "--child", str(source), str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

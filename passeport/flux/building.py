@@ -116,7 +116,12 @@ class BuildResult:
     warnings: list[Anomaly] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # fatal: nothing written
     certifications: dict[str, int] = field(default_factory=dict)  # code → passages written
-    id_techniques: dict[int, str] = field(default_factory=dict)  # line → idTechnique written
+    lines_by_id: dict[str, int] = field(default_factory=dict)  # idTechnique written → line
+
+    @property
+    def id_techniques(self) -> dict[int, str]:
+        """line → idTechnique of every passage written (built on demand)."""
+        return {line: id_technique for id_technique, line in self.lines_by_id.items()}
 
     @property
     def rejected_count(self) -> int:
@@ -485,7 +490,7 @@ def _as_table(source, name: str, parallel: bool | None = None) -> Table:
 
 def _chunked_table(path) -> Table | None:
     """A large xlsx: the first rows here, the rest as chunks for the worker processes."""
-    from passeport.flux.xlsx_chunks import ChunkingUnsupported, XlsxChunks, chunk_rows
+    from passeport.flux.xlsx_chunks import ChunkingUnsupported, XlsxChunks
 
     try:
         chunks = XlsxChunks(path, chunk_bytes=CHUNK_BYTES, first_chunk_rows=FIRST_CHUNK_ROWS)
@@ -495,7 +500,7 @@ def _chunked_table(path) -> Table | None:
         return None  # not a zip we can cut safely: calamine reads it whole
     except Exception:
         return None
-    rows = iter(()) if first is None else chunk_rows(first, chunks.sheet_name)
+    rows = iter(()) if first is None else chunks.rows(first)
     table = Table(path=str(path), sheet=chunks.sheet_name, rows=rows)
     table.chunks = _guarded(iterator, chunks)
     return table
@@ -516,18 +521,21 @@ def _guarded(iterator, chunks):
 _WORKER: dict = {}
 
 
-def _worker_init(header_values, mapping, version, today, sheet_name, directory) -> None:
+def _worker_init(header_values, mapping, version, today, source, directory) -> None:
+    from passeport.flux.xlsx_chunks import XlsxChunks
+
     scratch = BuildResult(source="")
+    reader = XlsxChunks(source)  # the workbook's other parts (styles, shared strings), once
+    reader.close()
     _WORKER.update(
         plan=_make_plan(header_values, mapping, version, scratch),
         today=today,
-        sheet=sheet_name,
+        reader=reader,
         directory=Path(directory),
     )
 
 
 def _worker_chunk(chunk: bytes, index: int):
-    from passeport.flux.xlsx_chunks import chunk_rows
 
     plan = _WORKER["plan"]
     out = _ChunkOutput(plan)
@@ -535,7 +543,8 @@ def _worker_chunk(chunk: bytes, index: int):
     lines: list[int] = []
 
     def rows():
-        for line, values in chunk_rows(chunk, _WORKER["sheet"]):
+        scratch = _WORKER["directory"] / f"tranche-{os.getpid()}.xlsx"
+        for line, values in _WORKER["reader"].rows(chunk, scratch):
             if not lines:
                 lines.append(line)
             yield line, values
@@ -563,12 +572,14 @@ def _process_chunks(table, header_values, mapping, version, today, out, changes)
     workers = min(WORKERS, os.cpu_count() or 1)
     # fork is the fastest start, but forking a multi-threaded process (a web server, a task
     # worker) may deadlock the child: those get a fresh interpreter from a fork server.
-    method = "fork" if threading.active_count() == 1 else "forkserver"
+    method = os.environ.get(
+        "PASSEPORT_MP", "fork" if threading.active_count() == 1 else "forkserver"
+    )
     context = multiprocessing.get_context(method)
     with context.Pool(
         workers,
         initializer=_worker_init,
-        initargs=(header_values, mapping, version, today, table.sheet, out.writer.directory),
+        initargs=(header_values, mapping, version, today, table.path, out.writer.directory),
     ) as pool:
         pending: deque = deque()
         for index, chunk in enumerate(table.chunks, start=1):
@@ -594,7 +605,7 @@ def _merge_chunk(done: dict, table, out, changes) -> None:
 
 def _fill_values(table: Table, result: BuildResult) -> None:
     """Rows rejected as duplicates of a row of another chunk: read their values again."""
-    from passeport.flux.xlsx_chunks import XlsxChunks, chunk_rows
+    from passeport.flux.xlsx_chunks import XlsxChunks
 
     wanted = {r.line: r for r in result.rejected if r.values is None}
     chunks = XlsxChunks(table.path, chunk_bytes=CHUNK_BYTES, first_chunk_rows=FIRST_CHUNK_ROWS)
@@ -604,7 +615,7 @@ def _fill_values(table: Table, result: BuildResult) -> None:
             first, last = ranges[index] if index < len(ranges) else (0, 1 << 62)
             if not any(first <= line <= last for line in wanted):
                 continue  # only the chunks holding a wanted row are read again
-            for line, values in chunk_rows(chunk, chunks.sheet_name):
+            for line, values in chunks.rows(chunk):
                 if line in wanted:
                     wanted.pop(line).values = list(values)
             if not wanted:
@@ -727,7 +738,7 @@ class _Output:
 
     def __init__(self, plan: _Plan, writer: FluxWriter, result: BuildResult):
         self.plan, self.writer, self.result = plan, writer, result
-        self.seen: dict[str, int] = {}
+        self.seen = result.lines_by_id  # idTechnique → line: the duplicates check and the result
 
     def row(self) -> None:
         self.result.rows += 1
@@ -744,13 +755,12 @@ class _Output:
             )
             return
         self.seen[id_technique] = line
-        self.result.id_techniques[line] = id_technique
         self.writer.add(code, type_, nature, xml)
         self.result.certifications[code] = self.result.certifications.get(code, 0) + 1
 
     def passages_file(self, code, type_, nature, path, lengths, lines, ids) -> None:
         """The passages of one certification from a worker: deduplicated across chunks."""
-        seen, id_techniques = self.seen, self.result.id_techniques
+        seen = self.seen
         duplicates = []
         for position, (line, id_technique) in enumerate(zip(lines, ids, strict=True)):
             first = seen.get(id_technique)
@@ -761,7 +771,6 @@ class _Output:
                 )
                 continue
             seen[id_technique] = line
-            id_techniques[line] = id_technique
         kept = len(lengths) - len(duplicates)
         if duplicates:  # rare: cut the duplicates out of the file
             blob = path.read_bytes()
@@ -1137,4 +1146,4 @@ def passage_lines(
             schema=schema,
             mapping=mapping,
         )
-    return result, {id_technique: line for line, id_technique in result.id_techniques.items()}
+    return result, result.lines_by_id

@@ -63,8 +63,8 @@ def first_visible_sheet(archive: zipfile.ZipFile) -> tuple[str, str]:
 
 
 class XlsxChunks:
-    """Iterate over small xlsx files (bytes), each holding a slice of the sheet's rows: the first
-    `first_chunk_rows` rows, then slices of about `chunk_bytes` of worksheet XML."""
+    """Iterate over slices of the sheet's rows (worksheet XML, bytes): the first
+    `first_chunk_rows` rows, then slices of about `chunk_bytes`; `rows(slice)` reads one."""
 
     def __init__(self, path, chunk_bytes: int = 16 << 20, first_chunk_rows: int = 200):
         self.path = path
@@ -87,15 +87,34 @@ class XlsxChunks:
         self.archive.close()
 
     def _package(self, head: bytes, rows, tail: bytes) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
+        """A slice of the worksheet XML (the rows between the sheet's head and tail)."""
+        return b"".join((head, rows, tail))
+
+    def package(self, sheet_xml: bytes, target) -> None:
+        """Write the xlsx calamine reads for one slice to `target` (a path): every other part
+        copied, stored uncompressed. Written to a file, not to memory, so that neither Python
+        nor calamine holds copies of it (calamine reads a path lazily)."""
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
             for name, data in self.parts.items():
                 out.writestr(name, data)
-            with out.open(self.sheet_part, "w") as sheet:
-                sheet.write(head)
-                sheet.write(rows)
-                sheet.write(tail)
-        return buffer.getvalue()
+            out.writestr(self.sheet_part, sheet_xml)
+
+    def rows(self, sheet_xml: bytes, scratch=None):
+        """(line, values) rows of one slice, read by calamine; `scratch`: the file to use."""
+        import os
+        import tempfile
+
+        if scratch is None:
+            handle, name = tempfile.mkstemp(prefix="passeport-tranche-", suffix=".xlsx")
+            os.close(handle)
+        else:
+            name = str(scratch)
+        try:
+            self.package(sheet_xml, name)
+            yield from chunk_rows(name, self.sheet_name)
+        finally:
+            if scratch is None:
+                os.unlink(name)
 
     def __iter__(self) -> Iterator[bytes]:
         with self.archive.open(self.sheet_part) as stream:
@@ -152,11 +171,15 @@ class XlsxChunks:
                 yield chunk
 
 
-def chunk_rows(chunk: bytes, sheet_name: str):
-    """(line, values) rows of one chunk, with the line numbers of the whole sheet."""
+def chunk_rows(chunk, sheet_name: str):
+    """(line, values) rows of one chunk (a path, or xlsx bytes), with the line numbers of the
+    whole sheet."""
     import python_calamine
 
-    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(chunk))
+    if isinstance(chunk, bytes):
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(chunk))
+    else:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(chunk))
     sheet = workbook.get_sheet_by_name(sheet_name)
     if not sheet.height:
         return
@@ -164,5 +187,7 @@ def chunk_rows(chunk: bytes, sheet_name: str):
     # empty row above the chunk): line numbers and column positions are re-based on A1.
     first = sheet.start[0] + 1
     first_column = sheet.start[1]
-    for offset, values in enumerate(sheet.to_python()):
+    data = sheet.to_python()
+    del sheet, workbook  # the Rust side (cells, shared strings) is freed before processing
+    for offset, values in enumerate(data):
         yield first + offset, ([""] * first_column + values) if first_column else values

@@ -10,7 +10,7 @@ from lxml import etree
 from passeport.flux import building
 from passeport.flux.building import build_flux
 from passeport.flux.spreadsheets import open_table
-from passeport.flux.xlsx_chunks import XlsxChunks, chunk_rows
+from passeport.flux.xlsx_chunks import XlsxChunks
 
 IDS = {"emetteur": "AB123CDE", "certificateur": "E564ACB0", "contrat": "2560080000127J"}
 HEADERS = ["Code RNCP", "Nom de naissance", "Prénom", "Sexe", "Date de naissance", "Date du jury",
@@ -50,7 +50,7 @@ def test_chunks_give_the_same_rows_as_calamine(tmp_path):
     chunks = XlsxChunks(path, chunk_bytes=4000, first_chunk_rows=5)
     pieces = list(chunks)
     assert len(pieces) > 5
-    read = [(line, row) for piece in pieces for line, row in chunk_rows(piece, chunks.sheet_name)
+    read = [(line, row) for piece in pieces for line, row in chunks.rows(piece)
             if any(v != "" for v in row)]  # fmt: skip
     assert read == whole
     assert chunks.sheet_name == "Mes passages"
