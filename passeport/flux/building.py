@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterable
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 from passeport.flux import columns as cols
@@ -572,9 +573,7 @@ def _process_chunks(table, header_values, mapping, version, today, out, changes)
     workers = min(WORKERS, os.cpu_count() or 1)
     # fork is the fastest start, but forking a multi-threaded process (a web server, a task
     # worker) may deadlock the child: those get a fresh interpreter from a fork server.
-    method = os.environ.get(
-        "PASSEPORT_MP", "fork" if threading.active_count() == 1 else "forkserver"
-    )
+    method = "fork" if threading.active_count() == 1 else "forkserver"
     context = multiprocessing.get_context(method)
     with context.Pool(
         workers,
@@ -898,7 +897,9 @@ def _process_batch(batch, plan: _Plan, out, changes, today) -> None:
                     escaped.setdefault(position, []).append(key)
     finish = _finish_row
     for position, texts_row in enumerate(zip(*text_columns, strict=True)):
-        v = {k: t for k, t in zip(keys, texts_row, strict=True) if t is not None}
+        # the non-empty values (normalised texts are never ""): compress and filter drop the
+        # same positions, at C speed
+        v = dict(zip(compress(keys, texts_row), filter(None, texts_row)))  # noqa: B905
         row_anomalies = anomalies.get(position)
         if not v and row_anomalies is None:
             continue  # a blank row (or only blank-looking cells): not a passage
