@@ -109,3 +109,56 @@ def test_parallel_build_from_a_threaded_process(tmp_path, small_chunks):
     assert results[0].written == 60
     sequential = build_flux(path, tmp_path / "s.xml", parallel=False, **IDS)
     assert results[0].id_techniques == sequential.id_techniques
+
+
+def to_shared_strings(source, target):
+    """The workbook as Excel writes it: text cells as indices into xl/sharedStrings.xml."""
+    import re
+    import zipfile
+
+    strings, index = [], {}
+
+    def shared(match):
+        number = index.setdefault(match.group(2), len(strings))
+        if number == len(strings):
+            strings.append(match.group(2))
+        return f'<c r="{match.group(1)}" t="s"><v>{number}</v></c>'
+
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(target, "w") as out:
+        for item in archive.infolist():
+            data = archive.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(r'<c r="([A-Z]+\d+)"[^>]*t="inlineStr"[^>]*><is><t[^>]*>(.*?)</t></is></c>',
+                              shared, data.decode()).encode()  # fmt: skip
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://'
+                                    b"schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                                    b'sharedStrings" Target="sharedStrings.xml"/></Relationships>')  # fmt: skip
+            out.writestr(item.filename, data)
+        out.writestr(
+            "xl/sharedStrings.xml",
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + "".join(f"<si><t>{t}</t></si>" for t in strings) + "</sst>",
+        )  # fmt: skip
+    return target
+
+
+def test_shared_strings_and_empty_first_column(tmp_path, small_chunks):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([None, *HEADERS])  # column A stays empty: calamine starts its range at B
+    for i in range(90):
+        sheet.append([None, "RS5262", f"Nom{i}", "Zoé", "F", f"0{1 + i % 9}/03/1990", "01/09/2026",
+                      "PAR_ADMISSION", "Oui", "31555", None])  # fmt: skip
+    book.save(tmp_path / "inline.xlsx")
+    path = to_shared_strings(tmp_path / "inline.xlsx", tmp_path / "excel.xlsx")
+    stamp = {"id_flux": "f", "horodatage": "2026-09-02T10:00:00+02:00"}
+    sequential = build_flux(path, tmp_path / "seq.xml", parallel=False, **IDS, **stamp)
+    parallel = build_flux(path, tmp_path / "par.xml", parallel=True, **IDS, **stamp)
+    assert sequential.written == parallel.written == 90, (
+        sequential.errors,
+        sequential.rejected[:1],
+    )
+    assert parallel.id_techniques == sequential.id_techniques
+    assert (tmp_path / "seq.xml").read_bytes() == (tmp_path / "par.xml").read_bytes()
+    assert b"<cpf:nomNaissance>Nom89</cpf:nomNaissance>" in (tmp_path / "par.xml").read_bytes()
