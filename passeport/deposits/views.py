@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from passeport.certifiers.access import DEPOSIT, certifier_member_required
@@ -57,9 +58,16 @@ def dashboard(request, certifier):
     )
 
 
+@csrf_exempt  # checked by _upload, after the size limit is installed (Django's upload docs)
 @certifier_member_required(DEPOSIT)
 @require_http_methods(["GET", "POST"])
 def upload(request, certifier):
+    limiter = uploads.install(request)
+    return _upload(request, certifier, limiter)
+
+
+@csrf_protect
+def _upload(request, certifier, limiter):
     if request.method == "GET":
         return render(
             request,
@@ -70,7 +78,6 @@ def upload(request, certifier):
                 "max_mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024),
             },
         )
-    limiter = uploads.install(request)
     files = request.FILES.getlist("fichier")
     wants_json = "application/json" in request.headers.get("Accept", "")
     results, errors = [], [f"{name} : fichier trop volumineux." for name in limiter.too_large]

@@ -1,0 +1,93 @@
+"""A certifier in a real browser: TOTP login → upload → progress → accusés → online correction."""
+
+import re
+
+import pyotp
+import pytest
+from deposit_helpers import (
+    PASSWORD,
+    SECRET,
+    expected_ok,
+    make_certifier,
+    make_member,
+    register_holders,
+    run_worker,
+    sample_flux,
+)
+from tests_identity_builder import build_person
+
+from passeport.deposits.models import Deposit, PassageOutcome
+from passeport.flux.samples import sample_passage
+from passeport.identity.models import Person
+from passeport.testing.browser import assert_no_console_errors, unnamed_interactive_elements
+
+
+def check_page(page):
+    assert_no_console_errors(page)
+    assert unnamed_interactive_elements(page) == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_upload_progress_accuses_and_online_correction(page, live_server, tmp_path):
+    certifier = make_certifier()
+    make_member(certifier, "scolarite@example.fr")
+    # Passage 1's holder is missing from the register: it comes back KO, to be corrected.
+    register_holders(6, skip=(0,))
+    flux = tmp_path / "promotion-2026.xml"
+    flux.write_bytes(sample_flux(6))
+
+    page.goto(f"/depots/{certifier.pk}/")
+    page.get_by_label("Adresse électronique").fill("scolarite@example.fr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
+        pyotp.TOTP(SECRET).now()
+    )
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_role("heading", name="Tableau de bord des dépôts").wait_for()
+    check_page(page)
+
+    page.get_by_role("link", name="Déposer des fichiers").first.click()
+    page.get_by_role("heading", name="Déposer des fichiers").wait_for()
+    check_page(page)
+    page.get_by_label(re.compile("Fichiers XML à déposer")).set_input_files(str(flux))
+    page.get_by_role("button", name="Déposer", exact=True).click()
+    progress = page.locator("#deposit-progress")
+    progress.get_by_text("Traitement").wait_for()
+    assert page.locator("#deposit-progress progress").count() == 1
+    deposit = Deposit.objects.get()
+    assert deposit.status == "recu"
+
+    run_worker()
+    link = progress.get_by_role("link", name="Voir le dépôt et ses accusés")
+    link.wait_for()
+    ok = expected_ok(6, skip=(0,))
+    assert f"{ok} accepté(s), {6 - ok} rejeté(s)" in progress.inner_text()
+    link.click()
+
+    page.get_by_role("heading", name=re.compile(f"Dépôt n° {deposit.number} ")).wait_for()
+    check_page(page)
+    assert "Aucun titulaire ne correspond aux critères obligatoires" in page.content()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger l'accusé de traitement (XML)").click()
+    assert download.value.suggested_filename.startswith("Accusé de traitement_promotion-2026.xml_")
+
+    outcome = PassageOutcome.objects.get(status="ko", position=1)
+    holder = sample_passage(0, 1)["identificationTitulaire"]["titulaire"]
+    Person.objects.bulk_create([build_person(holder, "Nom-Rectifié")])
+    page.get_by_role("link", name=f"Corriger en ligne le passage {outcome.id_technique}").click()
+    page.get_by_role("heading", name=f"Corriger le passage {outcome.id_technique}").wait_for()
+    check_page(page)
+    name_field = page.get_by_label(re.compile(r"Nom de naissance \(8\.1\)"))
+    assert name_field.input_value() == holder["nomNaissance"]
+    name_field.fill("Nom-Rectifié")
+    page.get_by_role("button", name="Déposer le passage corrigé").click()
+    page.get_by_text("Correction du passage").wait_for()
+    correction = Deposit.objects.exclude(pk=deposit.pk).get()
+    page.get_by_role("heading", name=re.compile(f"Dépôt n° {correction.number} ")).wait_for()
+    run_worker()
+    # status.js polls and reloads the page once the deposit is processed.
+    page.get_by_role("heading", name="Accusé de traitement").wait_for()
+    assert "1 passage(s) accepté(s), 0 rejeté(s)" in page.content()
+    check_page(page)
