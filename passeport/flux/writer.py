@@ -72,7 +72,7 @@ class PassageRenderer:
         self.version = version
         self.tree = _passage_tree(version)
         self.text_keys = tuple(text_keys)
-        self._templates: dict[frozenset, tuple[str, tuple[str, ...]]] = {}
+        self._templates: dict[frozenset, str] = {}
 
     def render(self, values: dict[str, str], escaped: list[str] | None = None) -> str:
         """`escaped`: the keys whose text holds « & < > » (known from normalisation); None:
@@ -81,7 +81,6 @@ class PassageRenderer:
         compiled = self._templates.get(shape)
         if compiled is None:
             compiled = self._templates[shape] = self._compile(shape)
-        template, keys = compiled
         if escaped is None:
             escaped = [
                 k for k in self.text_keys
@@ -89,10 +88,10 @@ class PassageRenderer:
             ]  # fmt: skip
         if escaped:
             values = {**values, **{k: escape(values[k]) for k in escaped if k in values}}
-        return template.format(*[values[k] for k in keys])
+        return compiled.format_map(values)
 
-    def _compile(self, present: frozenset) -> tuple[str, tuple[str, ...]]:
-        keys: list[str] = []
+    def _compile(self, present: frozenset) -> str:
+        """The passage's XML with a `{key}` placeholder for each value (format_map)."""
         lines: list[str] = []
 
         def has_content(node: _Node) -> bool:
@@ -106,8 +105,8 @@ class PassageRenderer:
             pad = ""  # one element per line, no indentation: files stay under the size limit
             if node.group:
                 if node.name == "resultats":
-                    keys.append(RESULTS_KEY)  # pre-rendered <resultat> elements
-                    lines.append(f"{pad}<cpf:resultats>{{}}</cpf:resultats>")
+                    # pre-rendered <resultat> elements
+                    lines.append(f"{pad}<cpf:resultats>\0{RESULTS_KEY}\1</cpf:resultats>")
                     return
                 lines.append(f"{pad}<cpf:{node.name}>")
                 children = node.children
@@ -125,8 +124,7 @@ class PassageRenderer:
                 lines.append(f"{pad}</cpf:{node.name}>")
                 return
             if node.key in present:
-                keys.append(node.key)
-                lines.append(f"{pad}<cpf:{node.name}>{{}}</cpf:{node.name}>")
+                lines.append(f"{pad}<cpf:{node.name}>\0{node.key}\1</cpf:{node.name}>")
             elif node.nillable and node.required:
                 lines.append(f'{pad}<cpf:{node.name} xsi:nil="true"/>')
 
@@ -134,10 +132,10 @@ class PassageRenderer:
             if child.group and not has_content(child) and not child.required:
                 continue
             emit(child, 1)
+        # placeholders were marked \0key\1 so that any other brace is escaped for format_map
         body = "\n".join(lines).replace("{", "{{").replace("}", "}}")
-        # the placeholders were escaped with everything else: restore them
-        body = body.replace("{{}}", "{}")
-        return f"<cpf:passageCertification>\n{body}\n</cpf:passageCertification>\n", tuple(keys)
+        body = body.replace("\0", "{").replace("\1", "}")
+        return f"<cpf:passageCertification>\n{body}\n</cpf:passageCertification>\n"
 
 
 def render_results(triples: list[tuple[str, str, str]]) -> str:
