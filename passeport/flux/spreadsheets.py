@@ -10,7 +10,6 @@ Every cell of a CSV is a string.
 
 import codecs
 import csv
-import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,7 +17,6 @@ from pathlib import Path
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
-HEADER_SEARCH_ROWS = 10
 _SNIFF_BYTES = 64 * 1024
 
 
@@ -35,7 +33,6 @@ class Table:
     rows: Iterator[tuple[int, list]]
     encoding: str | None = None
     delimiter: str | None = None
-    notes: list[str] = field(default_factory=list)
     chunks: Iterator[bytes] | None = None  # further xlsx chunks (large files, see building)
     chunk_lines: list[tuple[int, int]] = field(default_factory=list)  # their first, last lines
 
@@ -152,8 +149,3 @@ def _open_csv(path) -> Table:
                 raise SpreadsheetError(f"{name}, ligne {reader.line_num} : {exc}.") from None
 
     return Table(path=name, sheet="", rows=rows(), encoding=encoding, delimiter=delimiter)
-
-
-def read_csv_text(text: str) -> list[list[str]]:
-    """Parse CSV text already decoded (used by tests and the portal's paste box)."""
-    return list(csv.reader(io.StringIO(text), delimiter=detect_delimiter(text)))

@@ -118,3 +118,45 @@ def test_missing_required_arguments(capsys):
         main(["build", "x.xlsx"])
     assert exit_.value.code == 2
     assert "erreur d'utilisation" in capsys.readouterr().err
+
+
+def test_line_numbers_when_the_table_starts_lower(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["C3"] = "Passages 2026"  # a title, then the table from row 5, column C
+    for offset, row in enumerate([HEADERS, ["RNCP19117", "Durand", "Léa", "F", "31/02/1996",
+                                            "01/09/2026", "PAR_ADMISSION", "Oui", "31555"]]):  # fmt: skip
+        for column, value in enumerate(row, start=3):
+            sheet.cell(row=5 + offset, column=column, value=value)
+    book.save(tmp_path / "in.xlsx")
+    result = build_flux(tmp_path / "in.xlsx", tmp_path / "f.xml", **IDS)
+    assert result.header_line == 5
+    assert [r.line for r in result.rejected] == [6]
+    assert result.rejected[0].anomalies[0].column == "Date de naissance"
+
+
+def test_binary_file_named_csv(tmp_path, capsys):
+    (tmp_path / "x.csv").write_bytes(b"\x00\x01\x02 pas un csv \x00" * 10)
+    assert main(["build", str(tmp_path / "x.csv"), "-o", str(tmp_path / "f.xml"), *CLI_IDS]) == 2
+    assert "n'est pas un CSV texte" in capsys.readouterr().err
+
+
+def test_directory_given(tmp_path, capsys):
+    (tmp_path / "dossier.xlsx").mkdir()
+    assert (
+        main(["build", str(tmp_path / "dossier.xlsx"), "-o", str(tmp_path / "f.xml"), *CLI_IDS])
+        == 2
+    )
+    assert "dossier" in capsys.readouterr().err
+
+
+def test_csv_with_title_row_and_crlf(tmp_path):
+    text = "Export scolarité;;\r\n" + ";".join(HEADERS) + "\r\n"
+    text += "RS5262;Martin;Zoé;F;05/03/1990;01/09/2026;PAR_ADMISSION;Oui;31555\r\n"
+    (tmp_path / "in.csv").write_bytes(text.encode("cp1252"))
+    result = build_flux(tmp_path / "in.csv", tmp_path / "f.xml", **IDS)
+    assert result.exit_code == 0, (result.errors, result.rejected)
+    assert result.header_line == 2
+    assert "Zoé".encode() in (tmp_path / "f.xml").read_bytes()
