@@ -738,6 +738,26 @@ class _Output:
     def __init__(self, plan: _Plan, writer: FluxWriter, result: BuildResult):
         self.plan, self.writer, self.result = plan, writer, result
         self.seen = result.lines_by_id  # idTechnique → line: the duplicates check and the result
+        self.natures: dict[str, tuple[str | None, int]] = {}  # code → (natureDeposant, line)
+
+    def nature(self, code: str, nature: str | None, line: int) -> None:
+        """natureDeposant is one per certification: the first value given wins, others warn."""
+        known = self.natures.get(code)
+        if known is None or (known[0] is None and nature):
+            self.natures[code] = (nature, line)
+        elif nature and nature != known[0]:
+            self.natures[code] = (known[0], known[1])
+            self.result.warnings.append(
+                Anomaly(
+                    line, "natureDeposant", self.plan.header_of.get("natureDeposant"),
+                    f"certification {code} : natureDeposant vaut {nature} ici mais {known[0]} "
+                    f"ligne {known[1]} ; le flux en porte une seule par certification : "
+                    f"{known[0]} est retenu",
+                    "Indiquez la même nature du déposant sur toutes les lignes d'une "
+                    "certification.",
+                    rule="BUILD-NATURE-DEPOSANT",
+                )
+            )  # fmt: skip
 
     def row(self) -> None:
         self.result.rows += 1
@@ -754,6 +774,7 @@ class _Output:
             )
             return
         self.seen[id_technique] = line
+        self.nature(code, nature, line)
         self.writer.add(code, type_, nature, xml)
         self.result.certifications[code] = self.result.certifications.get(code, 0) + 1
 
@@ -770,6 +791,8 @@ class _Output:
                 )
                 continue
             seen[id_technique] = line
+        if nature is not None or code not in self.natures:
+            self.nature(code, nature, lines[0] if lines else 0)
         kept = len(lengths) - len(duplicates)
         if duplicates:  # rare: cut the duplicates out of the file
             blob = path.read_bytes()

@@ -491,3 +491,18 @@ def test_rejects_file_keeps_text_codes_and_dates(tmp_path):
     assert (insee.value, insee.number_format) == ("01053", "@")
     assert jury.value == datetime.datetime(2026, 9, 1) and jury.number_format == "DD/MM/YYYY"
     assert sheet.cell(row=2, column=len(HEADERS) + 3).value == 2  # « Ligne d'origine »
+
+
+def test_conflicting_nature_deposant_warns(tmp_path):
+    headers = [*HEADERS, "Nature du déposant"]
+    first, second = [*GOOD, "CERTIFICATEUR"], [*GOOD, "TIERS_CONFIANCE"]
+    second[1] = "Autre"
+    source = xlsx(tmp_path / "in.xlsx", [first, second], headers)
+    result = build_flux(source, tmp_path / "a.xml", **IDS)
+    assert result.exit_code == 0
+    assert (
+        parse(tmp_path / "a.xml").findtext(".//cpf:natureDeposant", namespaces=NS)
+        == "CERTIFICATEUR"
+    )
+    warning = next(w for w in result.warnings if w.rule == "BUILD-NATURE-DEPOSANT")
+    assert warning.line == 3 and "ligne 2" in warning.message
