@@ -438,7 +438,7 @@ def test_special_characters_escaped_in_every_branch(branch, tmp_path):
     row = {"code": "RS5262", "nomNaissance": "A&B <C>", "prenom1": "D&E", "sexe": "M",
            "dateNaissance": "1980-04-02", "dateDebutValidite": "2026-09-01",
            "obtentionCertification": "PAR_ADMISSION", "donneeCertifiee": "Oui",
-           "verbatim": "x > {y} [0]"}  # fmt: skip
+           "verbatim": "x > {y} [0] 100 %s %%"}  # fmt: skip
     if branch == "dossier":
         row["idDossier"] = "123"
     if branch == "nir":
@@ -449,7 +449,7 @@ def test_special_characters_escaped_in_every_branch(branch, tmp_path):
     assert load_schemas(result.version).complete.validate(root)
     texts = {etree.QName(e).localname: e.text for e in root.iter() if e.text and "&" in e.text}
     assert set(texts.values()) >= {"A&B <C>"}
-    assert root.findtext(".//cpf:verbatim", namespaces=NS) == "x > {y} [0]"
+    assert root.findtext(".//cpf:verbatim", namespaces=NS) == "x > {y} [0] 100 %s %%"
 
 
 def test_split_by_size(tmp_path, official_xsd):
