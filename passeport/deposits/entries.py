@@ -30,17 +30,17 @@ def _date(value) -> datetime.date | None:
 
 def certification_kwargs(passage: Passage, context) -> dict:
     """The keyword arguments of `record_certification` for an accepted passage."""
-    values = passage.values
+    value = passage.value
     code = passage.certification.code
     details = {
-        key: values.get(name)
+        key: value(name)
         for key, name in (
             ("modalite_acces", "modaliteAcces"),
             ("url_preuve", "urlPreuve"),
             ("niveau_langue_europeen", "niveauLangueEuropeen"),
             ("obtention", "obtentionCertification"),
         )
-        if values.get(name)
+        if value(name)
     }
     return {
         "emetteur_id": context.emetteur,
@@ -49,18 +49,18 @@ def certification_kwargs(passage: Passage, context) -> dict:
         "code": code,
         "type": passage.certification.type or ("RS" if code.startswith("RS") else "RNCP"),
         "title": context.titles.get(code) or f"Certification {code}",
-        "award_date": _date(values.get("dateDebutValidite")),
+        "award_date": _date(value("dateDebutValidite")),
         "id_technique": passage.id_technique,
         "deposit_id": context.deposit_id,
         "flux_id": context.id_flux,
-        "provisional": (values.get("donneeCertifiee") or "").lower() in ("false", "0"),
-        "mention": values.get("mentionValidee") or "",
-        "option": values.get("libelleOption") or "",
-        "score": values.get("scoring") or "",
-        "valid_from": _date(values.get("dateDebutValidite")),
-        "valid_until": _date(values.get("dateFinValidite")),
-        "start_date": _date(values.get("dateDebutExamen")),
-        "end_date": _date(values.get("dateFinExamen")),
+        "provisional": (value("donneeCertifiee") or "").lower() in ("false", "0"),
+        "mention": value("mentionValidee") or "",
+        "option": value("libelleOption") or "",
+        "score": value("scoring") or "",
+        "valid_from": _date(value("dateDebutValidite")),
+        "valid_until": _date(value("dateFinValidite")),
+        "start_date": _date(value("dateDebutExamen")),
+        "end_date": _date(value("dateFinExamen")),
         "details": details,
     }
 

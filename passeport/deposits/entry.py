@@ -39,7 +39,7 @@ def load_passage(outcome: PassageOutcome) -> Passage | None:
 def row_from_passage(passage: Passage, version: str) -> dict:
     row = {}
     for column in columns(version):
-        value = passage.values.get(column.name)
+        value = passage.value(column.name)
         if value:
             row[column.key] = value
     row["type"] = passage.certification.type

@@ -45,7 +45,7 @@ def rejects_workbook(deposit: Deposit) -> bytes:
                         explanation.explanation,
                         explanation.fix,
                     ]
-                    + [passage.values.get(c.name) or "" for c in data_columns]
+                    + [passage.value(c.name) or "" for c in data_columns]
                 )
     output = io.BytesIO()
     book.save(output)

@@ -59,6 +59,19 @@ NOTHING_TO_WITHDRAW = (
     "Aucun passage certification avec le bcr émetteur {emetteur} et l'id technique partenaire "
     "{id_technique} n'existe en base : rien à supprimer"
 )
+IDENTITY_FIELDS = (
+    "nomNaissance",
+    "prenom1",
+    "prenom2",
+    "prenom3",
+    "sexe",
+    "anneeNaissance",
+    "moisNaissance",
+    "jourNaissance",
+    "codeInsee",
+    "codePaysNaissance",
+    "nir",
+)
 MISSING_ID = "Le passage n'a pas d'idTechnique : il ne peut pas être identifié"
 
 
@@ -292,7 +305,7 @@ def process_chunk(context: Context, passages: list[Passage]) -> None:
 def _award_date(passage: Passage):
     from .entries import _date
 
-    return _date(passage.values.get("dateDebutValidite"))
+    return _date(passage.value("dateDebutValidite"))
 
 
 def _creations(context: Context, passages: list[Passage]) -> list[Verdict]:
@@ -341,13 +354,15 @@ def _creations(context: Context, passages: list[Passage]) -> list[Verdict]:
     to_reconcile: list[Passage] = []
     for passage in candidates:
         if passage.identification == "dossierFormation":
-            message = UNKNOWN_DOSSIER.format(id_dossier=passage.values.get("idDossier") or "")
+            message = UNKNOWN_DOSSIER.format(id_dossier=passage.value("idDossier") or "")
             verdicts[passage.position] = Verdict(
                 passage, False, message, "CDC-RECONCILIATION", "idDossier"
             )
         else:
             to_reconcile.append(passage)
-    matches = get_register().reconcile_many([Criteria.from_flux(p.values) for p in to_reconcile])
+    matches = get_register().reconcile_many(
+        [Criteria.from_flux(p.local_values(IDENTITY_FIELDS)) for p in to_reconcile]
+    )
     accepted: list[tuple[Passage, uuid.UUID]] = []
     for passage, match in zip(to_reconcile, matches, strict=True):
         if match.found:

@@ -69,14 +69,27 @@ class Header:
 class Passage:
     position: int  # 1-based rank in the file
     line: int
-    values: dict  # leaf element local name → text (None when xsi:nil)
+    # Every element of the passage, Clark name → text (None for empty/nil elements, whitespace
+    # for containers): the very dict the flux library's validator gives its business rules.
+    values: dict
     identification: str  # titulaire | dossierFormation | identifiantNational
     certificateur: Certificateur
     certification: Certification
 
+    def value(self, name: str) -> str | None:
+        """Text of the element `name` (local name), stripped; None when absent or empty."""
+        text = self.values.get(_NS + name)
+        if text is None:
+            return None
+        text = text.strip()
+        return text or None
+
+    def local_values(self, names) -> dict:
+        return {name: self.value(name) for name in names}
+
     @property
     def id_technique(self) -> str:
-        return (self.values.get("idTechnique") or "").strip()
+        return self.value("idTechnique") or ""
 
 
 def hardened_iterparse(source, **options):
@@ -96,23 +109,14 @@ def _local(tag) -> str:
     return tag[len(_NS) :] if isinstance(tag, str) and tag.startswith(_NS) else ""
 
 
+_BRANCH_TAGS = tuple((_NS + name, name) for name in _IDENTIFICATION_BRANCHES)
+
+
 def passage_values(element: etree._Element) -> tuple[dict, str]:
-    """Leaf values of one passageCertification element, and its identification branch."""
-    values: dict = {}
-    branch = ""
-    for child in element.iter():
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        name = tag[len(_NS) :] if tag.startswith(_NS) else tag
-        if len(child):
-            if name in _IDENTIFICATION_BRANCHES:
-                branch = name
-            values.setdefault(name, "")  # containers are present too (rules test them)
-            continue
-        if name in values:
-            continue  # repeated groups (résultats numériques): the first is enough here
-        values[name] = None if child.get(XSI_NIL) in ("true", "1") else (child.text or "").strip()
+    """Every element of one passageCertification (Clark name → text), and its identification
+    branch. One dict comprehension in C-level iteration: the hot loop of large deposits."""
+    values = {child.tag: child.text for child in element.iter()}
+    branch = next((name for tag, name in _BRANCH_TAGS if tag in values), "")
     return values, branch
 
 
@@ -122,6 +126,7 @@ def iter_flux(
     schema: etree.XMLSchema | None = None,
     header: Header | None = None,
     start_after: int = 0,
+    values: bool = True,
 ) -> Iterator[Passage]:
     """Passages of the flux in file order (skipping the first `start_after`), filling `header`.
 
@@ -154,11 +159,11 @@ def iter_flux(
             position += 1
             header.passages = position
             if position > start_after:
-                values, branch = passage_values(element)
+                found, branch = passage_values(element) if values else ({}, "")
                 yield Passage(
                     position,
                     element.sourceline or 0,
-                    values,
+                    found,
                     branch,
                     certificateur or Certificateur(),
                     certification or Certification(),

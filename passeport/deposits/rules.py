@@ -3,7 +3,7 @@
 The XSD was checked at reception (checks.py); here only the rules beyond the XSD whose severity
 is « error » make a passage KO — warnings (late transmission, provisional data…) never reject.
 This is an adapter: the rules live in `passeport.flux.rules` and are not written twice; it only
-hands them the passage values in the shape they expect (Clark names, nil as "").
+hands them the passage values in the shape the flux validator gives them (Clark names → text).
 """
 
 from dataclasses import dataclass
@@ -14,9 +14,7 @@ from django.utils import timezone
 from passeport.flux.findings import ERROR
 from passeport.flux.rules import RULES, PassageRules
 
-from .reading import NAMESPACE, Passage
-
-_N = "{" + NAMESPACE + "}"
+from .reading import Passage
 
 
 @dataclass(frozen=True)
@@ -33,11 +31,10 @@ def _rules(today, action: str | None) -> PassageRules:
 
 
 def passage_errors(passage: Passage, version: str, action: str = "") -> list[RuleError]:
-    values = {_N + name: ("" if value is None else value) for name, value in passage.values.items()}
     checker = _rules(timezone.localdate(), action if version == "1.1.5" else None)
     return [
         RuleError(rule, field, message, hint)
-        for rule, field, message, hint in checker.check(values)
+        for rule, field, message, hint in checker.check(passage.values)
         if RULES[rule].severity == ERROR
     ]
 

@@ -9,6 +9,7 @@ applied: case, accents, hyphens, apostrophes and repeated spaces do not count.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters that NFKD does not decompose into a base letter plus combining marks.
 _LIGATURES = str.maketrans(
@@ -31,6 +32,7 @@ _LIGATURES = str.maketrans(
 _IGNORED = re.compile(r"[\s\-‐‑‒–—'’‘`´.]+")
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot: the import and the cascade hash millions
 def normalise_name(value: str | None) -> str:
     """Comparison key of a name: upper-case ASCII, without accents, hyphens, apostrophes or spaces.
 
