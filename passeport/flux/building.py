@@ -422,7 +422,16 @@ def build_flux(
             paths = writer.write(target, id_flux=id_flux, horodatage=horodatage)
             result.xml = paths[0].read_bytes()
     else:
-        result.files = writer.write(output, id_flux=id_flux, horodatage=horodatage)
+        try:
+            result.files = writer.write(output, id_flux=id_flux, horodatage=horodatage)
+        except OSError as exc:
+            writer.close()
+            result.written = 0
+            result.errors.append(
+                f"{output} : écriture impossible ({exc.strerror or exc}). Vérifiez que le dossier "
+                "existe, que vous pouvez y écrire et qu'il reste de la place sur le disque."
+            )
+            return result
     if user_schema is not None:
         _check_against_user_schema(result, user_schema)
     return result

@@ -63,6 +63,8 @@ def write_rejects(
     from openpyxl.utils import get_column_letter
 
     # write-only mode: rows are streamed to the file (a rejects file may have 200 000 rows)
+    with open(path, "wb") as handle:  # fails here, clearly, if the folder does not exist
+        pass
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("À corriger")
     sheet.freeze_panes = "A2"

@@ -148,3 +148,19 @@ def test_hostile_flux_source_refused(tmp_path, real_accuse, capsys):
 
 def test_read_then_write_is_the_portal_format(real_accuse):
     assert write_accuse(read_accuse(real_accuse)) == real_accuse.read_bytes()
+
+
+def test_rejects_folder_missing(tmp_path, real_accuse, capsys):
+    source = spreadsheet(tmp_path / "passages.xlsx")
+    code = main(
+        [
+            "accuse",
+            str(real_accuse),
+            "--source",
+            str(source),
+            "--rejects",
+            str(tmp_path / "no" / "r.xlsx"),
+        ]
+    )
+    assert code == 2
+    assert "écriture impossible" in capsys.readouterr().err

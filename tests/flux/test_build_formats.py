@@ -160,3 +160,22 @@ def test_csv_with_title_row_and_crlf(tmp_path):
     assert result.exit_code == 0, (result.errors, result.rejected)
     assert result.header_line == 2
     assert "Zoé".encode() in (tmp_path / "f.xml").read_bytes()
+
+
+def test_output_folder_missing(tmp_path, capsys):
+    path = write_ods(tmp_path / "p.ods", [
+        HEADERS, ["RS5262", "Martin", "Zoé", "F", "05/03/1990", "01/09/2026", "PAR_ADMISSION", "Oui", "31555"],
+    ])  # fmt: skip
+    assert main(["build", str(path), "-o", str(tmp_path / "absent" / "f.xml"), *CLI_IDS]) == 2
+    err = capsys.readouterr().err
+    assert "écriture impossible" in err and "Traceback" not in err and "inattendue" not in err
+
+
+def test_rejects_folder_missing(tmp_path, capsys):
+    path = write_ods(tmp_path / "p.ods", [
+        HEADERS, ["RS5262", "Martin", "Zoé", "F", "31/02/1990", "01/09/2026", "PAR_ADMISSION", "Oui", "31555"],
+    ])  # fmt: skip
+    code = main(["build", str(path), "-o", str(tmp_path / "f.xml"), *CLI_IDS,
+                 "--rejects", str(tmp_path / "absent" / "r.xlsx")])  # fmt: skip
+    assert code == 2
+    assert "écriture impossible" in capsys.readouterr().err

@@ -123,3 +123,9 @@ def test_library_returns_bytes_and_checks_ids():
         )
     with pytest.raises(SuppressionError):
         build_suppression([], None, emetteur="AB123CDE", certificateur="E564ACB0", contrat="1")
+
+
+def test_output_folder_missing(tmp_path, capsys):
+    out = tmp_path / "absent" / "s.xml"
+    assert main(["suppression", "--ids", "a", "--code", "RS1", *CLI_IDS, "-o", str(out)]) == 2
+    assert "écriture impossible" in capsys.readouterr().err

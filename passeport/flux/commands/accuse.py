@@ -74,7 +74,12 @@ def run(args) -> int:
         for line, _values, anomalies, _hints in rows[:50]:
             print(f"  {args.source}, ligne {line} : {anomalies[0]}")
         if args.rejects:
-            path = write_rejects(Path(args.rejects), headers, rows)
+            try:
+                path = write_rejects(Path(args.rejects), headers, rows)
+            except OSError as exc:
+                print(f"Erreur : {args.rejects} : écriture impossible ({exc.strerror or exc}).",
+                      file=sys.stderr)  # fmt: skip
+                return 2
             print(
                 f"Lignes à corriger écrites dans {path} (colonnes « Anomalies » et « Comment corriger »)."
             )

@@ -67,12 +67,16 @@ def run(args) -> int:
                   file=sys.stderr)  # fmt: skip
     elif not result.errors and not result.written:
         print(f"Erreur : {args.input} : aucune ligne de passage trouvée.", file=sys.stderr)
-    if args.rejects and result.rejected:
-        path = write_build_rejects(args.rejects, result)
-        print(
-            f"Lignes à corriger écrites dans {path} (colonnes « Anomalies » et « Comment corriger »)."
-        )
-    if args.report:
-        write_report(args.report, result)
-        print(f"Rapport écrit dans {args.report}.")
+    try:
+        if args.rejects and result.rejected:
+            path = write_build_rejects(args.rejects, result)
+            print(f"Lignes à corriger écrites dans {path} (colonnes « Anomalies » et « Comment "
+                  "corriger »).")  # fmt: skip
+        if args.report:
+            write_report(args.report, result)
+            print(f"Rapport écrit dans {args.report}.")
+    except OSError as exc:
+        print(f"Erreur : {exc.filename or ''} : écriture impossible ({exc.strerror or exc}).",
+              file=sys.stderr)  # fmt: skip
+        return 2
     return result.exit_code

@@ -43,6 +43,10 @@ def run(args) -> int:
     except SuppressionError as exc:
         print(f"passeport flux suppression : {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"passeport flux suppression : {args.output} : écriture impossible "
+              f"({exc.strerror or exc}).", file=sys.stderr)  # fmt: skip
+        return 2
     if result.duplicates:
         print(f"Attention : {len(result.duplicates)} idTechnique en double, écrit(s) une seule "
               "fois.", file=sys.stderr)  # fmt: skip
