@@ -57,6 +57,7 @@ PARALLEL_MIN_BYTES = 2 << 20  # xlsx above this: read by chunks, processed by WO
 CHUNK_BYTES = 4 << 20  # worksheet XML per chunk (about 3 000 rows of 40 columns)
 FIRST_CHUNK_ROWS = 200  # read here, to find the header row before starting the workers
 WORKERS = 2
+CHUNK_TIMEOUT = 600  # seconds for one chunk of about 3 000 rows: only a dead worker takes that
 MIN_AGE, MAX_AGE = 14, 100  # plausible age at the award (rule REG-NAISSANCE-AGE, rules.py)
 MEMO_SIZE = 2048
 MAX_EXAMPLES = 3
@@ -594,9 +595,23 @@ def _process_chunks(table, header_values, mapping, version, today, out, changes)
             pending.append(pool.apply_async(_worker_chunk, (chunk, index)))
             del chunk
             while len(pending) > workers:  # bounded: at most workers + 1 chunks in flight
-                _merge_chunk(pending.popleft().get(), table, out, changes)
+                _merge_chunk(_result(pending.popleft(), table), table, out, changes)
         while pending:
-            _merge_chunk(pending.popleft().get(), table, out, changes)
+            _merge_chunk(_result(pending.popleft(), table), table, out, changes)
+
+
+def _result(pending, table) -> dict:
+    """A worker's answer; a worker that died (killed, out of memory) must not hang the build."""
+    import multiprocessing
+
+    try:
+        return pending.get(timeout=CHUNK_TIMEOUT)
+    except multiprocessing.TimeoutError:
+        raise SpreadsheetError(
+            f"{table.path} : le traitement d'une tranche du classeur n'a pas abouti en "
+            f"{CHUNK_TIMEOUT} s (processus de travail interrompu ?). Relancez la commande ; si "
+            "le problème persiste, enregistrez le fichier en CSV."
+        ) from None
 
 
 def _merge_chunk(done: dict, table, out, changes) -> None:

@@ -162,3 +162,28 @@ def test_shared_strings_and_empty_first_column(tmp_path, small_chunks):
     assert parallel.id_techniques == sequential.id_techniques
     assert (tmp_path / "seq.xml").read_bytes() == (tmp_path / "par.xml").read_bytes()
     assert b"<cpf:nomNaissance>Nom89</cpf:nomNaissance>" in (tmp_path / "par.xml").read_bytes()
+
+
+_REAL_WORKER_CHUNK = building._worker_chunk
+
+
+def _dying_worker_chunk(chunk, index):
+    import os
+    import signal
+
+    if index == 2:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    return _REAL_WORKER_CHUNK(chunk, index)
+
+
+# multiprocessing.Pool replaces a dead worker by forking from its own handler thread: Python
+# warns about forking a multi-threaded process, which is what this test provokes.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_dead_worker_does_not_hang_the_build(tmp_path, small_chunks, monkeypatch):
+    monkeypatch.setattr(building, "CHUNK_TIMEOUT", 5)
+    monkeypatch.setattr(building, "_worker_chunk", _dying_worker_chunk)
+    path = workbook(tmp_path / "in.xlsx", 130)
+    result = build_flux(path, tmp_path / "f.xml", parallel=True, **IDS)
+    assert result.exit_code == 2
+    assert "n'a pas abouti" in result.errors[0]
+    assert not (tmp_path / "f.xml").exists()
