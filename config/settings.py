@@ -124,7 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests on SQLite use a file, not memory: worker and server subprocesses must see it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-passeport.sqlite3")}
+    # Connections persist like PostgreSQL's (CONN_MAX_AGE): opening one and running the PRAGMAs
+    # costs about 3 ms, more than a whole cached page.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
