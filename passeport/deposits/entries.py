@@ -18,6 +18,7 @@ from passeport.passport.models import Entry
 from passeport.passport.recording import record_certification
 from passeport.passport.signals import person_entries_changed
 
+from . import bulk
 from .reading import Passage
 
 
@@ -65,8 +66,9 @@ def certification_kwargs(passage: Passage, context) -> dict:
     }
 
 
-def _new_entry(person_id: uuid.UUID, kwargs: dict) -> Entry:
-    # Mirrors the `values` of passport.recording.record_certification for a new entry.
+def _new_entry(person_id: uuid.UUID, kwargs: dict) -> dict:
+    """The row of a new Entry, mirroring the `values` of passport.recording.record_certification
+    (fields of the passport app's model, by attname)."""
     extra = {
         key: value
         for key, value in {
@@ -79,29 +81,32 @@ def _new_entry(person_id: uuid.UUID, kwargs: dict) -> Entry:
     }
     extra.update(kwargs["details"])
     deposit_id = kwargs["deposit_id"]
-    return Entry(
-        person_id=person_id,
-        holder=None,
-        kind=Entry.Kind.CERTIFICATION,
-        trust=Entry.Trust.GUARANTEED,
-        source=Entry.Source.CERTIFIER_DEPOSIT,
-        source_reference=str(deposit_id),
-        title=kwargs["title"],
-        organisation=kwargs["certifier_name"],
-        award_date=kwargs["award_date"],
-        start_date=kwargs["start_date"],
-        end_date=kwargs["end_date"],
-        expires_on=kwargs["valid_until"],
-        certification_type=kwargs["type"],
-        certification_code=kwargs["code"],
-        certificateur_id=kwargs["certificateur_id"],
-        emetteur_id=kwargs["emetteur_id"],
-        id_technique=kwargs["id_technique"],
-        provisional=kwargs["provisional"],
-        deposit_id=deposit_id,
-        flux_id=kwargs["flux_id"],
-        details=extra,
-    )
+    return {
+        "id": uuid.uuid4(),
+        "person_id": person_id,
+        "holder_id": None,
+        "kind": Entry.Kind.CERTIFICATION,
+        "trust": Entry.Trust.GUARANTEED,
+        "source": Entry.Source.CERTIFIER_DEPOSIT,
+        "source_reference": str(deposit_id),
+        "title": kwargs["title"],
+        "organisation": kwargs["certifier_name"],
+        "award_date": kwargs["award_date"],
+        "start_date": kwargs["start_date"],
+        "end_date": kwargs["end_date"],
+        "expires_on": kwargs["valid_until"],
+        "certification_type": kwargs["type"],
+        "certification_code": kwargs["code"],
+        "certificateur_id": kwargs["certificateur_id"],
+        "emetteur_id": kwargs["emetteur_id"],
+        "id_technique": kwargs["id_technique"],
+        "provisional": kwargs["provisional"],
+        "deposit_id": deposit_id,
+        "flux_id": kwargs["flux_id"],
+        "details": extra,
+        "withdrawn_at": None,
+        "withdrawal_reason": "",
+    }
 
 
 def existing_entries(emetteur: str, id_techniques: Sequence[str]) -> dict[str, Entry]:
@@ -116,7 +121,7 @@ def record_accepted(
 ) -> dict[int, uuid.UUID]:
     """Record accepted passages (inside the chunk's transaction); returns position → entry id."""
     recorded: dict[int, uuid.UUID] = {}
-    fresh: list[tuple[int, Entry]] = []
+    fresh: list[tuple[int, dict]] = []
     for passage, person_id in accepted:
         kwargs = certification_kwargs(passage, context)
         if passage.id_technique in existing:
@@ -126,8 +131,8 @@ def record_accepted(
         else:
             fresh.append((passage.position, _new_entry(person_id, kwargs)))
     if fresh:
-        Entry.objects.bulk_create([entry for _, entry in fresh], batch_size=1000)
-        recorded.update((position, entry.pk) for position, entry in fresh)
+        bulk.insert(Entry, [row for _, row in fresh])
+        recorded.update((position, row["id"]) for position, row in fresh)
     people = {person_id for _, person_id in accepted}
     transaction.on_commit(lambda: _announce(people))
     return recorded

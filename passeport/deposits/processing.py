@@ -44,7 +44,7 @@ from passeport.flux.accuses import Accuse, RejectedPassage, write_accuse
 from passeport.identity.register import Criteria, get_register
 from passeport.passport.recording import DUPLICATE_MESSAGE, withdraw_certification
 
-from . import rules
+from . import bulk, rules
 from .entries import existing_entries, record_accepted
 from .models import Deposit, PassageOutcome
 from .reading import Passage, iter_flux
@@ -274,24 +274,25 @@ def process_chunk(context: Context, passages: list[Passage]) -> None:
             verdicts = _withdrawals(context, passages)
         else:
             verdicts = _creations(context, passages)
-        PassageOutcome.objects.bulk_create(
+        bulk.insert(
+            PassageOutcome,
             [
-                PassageOutcome(
-                    deposit_id=context.deposit_id,
-                    position=v.passage.position,
-                    id_technique=v.passage.id_technique[:255],
-                    status=PassageOutcome.Status.OK if v.ok else PassageOutcome.Status.KO,
-                    message=v.message,
-                    rule=v.rule[:60],
-                    field=v.field[:60],
-                    certification_code=v.passage.certification.code[:20],
-                    award_date=_award_date(v.passage),
-                    person_id=v.person_id,
-                    entry_id=v.entry_id,
-                )
+                {
+                    "id": uuid.uuid4(),
+                    "deposit_id": context.deposit_id,
+                    "position": v.passage.position,
+                    "id_technique": v.passage.id_technique[:255],
+                    "status": PassageOutcome.Status.OK if v.ok else PassageOutcome.Status.KO,
+                    "message": v.message,
+                    "rule": v.rule[:60],
+                    "field": v.field[:60],
+                    "certification_code": v.passage.certification.code[:20],
+                    "award_date": _award_date(v.passage),
+                    "person_id": v.person_id,
+                    "entry_id": v.entry_id,
+                }
                 for v in verdicts
             ],
-            batch_size=1000,
         )
         ok = sum(1 for v in verdicts if v.ok)
         Deposit.objects.filter(pk=context.deposit_id).update(
