@@ -185,7 +185,8 @@ def peak_rss_mb(pid: int) -> float:
 
 
 class Service:
-    """gunicorn (the API) and `workers` db_worker processes on one database."""
+    """gunicorn (the API) and `workers` db_worker processes on one database (as many web
+    processes as workers: two uploads at once are received in parallel)."""
 
     def __init__(self, env: dict, workers: int):
         self.env = env
@@ -277,7 +278,7 @@ class Service:
 
     def wait_processed(self, token: str, deposit_id: str) -> dict:
         while True:
-            status, data = self.request("GET", f"/api/v1/depots/{deposit_id}", token)
+            _status, data = self.request("GET", f"/api/v1/depots/{deposit_id}", token)
             body = json.loads(data)
             if body["statut"] in ("traite", "traite_avec_erreurs", "rejete"):
                 return body

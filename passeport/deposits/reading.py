@@ -8,6 +8,7 @@ flat: every passage element is cleared once read, and its earlier siblings remov
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lxml import etree
 
@@ -87,7 +88,7 @@ class Passage:
     def local_values(self, names) -> dict:
         return {name: self.value(name) for name in names}
 
-    @property
+    @cached_property
     def id_technique(self) -> str:
         return self.value("idTechnique") or ""
 
