@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from passeport.certifiers.models import authenticate_token
 
+from . import uploads
 from .models import Deposit
 from .openapi import openapi_document
 from .reception import DepositError, receive
@@ -123,10 +124,17 @@ def _create(request, certifier):
             f"La taille maximale d'un dépôt est de "
             f"{settings.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo.",
         )
+    limiter = uploads.install(request)  # stops reading a file beyond MAX_UPLOAD_BYTES
     try:
         upload = request.FILES.get("fichier")
     except RequestDataTooBig:
         return problem(413, "Requête trop volumineuse", "Envoyez le fichier en multipart.")
+    if upload is None and limiter.too_large:
+        return problem(
+            413,
+            "Fichier trop volumineux",
+            f"La taille maximale d'un dépôt est de {settings.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo.",
+        )
     if upload is None:
         return problem(
             400,

@@ -47,3 +47,21 @@ def test_small_deposit_is_processed_with_accuse(tmp_path):
     assert Entry.objects.filter(deposit_id=deposit.pk).count() == ok
     assert PassageOutcome.objects.filter(deposit=deposit).count() == 12
     assert len(mail.outbox) == 1 and "Accusé de traitement disponible" in mail.outbox[0].subject
+
+
+def test_receive_refuses_oversized_files_while_streaming(settings):
+    import os
+
+    from passeport.deposits.reception import FileTooLarge
+
+    def stored_files():
+        root = settings.PRIVATE_STORAGE_ROOT
+        return {os.path.join(d, f) for d, _, files in os.walk(root) for f in files}
+
+    settings.MAX_UPLOAD_BYTES = 2048
+    certifier = make_certifier()
+    before = stored_files()
+    with pytest.raises(FileTooLarge, match="taille maximale"):
+        deposit_bytes(sample_flux(5), certifier)
+    assert Deposit.objects.count() == 0
+    assert stored_files() == before  # the partial file was removed
