@@ -44,6 +44,7 @@ import io
 import os
 import re
 import threading
+import time
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -587,8 +588,8 @@ def validate_file(
 
     `parallel` (default: automatic) runs the passages' XSD validation in a second process
     while this one applies the business rules, when `source` is a file of more than
-    PARALLEL_MIN_BYTES, no `on_passage` callback is given, at least one core is idle (CPU
-    count minus the 1-minute load average) and the calling process runs no other thread.
+    PARALLEL_MIN_BYTES, no `on_passage` callback is given, two cores are idle (measured over
+    50 ms) and the calling process runs no other thread.
     The findings are the same either way (tests/flux/test_validation_parallel.py).
     """
     validation = FluxValidation(
@@ -604,7 +605,7 @@ def validate_file(
             on_passage is None
             and isinstance(source, str | os.PathLike)
             and _size(source) >= PARALLEL_MIN_BYTES
-            and _idle_cores() >= 1
+            and _idle_cores() >= 1.8  # a core for each process
             # forking a process that runs other threads (a web server, a task worker) could
             # copy a lock held by one of them: the portal gets the single-process path
             and threading.active_count() == 1
@@ -621,16 +622,35 @@ PARALLEL_MIN_BYTES = 4 << 20
 
 
 def _idle_cores() -> float:
-    """Cores left idle by the rest of the machine (CPU count minus the 1-minute load).
+    """Cores left idle by the rest of the machine right now (this process included).
 
-    The second process only pays off on a free core: on a busy shared machine the two passes
-    would fight for the same core and take longer than one.
+    The second process only pays off with two free cores: on a busy shared machine the two passes
+    would fight for the same core and take longer than one. Measured over 50 ms from
+    /proc/stat (the 1-minute load average lags behind a job that just started), and bounded by
+    the load average where /proc is missing.
     """
+    cores = os.cpu_count() or 1
     try:
         load = os.getloadavg()[0]
     except OSError:  # pragma: no cover - platforms without a load average
         load = 0.0
-    return (os.cpu_count() or 1) - load
+    by_load = cores - load
+    try:
+        first = _cpu_times()
+        time.sleep(0.05)
+        second = _cpu_times()
+    except (OSError, ValueError, IndexError):  # pragma: no cover - no /proc/stat
+        return by_load
+    total = second[0] - first[0]
+    idle = second[1] - first[1]
+    return cores * idle / total if total > 0 else by_load
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(all jiffies, idle + iowait jiffies) of the whole machine, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    return sum(fields), fields[3] + fields[4]
 
 
 def _size(path) -> int:

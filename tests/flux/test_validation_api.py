@@ -214,7 +214,7 @@ def test_parallel_mode_is_chosen_for_big_files(tmp_path, monkeypatch):
     calls = []
     original = V._validate_parallel
     monkeypatch.setattr(V, "PARALLEL_MIN_BYTES", 1000)
-    monkeypatch.setattr(V, "_idle_cores", lambda: 1.5)
+    monkeypatch.setattr(V, "_idle_cores", lambda: 2.0)
     monkeypatch.setattr(
         V, "_validate_parallel", lambda *a, **k: calls.append(1) or original(*a, **k)
     )
@@ -225,10 +225,10 @@ def test_parallel_mode_is_chosen_for_big_files(tmp_path, monkeypatch):
     assert validate_file(path, today=TODAY).valid
     assert calls == [1]
     calls.clear()
-    monkeypatch.setattr(V, "_idle_cores", lambda: 0.2)  # a busy shared machine
+    monkeypatch.setattr(V, "_idle_cores", lambda: 1.1)  # one core busy elsewhere
     validate_file(path, today=TODAY)
     assert calls == []
-    monkeypatch.setattr(V, "_idle_cores", lambda: 1.5)
+    monkeypatch.setattr(V, "_idle_cores", lambda: 2.0)
     monkeypatch.setattr(V.threading, "active_count", real_active_count)
     import threading
 
@@ -283,3 +283,8 @@ def test_threads_do_not_share_error_logs():
         t.join()
     assert results["good"] == [0] * 5 and results["bad"] == [1] * 5
     assert results["good-schema"] is not results["bad-schema"]
+
+
+def test_idle_cores_is_measured():
+    idle = V._idle_cores()
+    assert 0 <= idle <= (V.os.cpu_count() or 1) + 0.01
