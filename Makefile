@@ -33,8 +33,11 @@ run: install
 system-test-deps:
 	@scripts/install-system-deps
 
+# The whole suite on a throwaway PostgreSQL cluster, then again on SQLite (the embedded default;
+# browser and end-to-end tests, already run once, are not repeated).
 test: install system-test-deps
 	$(BIN)/python -m pytest
+	PASSEPORT_TEST_DB=sqlite $(BIN)/python -m pytest -q -m "not browser and not slow"
 
 lint: install
 	$(BIN)/ruff format --check .
