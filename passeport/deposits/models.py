@@ -13,8 +13,6 @@ the next worker resumes after `passages_done`. A lease (`lease_owner`, `lease_ex
 keeps two workers from processing the same deposit at once.
 """
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -194,14 +192,3 @@ class PassageOutcome(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.id_technique} : {self.get_status_display()}"
-
-    @property
-    def deadline(self) -> datetime.date | None:
-        """The CDC's deadline: passages are due within 3 months of the award."""
-        if self.award_date is None:
-            return None
-        month = self.award_date.month + 3
-        year = self.award_date.year + (month - 1) // 12
-        month = (month - 1) % 12 + 1
-        day = min(self.award_date.day, 28)
-        return datetime.date(year, month, day)
