@@ -125,56 +125,18 @@ def certification_values(
     return values
 
 
-def record_certification(
-    person,
-    *,
-    emetteur_id: str,
-    certificateur_id: str,
-    certifier_name: str,
-    code: str,
-    type: str,  # the CDC dictionary's own word (typeCertification: RNCP or RS)
-    title: str,
-    award_date: datetime.date | None,
-    id_technique: str,
-    deposit_id: uuid.UUID | str | None = None,
-    flux_id: str = "",
-    provisional: bool = False,
-    mention: str = "",
-    option: str = "",
-    score: str = "",
-    valid_from: datetime.date | None = None,
-    valid_until: datetime.date | None = None,
-    start_date: datetime.date | None = None,
-    end_date: datetime.date | None = None,
-    details: dict | None = None,
-) -> Entry:
+def record_certification(person, *, emetteur_id: str, id_technique: str, **fields) -> Entry:
     """Record (or confirm) a certification passage in `person`'s passport, as guaranteed.
 
-    `person` is an `identity.Person` (or its UUID). Returns the entry. Idempotent, see module
-    docstring. Raises `PassageAlreadyRecorded` for a confirmed passage sent by another deposit.
+    `person` is an `identity.Person` (or its UUID); `fields` are the keyword arguments of
+    `certification_values` (certifier, code, type, title, dates, provisional…). Returns the
+    entry. Idempotent, see module docstring. Raises `PassageAlreadyRecorded` for a confirmed
+    passage sent by another deposit.
     """
     values = certification_values(
-        person,
-        emetteur_id=emetteur_id,
-        certificateur_id=certificateur_id,
-        certifier_name=certifier_name,
-        code=code,
-        type=type,
-        title=title,
-        award_date=award_date,
-        id_technique=id_technique,
-        deposit_id=deposit_id,
-        flux_id=flux_id,
-        provisional=provisional,
-        mention=mention,
-        option=option,
-        score=score,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        start_date=start_date,
-        end_date=end_date,
-        details=details,
+        person, emetteur_id=emetteur_id, id_technique=id_technique, **fields
     )
+    provisional = values["provisional"]
     person_id = values["person_id"]
     deposit_uuid = values["deposit_id"]
     with transaction.atomic():
