@@ -315,9 +315,10 @@ def deposit_end_to_end(service: Service, token: str, files: list[Path]) -> tuple
 
     def one(index, path):
         reception = service.upload(token, path)
+        received = time.perf_counter() - started
         state = service.wait_processed(token, reception["id"])
         accuse = service.accuse(token, reception["id"])
-        results[index] = (state, len(accuse))
+        results[index] = (state, len(accuse), received)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=one, args=(i, f)) for i, f in enumerate(files)]
@@ -382,7 +383,7 @@ def run_backend(
             peaks = service.worker_peaks()
         finally:
             service.stop()
-        state = results[0][0]
+        state, _size, received = results[0]
         print(
             f"[{label}] xmllint --stream --schema ({args.passages} passages) : {reference:.2f} s",
             flush=True,
@@ -390,7 +391,8 @@ def run_backend(
         print(
             f"[{label}] dépôt par l'API → accusé de traitement : {wall:.2f} s "
             f"= {wall / reference:.2f}× xmllint (objectif ≤ 6×) ; "
-            f"{state['passages']['acceptes']} acceptés, {state['passages']['rejetes']} rejetés",
+            f"{state['passages']['acceptes']} acceptés, {state['passages']['rejetes']} rejetés "
+            f"(envoi et accusé de réception {received:.1f} s, traitement {wall - received:.1f} s)",
             flush=True,
         )
         print(

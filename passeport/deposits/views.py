@@ -153,6 +153,7 @@ def detail(request, certifier, deposit_id):
             "rows": rows,
             "can_deposit": _can_deposit(request),
             "correction_of": deposit.correction_of,
+            "ticket_label": f"Dépôt n° {deposit.number} — {deposit.file_name}",
         },
     )
 

@@ -88,6 +88,9 @@ def test_deposit_page_explains_ko_and_exports(client, setup):
     assert "Aucun titulaire ne correspond aux critères obligatoires" in page
     assert "Comment corriger" in page and "nom de naissance" in page
     assert "Corriger en ligne" in page
+    # Support tickets (certifiers app) open prefilled with the deposit and the passage.
+    assert f"/support/nouvelle/?deposit_id={deposit.pk}&amp;deposit_label=" in page
+    assert "&amp;id_technique=" in page
 
     accuse = client.get(f"{setup['base']}{deposit.pk}/accuse-traitement/")
     assert accuse.status_code == 200
