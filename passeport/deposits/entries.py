@@ -110,8 +110,13 @@ def _new_entry(person_id: uuid.UUID, kwargs: dict) -> dict:
 
 
 def existing_entries(emetteur: str, id_techniques: Sequence[str]) -> dict[str, Entry]:
-    rows = Entry.objects.filter(emetteur_id=emetteur, id_technique__in=list(id_techniques)).only(
-        "id", "id_technique", "provisional", "withdrawn_at", "deposit_id"
+    # `id_technique <> ''` matches the condition of the passport's unique index on
+    # (emetteur_id, id_technique), so that the index answers; no ordering needed.
+    rows = (
+        Entry.objects.filter(emetteur_id=emetteur, id_technique__in=list(id_techniques))
+        .exclude(id_technique="")
+        .order_by()
+        .only("id", "id_technique", "provisional", "withdrawn_at", "deposit_id")
     )
     return {entry.id_technique: entry for entry in rows}
 

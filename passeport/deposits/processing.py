@@ -218,17 +218,36 @@ def _run_chunks(deposit: Deposit, context: Context) -> bool:
     """Stream the passages after the progress marker, one committed chunk at a time."""
     size, pause = chunk_size(), chunk_pause()
     batch: list[Passage] = []
+    chunks = 0
     with default_storage.open(deposit.file.name, "rb") as stream:
         for passage in iter_flux(stream, start_after=deposit.passages_done):
             batch.append(passage)
             if len(batch) >= size:
+                if chunks % ANALYZE_EVERY == 0:
+                    _retrying(_refresh_statistics)
                 _retrying(lambda b=batch: process_chunk(context, b))
                 batch = []
+                chunks += 1
                 if pause:
                     time.sleep(pause)
     if batch:
         _retrying(lambda: process_chunk(context, batch))
     return True
+
+
+# Planner statistics of the tables a large deposit fills while it reads them: without fresh
+# statistics PostgreSQL keeps believing `passport_entry` is empty and checks each chunk's
+# idTechnique against every entry of the émetteur (a cost that grows with every chunk).
+ANALYZE_EVERY = 10
+_ANALYZED_TABLES = ("passport_entry", "deposits_passageoutcome")
+
+
+def _refresh_statistics() -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in _ANALYZED_TABLES:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _retrying(action, *, attempts: int | None = None):

@@ -168,9 +168,9 @@ class DatabaseIdentityRegister:
         for chunk in _chunks(list(by_nir)):
             found = {
                 nir_hash: (person_id, name_hash)
-                for nir_hash, person_id, name_hash in Person.objects.filter(
-                    nir_hash__in=chunk
-                ).values_list("nir_hash", "id", "birth_name_hash")
+                for nir_hash, person_id, name_hash in Person.objects.filter(nir_hash__in=chunk)
+                .order_by()
+                .values_list("nir_hash", "id", "birth_name_hash")
             }
             for nir_hash in chunk:
                 for index in by_nir[nir_hash]:
@@ -178,8 +178,10 @@ class DatabaseIdentityRegister:
 
         for chunk in _chunks(list(by_step1)):
             groups: dict[str, list[_Candidate]] = defaultdict(list)
-            rows = Person.objects.filter(step1_hash__in=chunk).values_list(
-                "step1_hash", "id", "step2_hash", "commune_hash", "country_hash"
+            rows = (
+                Person.objects.filter(step1_hash__in=chunk)
+                .order_by()
+                .values_list("step1_hash", "id", "step2_hash", "commune_hash", "country_hash")
             )
             for step1, person_id, step2, commune, country in rows:
                 groups[step1].append(_Candidate(person_id, step2, commune, country))
