@@ -207,7 +207,11 @@ _smtp_options = {
 MAILERS = {
     "default": {
         "BACKEND": EMAIL_BACKEND_PATH,
-        "OPTIONS": _smtp_options if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend") else {},
+        "OPTIONS": _smtp_options
+        if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend")
+        else {"file_path": os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mails"))}
+        if EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend")
+        else {},
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get(

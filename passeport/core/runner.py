@@ -53,6 +53,9 @@ def prepare_environment(host: str, port: int) -> dict[str, str]:
     env.setdefault("PASSEPORT_INSECURE_HTTP", "1")
     env.setdefault("ALLOWED_HOSTS", f"{host},localhost,127.0.0.1")
     env.setdefault("SITE_URL", f"http://{host}:{port}")
+    # No mail server on a fresh machine: e-mails (invitations, accusés…) go to files to read.
+    env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    env.setdefault("EMAIL_FILE_PATH", str(var_dir / "mails"))
     # Holders log in through the development FranceConnect provider (/fc-dev/) in the local demo.
     env.setdefault("FRANCECONNECT_DEV_PROVIDER", "1")
     env.setdefault("FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG", "1")
@@ -101,7 +104,13 @@ def run(host: str = "127.0.0.1", port: int = 8000, web_workers: int = 2) -> int:
         cwd=ROOT,
     )
     children = [web, worker]
-    print(f"\nPasseport est lancé : http://{host}:{port}/  (Ctrl-C pour arrêter)\n", flush=True)
+    mails = env["EMAIL_FILE_PATH"] if "filebased" in env["EMAIL_BACKEND"] else ""
+    print(
+        f"\nPasseport est lancé : http://{host}:{port}/  (Ctrl-C pour arrêter)"
+        + (f"\nLes courriels envoyés sont écrits dans {mails}/" if mails else "")
+        + "\n",
+        flush=True,
+    )
 
     stopping = False
 

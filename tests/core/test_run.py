@@ -137,6 +137,9 @@ def test_make_run_serves_the_site_with_a_worker_and_reseeds_nothing(tmp_path, br
     assert service.process.returncode == 0, output
     assert f"http://127.0.0.1:{service.port}/" in output
     assert OPERATOR_EMAIL in output and DEMO_PASSWORD in output
+    # No mail server on a fresh machine: the demo's e-mails are written to files to read.
+    assert f"Les courriels envoyés sont écrits dans {tmp_path / 'mails'}/" in output
+    assert any((tmp_path / "mails").iterdir())
     for pid in children:  # Ctrl-C stopped gunicorn and the worker too
         assert (
             not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
