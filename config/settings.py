@@ -131,6 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Sessions carry their user: one query per request loads both (passeport/accounts/sessions.py).
+SESSION_ENGINE = "passeport.accounts.sessions"
+AUTHENTICATION_BACKENDS = ["passeport.accounts.sessions.SessionUserBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "pages:home"

@@ -8,6 +8,7 @@ two-factor later), holders (FranceConnect). What a user may do comes from their 
 import uuid
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 from passeport.core.crypto import EncryptedTextField
@@ -102,3 +103,20 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"code de secours {self.user}"
+
+
+class Session(AbstractBaseSession):
+    """A database session that names its user, so that one query loads both (sessions.py)."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

@@ -11,6 +11,7 @@
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -69,5 +70,5 @@ def sign_in(request, token: dict, userinfo: dict) -> Outcome:
             holder.pivot_identity = json.dumps(pivot, ensure_ascii=False)
             holder.save(update_fields=["pivot_identity", "updated_at"])
         link_holder(holder, pivot)
-    login(request, holder.user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, holder.user, backend=settings.AUTHENTICATION_BACKENDS[0])
     return Outcome(holder=holder)
