@@ -11,8 +11,9 @@ unique constraint on (émetteur, idTechnique) remains the last guard.
 import datetime
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from passeport.passport.models import Entry
 from passeport.passport.recording import record_certification
@@ -109,20 +110,46 @@ def _new_entry(person_id: uuid.UUID, kwargs: dict) -> dict:
     }
 
 
-def existing_entries(emetteur: str, id_techniques: Sequence[str]) -> dict[str, Entry]:
-    # `id_technique <> ''` matches the condition of the passport's unique index on
-    # (emetteur_id, id_technique), so that the index answers; no ordering needed.
-    rows = (
-        Entry.objects.filter(emetteur_id=emetteur, id_technique__in=list(id_techniques))
-        .exclude(id_technique="")
-        .order_by()
-        .only("id", "id_technique", "provisional", "withdrawn_at", "deposit_id")
-    )
-    return {entry.id_technique: entry for entry in rows}
+@dataclass(frozen=True)
+class Existing:
+    """What the pipeline needs to know of a passage already in a passport."""
+
+    id: uuid.UUID
+    id_technique: str
+    provisional: bool
+    withdrawn_at: object
+    deposit_id: uuid.UUID | None
+
+
+def existing_entries(emetteur: str, id_techniques: Sequence[str]) -> dict[str, Existing]:
+    """The émetteur's entries with one of these idTechnique (one query per chunk).
+
+    `id_technique <> ''` is the condition of the passport's partial unique index on
+    (emetteur_id, id_technique): with it the index answers. On PostgreSQL the ids go as one
+    array parameter rather than thousands of placeholders.
+    """
+    columns = ("id", "id_technique", "provisional", "withdrawn_at", "deposit_id")
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Entry._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM {table} "  # noqa: S608 - own names
+                "WHERE emetteur_id = %s AND id_technique = ANY(%s) AND id_technique <> ''",
+                [emetteur, list(id_techniques)],
+            )
+            rows = cursor.fetchall()
+    else:
+        rows = (
+            Entry.objects.filter(emetteur_id=emetteur, id_technique__in=list(id_techniques))
+            .exclude(id_technique="")
+            .order_by()
+            .values_list(*columns)
+        )
+    return {row[1]: Existing(*row) for row in rows}
 
 
 def record_accepted(
-    accepted: Sequence[tuple[Passage, uuid.UUID]], context, existing: dict[str, Entry]
+    accepted: Sequence[tuple[Passage, uuid.UUID]], context, existing: dict[str, Existing]
 ) -> dict[int, uuid.UUID]:
     """Record accepted passages (inside the chunk's transaction); returns position → entry id."""
     recorded: dict[int, uuid.UUID] = {}

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from django.db import connection
+
 from . import keys
 from .models import Person
 from .normalisation import (
@@ -144,6 +146,28 @@ def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
+def _step1_rows(keys_: list[str]):
+    """(step1, id, step2, commune, country) of the persons having one of the step-1 keys.
+
+    On PostgreSQL one array parameter (`= ANY(%s)`) instead of thousands of placeholders: the
+    query is built and parsed once per chunk, whatever its size.
+    """
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Person._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT step1_hash, id, step2_hash, commune_hash, country_hash "  # noqa: S608
+                f"FROM {table} WHERE step1_hash = ANY(%s)",
+                [list(keys_)],
+            )
+            return cursor.fetchall()
+    return (
+        Person.objects.filter(step1_hash__in=keys_)
+        .order_by()
+        .values_list("step1_hash", "id", "step2_hash", "commune_hash", "country_hash")
+    )
+
+
 class DatabaseIdentityRegister:
     """The register held in this database (`identity.Person`)."""
 
@@ -178,11 +202,7 @@ class DatabaseIdentityRegister:
 
         for chunk in _chunks(list(by_step1)):
             groups: dict[str, list[_Candidate]] = defaultdict(list)
-            rows = (
-                Person.objects.filter(step1_hash__in=chunk)
-                .order_by()
-                .values_list("step1_hash", "id", "step2_hash", "commune_hash", "country_hash")
-            )
+            rows = _step1_rows(chunk)
             for step1, person_id, step2, commune, country in rows:
                 groups[step1].append(_Candidate(person_id, step2, commune, country))
             step3: list[_Pending] = []
