@@ -8,9 +8,7 @@ the cost of the home page (issue 5, bench/bench_passport_page.py). Two things ma
   template engine costs ~0.25 ms per entry with its includes, tags and filters);
 - the rendered list cached (Django's cache) under a key that changes whenever what it shows can
   change: the number of entries, their latest `updated_at`, the number of provisional ones, the
-  day (expired/valid wording) and the language. The passport page computes that version in the
-  very query that fetches the holder (`passport_version_annotations`): with the session and its
-  user loaded together (accounts/sessions.py), a cached passport page costs two queries.
+  day (expired/valid wording) and the language. One aggregate query checks it.
 The markup is the same DSFR markup as the templates (badge classes, headings, links).
 """
 
@@ -18,20 +16,7 @@ from dataclasses import dataclass
 from html import escape  # Django's escape, without its lazy-string wrapper (~15 µs a call)
 
 from django.core.cache import cache
-from django.db.models import (
-    Case,
-    Count,
-    DateTimeField,
-    F,
-    Func,
-    IntegerField,
-    Max,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -70,43 +55,11 @@ def _date(value) -> str:
 CACHE_SECONDS = 3600
 
 
-def passport_version_annotations() -> dict:
-    """Annotations of a Holder queryset giving `passport_sections`' cache version: the count of
-    entries `Entry.objects.of_holder` shows, their latest `updated_at`, the count of provisional
-    ones. Scalar subqueries (plain COUNT/MAX/SUM, no GROUP BY), in the holder's own query."""
-    entries = (
-        Entry.objects.active()
-        .filter(Q(holder=OuterRef("pk")) | Q(person_id=OuterRef("person_id")))
-        .order_by()
-    )
-
-    def scalar(expression, output_field):
-        return Subquery(
-            entries.annotate(value=expression).values("value")[:1], output_field=output_field
-        )
-
-    provisional = Case(When(provisional=True, then=Value(1)), default=Value(0))
-    return {
-        "passport_entries": scalar(Func(F("id"), function="COUNT"), IntegerField()),
-        "passport_last_change": scalar(Func(F("updated_at"), function="MAX"), DateTimeField()),
-        "passport_provisional": scalar(Func(provisional, function="SUM"), IntegerField()),
-    }
-
-
 def passport_sections(holder: Holder, *, today) -> tuple[list[Section], dict[str, int], int]:
     """(sections by kind in display order, count per trust level, total) of the holder's passport."""
-    if hasattr(holder, "passport_entries"):  # fetched with passport_version_annotations()
-        version = {
-            "n": holder.passport_entries or 0,
-            "last": holder.passport_last_change,
-            "provisional": holder.passport_provisional or 0,
-        }
-    else:
-        version = Entry.objects.of_holder(holder).aggregate(
-            n=Count("id"),
-            last=Max("updated_at"),
-            provisional=Count("id", filter=Q(provisional=True)),
-        )
+    version = Entry.objects.of_holder(holder).aggregate(
+        n=Count("id"), last=Max("updated_at"), provisional=Count("id", filter=Q(provisional=True))
+    )
     key = (
         f"passport:sections:{holder.pk}:{holder.person_id}:{version['n']}:"
         f"{version['last'].timestamp() if version['last'] else 0}:{version['provisional']}:"

@@ -4,7 +4,7 @@ Every object is fetched through the holder's own querysets (`Entry.objects.of_ho
 belonging to someone else is simply not found: 404, never 403 (no hint that it exists).
 """
 
-from functools import partial, wraps
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -36,22 +36,12 @@ from .signals import entry_error_reported
 REMINDER_DAYS = 90  # prevention entries expiring within this many days are highlighted
 
 
-def holder_required(view=None, *, with_passport_version=False):
-    """The view is for a logged-in holder, found in `request.holder` (404 for other accounts).
-
-    `with_passport_version`: the holder comes with the cache version of the passport list
-    (listing.passport_version_annotations), in the same query."""
-    if view is None:
-        return partial(holder_required, with_passport_version=with_passport_version)
-
+def holder_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('franceconnect:login')}?next={request.path}")
-        holders = Holder.objects.filter(user=request.user)
-        if with_passport_version:
-            holders = holders.annotate(**listing.passport_version_annotations())
-        holder = holders.first()
+        holder = Holder.objects.filter(user=request.user).first()
         if holder is None:
             raise Http404(_("Ce compte n’a pas de passeport (connexion FranceConnect requise)."))
         request.holder = holder
@@ -72,7 +62,7 @@ def _own_entry(request, pk, *, declared_only: bool = False) -> Entry:
 
 
 @require_GET
-@holder_required(with_passport_version=True)
+@holder_required
 def home(request):
     today = timezone.localdate()
     sections, counts, total = passport_sections(request.holder, today=today)

@@ -242,18 +242,6 @@ def test_passport_page_query_count_does_not_grow_with_entries(
     assert response.content.decode().count("fr-badge--sm fr-badge--success") == 60
 
 
-def test_a_cached_passport_page_costs_two_queries(client, alice, django_assert_num_queries):
-    # Session with its user, then the holder with the list's cache version: see listing.py.
-    for index in range(20):
-        certify(alice.person_id, id_technique=f"IDT-{index}")
-        declare(alice, f"Déclaration {index}")
-    client.force_login(alice.user)
-    first = client.get("/passeport/").content.decode()
-    with django_assert_num_queries(2):
-        again = client.get("/passeport/").content.decode()
-    assert again.count("Déclaration ") == first.count("Déclaration ") == 20
-
-
 def test_passport_list_is_never_stale(client, alice, private_storage):
     """The rendered list is cached: every change that shows must show at once."""
     from passeport.passport.recording import withdraw_certification
