@@ -19,9 +19,7 @@ watchdog task re-runs a deposit whose lease expired (a killed worker), resuming 
 import contextlib
 import logging
 import os
-import queue
 import socket
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -218,68 +216,23 @@ def _context(deposit: Deposit, owner: str) -> Context:
 
 def _run_chunks(deposit: Deposit, context: Context) -> bool:
     """Stream the passages after the progress marker, one committed chunk at a time."""
-    pause = chunk_pause()
-    for number, batch in enumerate(read_chunks(deposit.file.name, deposit.passages_done)):
-        if number % ANALYZE_EVERY == 0:
-            _retrying(_refresh_statistics)
-        _retrying(lambda b=batch: process_chunk(context, b))
-        if pause:
-            time.sleep(pause)
+    size, pause = chunk_size(), chunk_pause()
+    batch: list[Passage] = []
+    chunks = 0
+    with default_storage.open(deposit.file.name, "rb") as stream:
+        for passage in iter_flux(stream, start_after=deposit.passages_done):
+            batch.append(passage)
+            if len(batch) >= size:
+                if chunks % ANALYZE_EVERY == 0:
+                    _retrying(_refresh_statistics)
+                _retrying(lambda b=batch: process_chunk(context, b))
+                batch = []
+                chunks += 1
+                if pause:
+                    time.sleep(pause)
+    if batch:
+        _retrying(lambda: process_chunk(context, batch))
     return True
-
-
-_DONE = object()
-
-
-def read_chunks(name: str, start_after: int, size: int | None = None):
-    """Chunks of passages read by a background thread, at most two ahead of the processing.
-
-    The file is parsed while this thread waits for the database (psycopg and libxml2 release
-    the GIL): reading and writing overlap instead of alternating. Nothing here touches the
-    database; passages come out in file order; an error in the reader is raised here.
-    """
-    size = size or chunk_size()
-    chunks: queue.Queue = queue.Queue(maxsize=2)
-    stop = threading.Event()
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                chunks.put(item, timeout=0.5)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def reader() -> None:
-        try:
-            batch: list[Passage] = []
-            with default_storage.open(name, "rb") as stream:
-                for passage in iter_flux(stream, start_after=start_after):
-                    batch.append(passage)
-                    if len(batch) >= size:
-                        if not put(batch):
-                            return
-                        batch = []
-            if batch and not put(batch):
-                return
-            put(_DONE)
-        except BaseException as exc:  # handed over to the processing thread
-            put(exc)
-
-    thread = threading.Thread(target=reader, name="deposit-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = chunks.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join(timeout=5)
 
 
 # Planner statistics of the tables a large deposit fills while it reads them: without fresh

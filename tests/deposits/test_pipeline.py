@@ -65,21 +65,3 @@ def test_receive_refuses_oversized_files_while_streaming(settings):
         deposit_bytes(sample_flux(5), certifier)
     assert Deposit.objects.count() == 0
     assert stored_files() == before  # the partial file was removed
-
-
-def test_background_reader_keeps_order_and_hands_errors_over():
-    from django.core.files.storage import default_storage
-    from lxml import etree
-
-    from passeport.deposits.processing import read_chunks
-
-    name = default_storage.save("tests/lecture.xml", ContentFile(sample_flux(7)))
-    chunks = list(read_chunks(name, start_after=2, size=2))
-    assert [[p.position for p in chunk] for chunk in chunks] == [[3, 4], [5, 6], [7]]
-    broken = default_storage.save("tests/casse.xml", ContentFile(sample_flux(3)[:-40]))
-    with pytest.raises(etree.XMLSyntaxError):
-        list(read_chunks(broken, start_after=0, size=2))
-    # A consumer that stops early does not leave the reader blocked.
-    reader = read_chunks(name, start_after=0, size=1)
-    next(reader)
-    reader.close()
