@@ -27,6 +27,28 @@ def columns(version: str):
     return [c for c in spreadsheet_columns(version) if c.key not in HIDDEN]
 
 
+# Checks made in the browser as the certifier types (static/deposits/entry.js), from the
+# dictionary's facets; the flux builder stays the authority when the form is sent.
+_LIVE_KINDS = {"date": "date", "int": "int", "insee": "insee", "postal": "postal"}
+
+
+def live_check_attrs(spec) -> dict:
+    attrs = {}
+    if spec.kind in _LIVE_KINDS:
+        attrs["data-check"] = _LIVE_KINDS[spec.kind]
+    if spec.length:
+        attrs["data-length"] = str(spec.length)
+    elif spec.max_length:
+        attrs["data-max-length"] = str(spec.max_length)
+    if spec.min_value is not None:
+        attrs["data-min"] = str(spec.min_value)
+    if spec.max_value is not None:
+        attrs["data-max"] = str(spec.max_value)
+    if attrs and "data-check" not in attrs:
+        attrs["data-check"] = "text"
+    return attrs
+
+
 class PassageForm(forms.Form):
     """Every field optional here: the builder says what is missing, with how to fix it."""
 
@@ -54,6 +76,7 @@ class PassageForm(forms.Form):
                     label=label, required=False, help_text=column.help, max_length=2000
                 )
                 field.widget.attrs["class"] = "fr-input"
+                field.widget.attrs.update(live_check_attrs(column.spec))
             field.block = int(column.number.split(".")[0])
             self.fields[column.key] = field
 

@@ -79,6 +79,13 @@ def test_upload_progress_accuses_and_online_correction(page, live_server, tmp_pa
     page.get_by_role("link", name=f"Corriger en ligne le passage {outcome.id_technique}").click()
     page.get_by_role("heading", name=f"Corriger le passage {outcome.id_technique}").wait_for()
     check_page(page)
+    # Checked as it is typed (dictionary facets), before anything is sent.
+    year = page.get_by_label(re.compile(r"Année de naissance \(8\.6\)"))
+    year.fill("19x6")
+    page.get_by_text("Nombre entier attendu, en chiffres.").wait_for()
+    assert year.get_attribute("aria-invalid") == "true"
+    year.fill(holder["anneeNaissance"])
+    assert year.get_attribute("aria-invalid") is None
     name_field = page.get_by_label(re.compile(r"Nom de naissance \(8\.1\)"))
     assert name_field.input_value() == holder["nomNaissance"]
     name_field.fill("Nom-Rectifié")

@@ -175,6 +175,8 @@ def test_online_entry_reports_builder_anomalies_then_deposits(client, setup):
     html = page.content.decode()
     assert "Nom de naissance (8.1)" in html and "Mode d&#x27;obtention (4.4)" in html
     assert '<option value="PAR_ADMISSION">' in html
+    assert 'data-check="date"' in html and 'data-check="insee"' in html
+    assert "deposits/entry.js" in html
     bad = client.post(url, {"code": "RNCP35185", "nomNaissance": "Durand"})
     assert bad.status_code == 200
     html = bad.content.decode()
