@@ -12,8 +12,8 @@ Never run it on a production database: these secrets are public.
 
 from django.utils import timezone
 
-from passeport.accounts.demo import DEMO_PASSWORD
-from passeport.accounts.models import TotpDevice, User
+from passeport.accounts.demo import DEMO_PASSWORD, TOTP_HOWTO, enrol_demo_totp
+from passeport.accounts.models import User
 
 from .models import (
     ApiToken,
@@ -25,7 +25,6 @@ from .models import (
     issue_token,
 )
 
-DEMO_TOTP_SECRET = "DEMOUNIVPASSEPORTTOTPSECRETKEYAA"  # noqa: S105 - public demo secret
 DEMO_API_TOKEN = "pp_demouniv_jeton-de-demonstration-public-ne-pas-utiliser-en-production"  # noqa: S105
 UNIVERSITY_ADMIN_EMAIL = "admin@universite-demo.passeport.localhost"
 THIRD_PARTY_DEPOSITOR_EMAIL = "depot@tiers-demo.passeport.localhost"
@@ -54,12 +53,6 @@ THIRD_PARTY = {
     "is_trusted_third_party": True,
 }
 
-TOTP_HOWTO = (
-    f'puis le code TOTP : .venv/bin/python -c "import pyotp; '
-    f"print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\" "
-    f"(ou ajoutez la clé {DEMO_TOTP_SECRET} à une application d'authentification)"
-)
-
 
 def _certifier(fields: dict) -> Certifier:
     fields = dict(fields)
@@ -77,9 +70,7 @@ def _member(email: str, first_name: str, last_name: str, certifier: Certifier, r
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     Membership.objects.get_or_create(user=user, certifier=certifier, defaults={"role": role})
-    TotpDevice.objects.get_or_create(
-        user=user, defaults={"secret": DEMO_TOTP_SECRET, "confirmed_at": timezone.now()}
-    )
+    enrol_demo_totp(user)
     return user
 
 

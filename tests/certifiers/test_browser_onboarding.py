@@ -12,7 +12,30 @@ from passeport.certifiers.models import Certifier
 from passeport.testing.browser import assert_no_console_errors, unnamed_interactive_elements
 
 OPERATOR_PASSWORD = "Operatrice-du-support-2026"
+OPERATOR_SECRET = "OPERATRICEDUSUPPORTTOTPSECRETAA"
 NEW_PASSWORD = "Une-phrase-de-passe-vraiment-longue"
+
+
+def make_operator():
+    """An operator (staff): two-factor login, with an authenticator app already set up."""
+    from django.utils import timezone
+
+    from passeport.accounts.models import TotpDevice
+
+    user = User.objects.create_user("ops@cdc.fr", OPERATOR_PASSWORD, is_staff=True)
+    TotpDevice.objects.create(user=user, secret=OPERATOR_SECRET, confirmed_at=timezone.now())
+    return user
+
+
+def operator_login(page, url="/compte/connexion/"):
+    page.goto(url)
+    page.get_by_label("Adresse électronique").fill("ops@cdc.fr")
+    page.get_by_label("Mot de passe").fill(OPERATOR_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
+        pyotp.TOTP(OPERATOR_SECRET).now()
+    )
+    page.get_by_role("button", name="Valider").click()
 
 
 def check_page(page):
@@ -23,7 +46,7 @@ def check_page(page):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_onboarding_to_totp_login(page, live_server):
-    User.objects.create_user("ops@cdc.fr", OPERATOR_PASSWORD, is_staff=True)
+    make_operator()
 
     # 1. « Se faire connaître »: a wrong SIRET first, then the right one
     page.goto("/certificateurs/se-faire-connaitre/")
@@ -42,10 +65,7 @@ def test_onboarding_to_totp_login(page, live_server):
     check_page(page)
 
     # 2. the operator approves it in the back office
-    page.goto("/compte/connexion/?next=/back-office/accrochage/")
-    page.get_by_label("Adresse électronique").fill("ops@cdc.fr")
-    page.get_by_label("Mot de passe").fill(OPERATOR_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    operator_login(page, "/compte/connexion/?next=/back-office/accrochage/")
     page.get_by_role("link", name="Institut de démonstration").click()
     check_page(page)
     page.get_by_role("button", name="Accepter la demande").click()
@@ -136,7 +156,7 @@ def test_support_ticket_pages_both_sides(page, live_server):
 
     certifier = make_certifier("UNIVAAAA", name="Université A")
     make_member(certifier, "admin@a.fr")
-    User.objects.create_user("ops@cdc.fr", OPERATOR_PASSWORD, is_staff=True)
+    make_operator()
 
     page.goto(f"/certificateurs/{certifier.pk}/support/")
     page.get_by_label("Adresse électronique").fill("admin@a.fr")
@@ -157,10 +177,7 @@ def test_support_ticket_pages_both_sides(page, live_server):
     check_page(page)
     page.get_by_role("button", name="Se déconnecter").click()
 
-    page.goto("/compte/connexion/?next=/back-office/support/")
-    page.get_by_label("Adresse électronique").fill("ops@cdc.fr")
-    page.get_by_label("Mot de passe").fill(OPERATOR_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    operator_login(page, "/compte/connexion/?next=/back-office/support/")
     check_page(page)
     page.get_by_role("link", name="Passage rejeté").click()
     check_page(page)
@@ -195,7 +212,7 @@ def test_every_page_has_named_controls_and_no_console_error(page, live_server):
         contact_email="c@c.fr",
         certification_codes=["RNCP1"],
     )
-    User.objects.create_user("ops@cdc.fr", OPERATOR_PASSWORD, is_staff=True)
+    make_operator()
 
     page.goto("/compte/connexion/")
     check_page(page)
@@ -222,10 +239,7 @@ def test_every_page_has_named_controls_and_no_console_error(page, live_server):
         check_page(page)
     page.get_by_role("button", name="Se déconnecter").click()
 
-    page.goto("/compte/connexion/")
-    page.get_by_label("Adresse électronique").fill("ops@cdc.fr")
-    page.get_by_label("Mot de passe").fill(OPERATOR_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    operator_login(page, "/compte/connexion/")
     page.wait_for_url(re.compile("/back-office/$"))
     for url in [
         "/back-office/",

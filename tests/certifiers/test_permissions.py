@@ -174,11 +174,26 @@ def test_administrator_invites_and_removes_members(
     assert User.objects.filter(email="lecteur@a.fr").exists()  # the account itself stays
 
 
-def test_operators_land_on_the_back_office_after_login(client):
-    User.objects.create_user("ops@cdc.fr", "Operatrice-du-support-2026", is_staff=True)
+def test_operators_log_in_with_two_factors_and_land_on_the_back_office(client):
+    import pyotp
+    from django.utils import timezone
+
+    from passeport.accounts.models import TotpDevice
+
+    operator = User.objects.create_user("ops@cdc.fr", "Operatrice-du-support-2026", is_staff=True)
     response = client.post(
         "/compte/connexion/", {"username": "ops@cdc.fr", "password": "Operatrice-du-support-2026"}
     )
+    # The password alone opens nothing: an operator without an app must set one up first.
+    assert "_auth_user_id" not in client.session
+    assert response["Location"] != "/back-office/"
+    device = TotpDevice.objects.create(
+        user=operator, secret=pyotp.random_base32(), confirmed_at=timezone.now()
+    )
+    client.post(
+        "/compte/connexion/", {"username": "ops@cdc.fr", "password": "Operatrice-du-support-2026"}
+    )
+    response = client.post("/compte/connexion/code/", {"code": pyotp.TOTP(device.secret).now()})
     assert response["Location"] == "/back-office/"
     assert client.get("/back-office/").status_code == 200
 

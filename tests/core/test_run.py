@@ -17,9 +17,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pyotp
 import pytest
 
-from passeport.accounts.demo import DEMO_PASSWORD, OPERATOR_EMAIL
+from passeport.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, OPERATOR_EMAIL
 from passeport.testing.browser import assert_no_console_errors
 from passeport.testing.pgcluster import free_port
 
@@ -88,13 +89,23 @@ def children_of(pid: int) -> list[int]:
     return [int(p) for p in result.stdout.split()]
 
 
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
 def login(opener, base: str) -> None:
+    """The demo operator's login: password, then the TOTP code of the public demo secret."""
     html = opener.open(base + "/compte/connexion/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "username": OPERATOR_EMAIL, "password": DEMO_PASSWORD}
-    ).encode()
-    opener.open(base + "/compte/connexion/", data)
+    data = {
+        "csrfmiddlewaretoken": csrf_token(html),
+        "username": OPERATOR_EMAIL,
+        "password": DEMO_PASSWORD,
+    }
+    html = opener.open(base + "/compte/connexion/", urllib.parse.urlencode(data).encode())
+    html = html.read().decode()
+    code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+    data = {"csrfmiddlewaretoken": csrf_token(html), "code": code}
+    opener.open(base + "/compte/connexion/code/", urllib.parse.urlencode(data).encode())
 
 
 def test_make_run_serves_the_site_with_a_worker_and_reseeds_nothing(tmp_path, browser):
