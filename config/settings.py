@@ -126,8 +126,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests on SQLite use a file, not memory: worker and server subprocesses must see it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-passeport.sqlite3")}
-    # Connections persist like PostgreSQL's (CONN_MAX_AGE): opening one and running the PRAGMAs
-    # costs about 3 ms, more than a whole cached page.
+    # One connection per request: measured with `make run` (gunicorn threads + worker), the
+    # anonymous home page served 2.5 times fewer requests/s with persistent SQLite connections
+    # (bench/bench_home.py: 490 against 1 215 req/s); the cause is not yet understood.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
