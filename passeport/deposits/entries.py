@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from passeport.passport.models import Entry
-from passeport.passport.recording import record_certification
+from passeport.passport.recording import certification_values, record_certification
 from passeport.passport.signals import person_entries_changed
 
 from . import bulk
@@ -68,45 +68,15 @@ def certification_kwargs(passage: Passage, context) -> dict:
 
 
 def _new_entry(person_id: uuid.UUID, kwargs: dict) -> dict:
-    """The row of a new Entry, mirroring the `values` of passport.recording.record_certification
-    (fields of the passport app's model, by attname)."""
-    extra = {
-        key: value
-        for key, value in {
-            "mention": kwargs["mention"],
-            "option": kwargs["option"],
-            "score": str(kwargs["score"]) if kwargs["score"] not in (None, "") else "",
-            "valid_from": kwargs["valid_from"].isoformat() if kwargs["valid_from"] else None,
-        }.items()
-        if value
-    }
-    extra.update(kwargs["details"])
-    deposit_id = kwargs["deposit_id"]
+    """The row of a new Entry for a bulk insert: the very values `record_certification` writes
+    (passport.recording.certification_values), by attname, with the passage's identity."""
+    values = certification_values(person_id, **kwargs)
+    values["holder_id"] = values.pop("holder")
     return {
         "id": uuid.uuid4(),
-        "person_id": person_id,
-        "holder_id": None,
-        "kind": Entry.Kind.CERTIFICATION,
-        "trust": Entry.Trust.GUARANTEED,
-        "source": Entry.Source.CERTIFIER_DEPOSIT,
-        "source_reference": str(deposit_id),
-        "title": kwargs["title"],
-        "organisation": kwargs["certifier_name"],
-        "award_date": kwargs["award_date"],
-        "start_date": kwargs["start_date"],
-        "end_date": kwargs["end_date"],
-        "expires_on": kwargs["valid_until"],
-        "certification_type": kwargs["type"],
-        "certification_code": kwargs["code"],
-        "certificateur_id": kwargs["certificateur_id"],
         "emetteur_id": kwargs["emetteur_id"],
         "id_technique": kwargs["id_technique"],
-        "provisional": kwargs["provisional"],
-        "deposit_id": deposit_id,
-        "flux_id": kwargs["flux_id"],
-        "details": extra,
-        "withdrawn_at": None,
-        "withdrawal_reason": "",
+        **values,
     }
 
 
