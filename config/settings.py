@@ -136,6 +136,8 @@ AUTH_USER_MODEL = "accounts.User"
 # Sessions carry their user: one query per request loads both (passeport/accounts/sessions.py).
 SESSION_ENGINE = "passeport.accounts.sessions"
 AUTHENTICATION_BACKENDS = ["passeport.accounts.sessions.SessionUserBackend"]
+# …and the holder profile with them: the passport pages need it on every request.
+SESSION_USER_RELATED = ("holder",)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "pages:home"

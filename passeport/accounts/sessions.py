@@ -9,15 +9,23 @@ user's password hash, and `user_can_authenticate` refuses inactive users.
 
 The loaded user is handed over through a context variable, one-shot: set by the session load of
 the current request (None when there is no session) and taken by the first `get_user`.
+
+`settings.SESSION_USER_RELATED` names one-to-one relations of the user loaded in the same query
+(the holder profile, for the passport pages: bench/bench_passport_page.py). The settings name
+them so that this app does not depend on the apps that hang profiles on its users.
 """
 
 import contextvars
 import logging
+from dataclasses import dataclass
+from functools import cache as memoise
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.core.exceptions import SuspiciousOperation
+from django.db import connections, router
 from django.utils import timezone
 
 _loaded_user = contextvars.ContextVar("passeport_session_user", default=None)
@@ -31,15 +39,14 @@ class SessionStore(DatabaseSessionStore):
         return Session
 
     def _get_session_from_db(self):
-        # Django's own method, with the user joined in.
+        # Django's own method, with the user (and its profiles) joined in.
         _loaded_user.set(None)
         try:
-            session = self.model.objects.select_related("user").get(
-                session_key=self.session_key, expire_date__gt=timezone.now()
-            )
-        except (self.model.DoesNotExist, SuspiciousOperation) as exc:
-            if isinstance(exc, SuspiciousOperation):
-                logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(str(exc))
+            session = _joined_query(self.model, self.session_key)
+        except SuspiciousOperation as exc:
+            logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(str(exc))
+            session = None
+        if session is None:
             self._session_key = None
             return None
         _loaded_user.set(session.user)
@@ -49,6 +56,109 @@ class SessionStore(DatabaseSessionStore):
         instance = super().create_model_instance(data)
         instance.user_id = data.get(SESSION_KEY) or None
         return instance
+
+
+def _user_related() -> tuple[str, ...]:
+    return tuple(getattr(settings, "SESSION_USER_RELATED", ()))
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One model of the joined query: its columns' attnames and converters, and how it hangs
+    on the previous instances (the cache of a relation descriptor)."""
+
+    model: type
+    attnames: tuple[str, ...]
+    converters: tuple[tuple, ...]  # per column: (converter, expression) pairs
+    attach: object  # callable(instances, instance) or None for the session itself
+
+
+@memoise
+def _joined_plan(session_model, alias: str) -> tuple[str, tuple[_Part, ...]]:
+    """The SQL of « this session, unexpired, with its user and the user's profiles », and how
+    to turn a row into model instances.
+
+    Written once per process: the ORM's `select_related(...).get(...)` compiled it again on
+    every request, which cost four times what PostgreSQL took to run it (measured with
+    bench/bench_passport_page.py). Values go through the converters the ORM would apply
+    (backend's, then field's: `SQLCompiler.get_converters`) and instances are made with
+    `Model.from_db`, so they are exactly the ORM's.
+    """
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    user_field = session_model._meta.get_field("user")
+    user_model = user_field.related_model
+    parts: list[_Part] = []
+    select: list[str] = []
+    joins: list[str] = []
+
+    def add(model, table_alias, attach):
+        converters = []
+        for field in model._meta.concrete_fields:
+            select.append(f"{table_alias}.{quote(field.column)}")
+            column = field.get_col(table_alias)
+            found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            converters.append(tuple((converter, column) for converter in found))
+        attnames = tuple(f.attname for f in model._meta.concrete_fields)
+        parts.append(_Part(model, attnames, tuple(converters), attach))
+
+    add(session_model, "s", None)
+    add(user_model, "u", lambda made, user: user_field.set_cached_value(made[0], user))
+    joins.append(
+        f"LEFT JOIN {quote(user_model._meta.db_table)} u "
+        f"ON u.{quote(user_field.target_field.column)} = s.{quote(user_field.column)}"
+    )
+    for index, name in enumerate(_user_related(), start=1):
+        relation = user_model._meta.get_field(name)  # a reverse one-to-one (OneToOneRel)
+        profile = relation.related_model
+        table_alias = f"r{index}"
+        add(
+            profile, table_alias, lambda made, obj, rel=relation: rel.set_cached_value(made[1], obj)
+        )
+        joins.append(
+            f"LEFT JOIN {quote(profile._meta.db_table)} {table_alias} "
+            f"ON {table_alias}.{quote(relation.field.column)} = "
+            f"u.{quote(relation.field.target_field.column)}"
+        )
+    table = quote(session_model._meta.db_table)
+    sql = (
+        f"SELECT {', '.join(select)} FROM {table} s {' '.join(joins)} "  # noqa: S608 - own names
+        f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
+    )
+    return sql, tuple(parts)
+
+
+def _joined_query(session_model, session_key: str):
+    """The unexpired session `session_key` with `session.user` (and its profiles) loaded, or
+    None. One query."""
+    alias = router.db_for_read(session_model)
+    connection = connections[alias]
+    sql, parts = _joined_plan(session_model, alias)
+    expire = session_model._meta.get_field("expire_date")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [session_key, expire.get_db_prep_value(timezone.now(), connection)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    made: list = []
+    start = 0
+    for part in parts:
+        values = list(row[start : start + len(part.attnames)])
+        start += len(part.attnames)
+        if values[0] is None:
+            # The primary key is NULL: no row joined (a session without user, a user without
+            # this profile).
+            instance = None
+        else:
+            for i, converters in enumerate(part.converters):
+                for converter, expression in converters:
+                    values[i] = converter(values[i], expression, connection)
+            instance = part.model.from_db(alias, part.attnames, values)
+        # Profiles hang on the user: nothing to attach them to without one.
+        if part.attach is not None and (len(made) == 1 or made[1] is not None):
+            part.attach(made, instance)
+        made.append(instance)
+    return made[0]
 
 
 def take_loaded_user():

@@ -20,7 +20,7 @@ from lxml import etree
 from passeport.certifiers.models import Certifier, flux_ids_errors
 from passeport.flux.validation import validate_file
 
-from .reading import Header, hardened_iterparse, iter_flux
+from .reading import Certificateur, Certification, Header, hardened_iterparse
 
 _ACTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?action[\s>]")
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?flux[\s>/]")
@@ -60,6 +60,25 @@ MAX_REASONS = 20
 # Findings that reject the whole file at reception: unreadable or malformed XML, anything the
 # CDC schema refuses. Business rules (REG-*) only make their own passage KO during processing.
 _FILE_LEVEL = ("XML-", "XSD-")
+
+
+def _fill_header(header: Header, report) -> None:
+    """The ids the flux declares, as the validation pass gathered them (no second reading)."""
+    declared = report.declared
+    header.id_flux, header.horodatage = declared.id_flux, declared.horodatage
+    header.action, header.emetteur = declared.action, declared.emetteur
+    header.passages = report.passages
+    header.certificateurs = [
+        Certificateur(
+            id_client=item["idClient"],
+            id_contrat=item["idContrat"],
+            certifications=[
+                Certification(type=c["type"], code=c["code"], nature_deposant=c["natureDeposant"])
+                for c in item["certifications"]
+            ],
+        )
+        for item in declared.certificateurs
+    ]
 
 
 def check_file(path: str | Path, file_name: str, certifier: Certifier) -> CheckResult:
@@ -115,12 +134,7 @@ def check_file(path: str | Path, file_name: str, certifier: Certifier) -> CheckR
         if not result.errors:
             result.errors.append(f"{file_name} : le fichier ne peut pas être lu.")
         return result
-    try:
-        for _passage in iter_flux(str(path), header=header, values=False):
-            pass
-    except etree.XMLSyntaxError as exc:  # validated above: only a file changed under our feet
-        result.errors.append(_syntax_reason(file_name, exc))
-        return result
+    _fill_header(header, report)
     if header.passages == 0:
         result.errors.append(f"{file_name} : le flux ne contient aucun passage de certification.")
         return result

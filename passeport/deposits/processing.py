@@ -40,8 +40,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from passeport.certifiers.models import Certifier, CertifierCertification
+from passeport.core.planner import refresh_statistics
 from passeport.flux.accuses import Accuse, RejectedPassage, write_accuse
 from passeport.identity.register import Criteria, get_register
+from passeport.passport.models import Entry
 from passeport.passport.recording import DUPLICATE_MESSAGE, withdraw_certification
 
 from . import bulk, rules
@@ -223,7 +225,7 @@ def _run_chunks(deposit: Deposit, context: Context) -> bool:
         for passage in iter_flux(stream, start_after=deposit.passages_done):
             batch.append(passage)
             if len(batch) >= size:
-                if chunks % ANALYZE_EVERY == 0:
+                if chunks in ANALYZE_AFTER:
                     _retrying(_refresh_statistics)
                 _retrying(lambda b=batch: process_chunk(context, b))
                 batch = []
@@ -235,19 +237,17 @@ def _run_chunks(deposit: Deposit, context: Context) -> bool:
     return True
 
 
-# Planner statistics of the tables a large deposit fills while it reads them: without fresh
-# statistics PostgreSQL keeps believing `passport_entry` is empty and checks each chunk's
-# idTechnique against every entry of the émetteur (a cost that grows with every chunk).
-ANALYZE_EVERY = 10
-_ANALYZED_TABLES = ("passport_entry", "deposits_passageoutcome")
+# Planner statistics of the tables a large deposit fills while it reads them (core/planner.py):
+# without fresh statistics PostgreSQL keeps believing `passport_entry` is empty and checks each
+# chunk's idTechnique against every entry of the émetteur (a cost that grows with every chunk).
+# After the first chunk, then each time the deposit has added about eight times as many rows:
+# ANALYZE samples a fixed number of rows, so each costs the same, and plans only change when
+# the tables' sizes change by such factors.
+ANALYZE_AFTER = frozenset({1, 8, 64})
 
 
 def _refresh_statistics() -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for table in _ANALYZED_TABLES:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    refresh_statistics(Entry, PassageOutcome)
 
 
 def _retrying(action, *, attempts: int | None = None):
@@ -332,13 +332,14 @@ def _creations(context: Context, passages: list[Passage]) -> list[Verdict]:
     verdicts: dict[int, Verdict] = {}
     pending: list[Passage] = []
     seen: set[str] = set()
+    checker = rules.checker(context.version, context.action)
     for passage in passages:
         if not passage.id_technique:
             verdicts[passage.position] = Verdict(
                 passage, False, MISSING_ID, "FLX-ID", "idTechnique"
             )
             continue
-        error = rules.first_error(passage, context.version, context.action)
+        error = rules.first_error(passage, checker)
         if error is not None:
             verdicts[passage.position] = Verdict(
                 passage, False, error.message, error.rule, error.field

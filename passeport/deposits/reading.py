@@ -80,10 +80,7 @@ class Passage:
     def value(self, name: str) -> str | None:
         """Text of the element `name` (local name), stripped; None when absent or empty."""
         text = self.values.get(_NS + name)
-        if text is None:
-            return None
-        text = text.strip()
-        return text or None
+        return (text.strip() or None) if text else None
 
     def local_values(self, names) -> dict:
         return {name: self.value(name) for name in names}

@@ -30,15 +30,19 @@ def _rules(today, action: str | None) -> PassageRules:
     return PassageRules(today=today, action=action)
 
 
-def passage_errors(passage: Passage, version: str, action: str = "") -> list[RuleError]:
-    checker = _rules(timezone.localdate(), action if version == "1.1.5" else None)
+def checker(version: str, action: str = "") -> PassageRules:
+    """The rules of today for a flux of this version and action (one per chunk of passages)."""
+    return _rules(timezone.localdate(), action if version == "1.1.5" else None)
+
+
+def passage_errors(passage: Passage, rules: PassageRules) -> list[RuleError]:
     return [
         RuleError(rule, field, message, hint)
-        for rule, field, message, hint in checker.check(passage.values)
+        for rule, field, message, hint in rules.check(passage.values)
         if RULES[rule].severity == ERROR
     ]
 
 
-def first_error(passage: Passage, version: str, action: str = "") -> RuleError | None:
-    errors = passage_errors(passage, version, action)
+def first_error(passage: Passage, rules: PassageRules) -> RuleError | None:
+    errors = passage_errors(passage, rules)
     return errors[0] if errors else None

@@ -38,6 +38,20 @@ class Finding:
 
 
 @dataclass
+class Declared:
+    """Who a flux says it comes from: its envelope ids and, per certificateur (in file order),
+    the contract and the certifications it declares. Gathered by the validator in its own pass,
+    so that a portal checking them against an account reads the file once."""
+
+    id_flux: str = ""
+    horodatage: str = ""
+    action: str = ""
+    emetteur: str = ""
+    # {"line", "idClient", "idContrat", "certifications": [{"type", "code", "natureDeposant"}]}
+    certificateurs: list[dict] = field(default_factory=list)
+
+
+@dataclass
 class Report:
     """The result of validating one file."""
 
@@ -50,6 +64,7 @@ class Report:
     omitted: int = 0  # findings counted but not stored (beyond the validator's max_findings)
     error_count: int | None = None  # exact counts, set by the validator (findings may be capped)
     warning_count: int | None = None
+    declared: Declared = field(default_factory=Declared)
 
     @property
     def errors(self) -> int:

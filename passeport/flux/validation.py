@@ -473,6 +473,7 @@ class FluxValidation:
             if _has_dtd(root):
                 self._dtd_refused()
                 return
+            self._declare_envelope(root)
             self._envelope(root, schemas, translate)
 
     def _dtd_refused(self) -> None:
@@ -491,6 +492,7 @@ class FluxValidation:
                 bad.add(name)
                 findings.append(Finding(ERROR, rule, error.line, None, name, message, hint))
         info = _certification_info(el)["values"]
+        self._declare(el, info)
         line = el.sourceline
         checks = R.check_certification(info.get("type"), info.get("code"), bad)
         emetteur, certificateur = _client_ids(root)
@@ -510,6 +512,34 @@ class FluxValidation:
             )
         for finding in findings:
             self._add(finding)
+
+    def _declare(self, certification, info: dict) -> None:
+        """Note a certification in `report.declared`, under its certificateur
+        (certificateur > certifications > certification)."""
+        container = certification.getparent()
+        certificateur = container.getparent() if container is not None else None
+        if certificateur is None or certificateur.tag != f"{_N}certificateur":
+            return
+        declared = self.report.declared.certificateurs
+        if not declared or declared[-1]["line"] != certificateur.sourceline:
+            declared.append(
+                {
+                    "line": certificateur.sourceline,
+                    "idClient": (certificateur.findtext(f"{_N}idClient") or "").strip(),
+                    "idContrat": (certificateur.findtext(f"{_N}idContrat") or "").strip(),
+                    "certifications": [],
+                }
+            )
+        declared[-1]["certifications"].append(
+            {name: (info.get(name) or "").strip() for name in ("type", "code", "natureDeposant")}
+        )
+
+    def _declare_envelope(self, root) -> None:
+        declared = self.report.declared
+        declared.id_flux = (root.findtext(f"{_N}idFlux") or "").strip()
+        declared.horodatage = (root.findtext(f"{_N}horodatage") or "").strip()
+        declared.action = _action(root) or ""
+        declared.emetteur = (_client_ids(root)[0] or "").strip()
 
     def _envelope(self, root, schemas: Schemas, translate) -> None:
         if root.tag != FLUX:

@@ -19,6 +19,8 @@ from django.utils import timezone
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as stdnum_nir
 
+from passeport.core.planner import refresh_statistics
+
 from .models import IdentityImport, Person
 from .normalisation import (
     normalise_commune,
@@ -251,6 +253,8 @@ def import_identities(
                 if progress:
                     progress(report)
         _flush(batch, report)
+        # Deposits reconcile against the register right after an import (core/planner.py).
+        refresh_statistics(Person)
     except UnicodeDecodeError as exc:
         raise ImportFileError(
             f"{name} : le fichier n'est pas en UTF-8 (octet {exc.start}) ; enregistrez-le en "

@@ -24,13 +24,13 @@ class Person(BaseModel):
     nir = EncryptedTextField("NIR (chiffré)")
     # Keyed hash of the first 13 characters of the NIR: the identity of the entry for re-imports
     # and the lookup of the 1.1.5 `identifiantNational` branch.
-    nir_hash = models.CharField("empreinte du NIR", max_length=64, unique=True)
+    nir_hash = models.CharField("empreinte du NIR", max_length=64)
     # birth_name, given_names (space-separated), sex (M/F), birth_date (ISO), birth_commune
     # (INSEE), birth_country (INSEE 99XXX) as one encrypted JSON document: one encryption per
     # person instead of six keeps the import of millions of rows fast.
     identity_data = EncryptedTextField("identité (chiffrée)")
-    step1_hash = models.CharField("clé d'étape 1", max_length=64, db_index=True)
-    step2_hash = models.CharField("clé d'étape 2", max_length=64, db_index=True)
+    step1_hash = models.CharField("clé d'étape 1", max_length=64)
+    step2_hash = models.CharField("clé d'étape 2", max_length=64)
     birth_name_hash = models.CharField("empreinte du nom de naissance", max_length=64)
     given_names_hash = models.CharField("empreinte des prénoms", max_length=64)
     commune_hash = models.CharField("empreinte de la commune", max_length=64, blank=True)
@@ -39,6 +39,14 @@ class Person(BaseModel):
     class Meta(BaseModel.Meta):
         verbose_name = "personne du répertoire"
         verbose_name_plural = "personnes du répertoire"
+        # Declared here rather than with unique=/db_index= on the fields: on PostgreSQL those
+        # add a second, `varchar_pattern_ops` index per column for LIKE queries, useless on
+        # hashes and paid for on every row of a million-row import.
+        constraints = [models.UniqueConstraint(fields=["nir_hash"], name="person_nir_hash_uniq")]
+        indexes = [
+            models.Index(fields=["step1_hash"], name="person_step1_idx"),
+            models.Index(fields=["step2_hash"], name="person_step2_idx"),
+        ]
 
     def __str__(self) -> str:
         # Never the name or the NIR: this string ends up in logs and admin pages.

@@ -41,7 +41,8 @@ def holder_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('franceconnect:login')}?next={request.path}")
-        holder = Holder.objects.filter(user=request.user).first()
+        # Loaded with the session and its user (settings.SESSION_USER_RELATED): no query.
+        holder = getattr(request.user, "holder", None)
         if holder is None:
             raise Http404(_("Ce compte n’a pas de passeport (connexion FranceConnect requise)."))
         request.holder = holder

@@ -288,3 +288,47 @@ def test_threads_do_not_share_error_logs():
 def test_idle_cores_is_measured():
     idle = V._idle_cores()
     assert 0 <= idle <= (V.os.cpu_count() or 1) + 0.01
+
+
+def test_the_report_says_who_the_flux_comes_from(official_example):
+    # Report.declared: the envelope ids and the certifications, gathered in the validation pass
+    # (the portal checks them against the depositing account without reading the file again).
+    declared = validate_file(official_example, today=dt.date(2021, 1, 10)).declared
+    assert (declared.id_flux, declared.horodatage, declared.action, declared.emetteur) == (
+        "6e3c7378-bda4-497a-9bd6-dc203f903ed9",
+        "2020-12-18T14:24:12+01:00",
+        "",
+        "AB123CDE",
+    )
+    assert [(c["idClient"], c["idContrat"], c["line"]) for c in declared.certificateurs] == [
+        ("E564ACB0", "2560080000127J", 8)
+    ]
+    assert declared.certificateurs[0]["certifications"] == [
+        {"type": "RNCP", "code": "RNCP19117", "natureDeposant": "CERTIFICATEUR"}
+    ]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_declared_certificateurs_in_file_order_whatever_the_mode(tmp_path, parallel):
+    import re
+
+    block = re.compile(rb"<(\w+:)?certificateur>.*</(\w+:)?certificateur>", re.S)
+    first = flux_from_passages(
+        [sample_passage(i) for i in range(3)], certificateur="CERTIF01", code="RNCP35185"
+    )
+    second = flux_from_passages(
+        [sample_passage(i) for i in range(3, 5)],
+        certificateur="CERTIF02",
+        code="RS5262",
+        type_="RS",
+    )
+    spliced = block.sub(lambda m: m.group(0) + block.search(second).group(0), first, count=1)
+    path = tmp_path / "deux-certificateurs.xml"
+    path.write_bytes(spliced)
+    report = validate_file(path, today=TODAY, parallel=parallel)
+    assert report.passages == 5
+    got = [
+        (c["idClient"], [x["code"] for x in c["certifications"]])
+        for c in report.declared.certificateurs
+    ]
+    assert got == [("CERTIF01", ["RNCP35185"]), ("CERTIF02", ["RS5262"])]

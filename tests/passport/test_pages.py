@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from passport_helpers import PDF, PNG, certify, declare
 
 from passeport.core.models import AuditEvent
@@ -277,3 +279,27 @@ def test_delete_all_declared_entries_needs_confirmation(client, alice, private_s
     client.post("/passeport/mes-donnees/supprimer-declarations/", {"confirm": "1"})
     assert not Entry.objects.filter(pk=declared.pk).exists()
     assert Entry.objects.filter(pk=guaranteed.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_passport_page_costs_two_queries_once_cached(client, alice):
+    # Session, user and holder come in one query (accounts/sessions.py, SESSION_USER_RELATED);
+    # the cached list is checked by one aggregate (listing.py). Every other query is a regression
+    # of bench/bench_passport_page.py.
+    certify(alice.person_id)
+    client.force_login(alice.user)
+    client.get("/passeport/")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/passeport/")
+    assert again.content.count(b'class="pp-entry"') == 1
+    assert "BTS Services informatiques" in again.content.decode()
+    assert len(queries) == 2, [q["sql"] for q in queries]
+    assert "passport_holder" in queries[0]["sql"]
+
+
+@pytest.mark.django_db
+def test_a_new_entry_shows_at_once_despite_the_cache(client, alice):
+    client.force_login(alice.user)
+    assert "BTS Services informatiques" not in client.get("/passeport/").content.decode()
+    certify(alice.person_id)
+    assert "BTS Services informatiques" in client.get("/passeport/").content.decode()
