@@ -1,6 +1,6 @@
 """`passeport run` (what `make run` calls): one command for a working local service.
 
-Prepares the database (migrate, static files, demo data, all idempotent), then runs a
+Prepares the database (migrate, static files, demo data, daily tasks, all idempotent), then runs a
 production-grade WSGI server (gunicorn) and a background worker (django-tasks-db's
 `db_worker`) side by side; Ctrl-C (or either process dying) stops both.
 """
@@ -72,6 +72,7 @@ def run(host: str = "127.0.0.1", port: int = 8000, web_workers: int = 2) -> int:
         _manage(env, "migrate", "--noinput", "-v", "0")
         _manage(env, "collectstatic", "--noinput", "-v", "0")
         _manage(env, "seed_demo")
+        _manage(env, "schedule_tasks")  # the daily tasks (reminders), queued once
     except subprocess.CalledProcessError as exc:
         print(f"La préparation a échoué (étape : {' '.join(exc.cmd[2:4])}).", file=sys.stderr)
         return 1

@@ -3,8 +3,9 @@
 Each entry is reminded once (`Entry.reminder_sent_on`), `days` before its expiry date, by e-mail
 to the holder account it belongs to (declared entries) or of its person (guaranteed entries).
 A person who never logged in has no address here: nothing is sent, and the entry is reminded if
-they log in before it expires. Run daily: `manage.py send_prevention_reminders` or the task
-`passeport.passport.tasks.send_prevention_reminders_task`.
+they log in before it expires. Runs every day as the task `daily_prevention_reminders`
+(tasks.py, started by `manage.py schedule_tasks`); `manage.py send_prevention_reminders` sends
+the due reminders at once.
 """
 
 import datetime
@@ -12,6 +13,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -55,24 +57,40 @@ def send_prevention_reminders(*, days: int = DEFAULT_DAYS, today=None) -> int:
             per_holder[holder].append(entry)
     sent = 0
     url = f"{settings.SITE_URL}{reverse('passport:prevention')}"
-    for holder, due in per_holder.items():
-        lines = "\n".join(
-            f"- {entry.title} ({entry.organisation}) : expire le {entry.expires_on:%d/%m/%Y}"
-            for entry in due
-        )
-        send_mail(
-            subject="Passeport de prévention : une formation arrive à expiration",
-            message=(
-                f"Bonjour {holder.user.first_name},\n\n"
-                "Les formations ou certificats de prévention suivants arrivent à expiration :\n"
-                f"{lines}\n\n"
-                "Pensez à les renouveler auprès d'un organisme de formation. Votre passeport de "
-                f"prévention : {url}\n\n"
-                "Ce message est envoyé automatiquement, merci de ne pas y répondre."
-            ),
-            from_email=None,
-            recipient_list=[holder.user.email],
-        )
-        Entry.objects.filter(pk__in=[entry.pk for entry in due]).update(reminder_sent_on=today)
+    for holder, listed in per_holder.items():
+        with transaction.atomic():
+            # Read again under row locks: another run (the daily task and the command at once)
+            # may have reminded these entries since the list above; it then waits here and
+            # finds them reminded — each entry is e-mailed once. A failed e-mail rolls back and
+            # is retried by the next run.
+            due = list(
+                Entry.objects.select_for_update()
+                .filter(pk__in=[entry.pk for entry in listed], reminder_sent_on__isnull=True)
+                .order_by("expires_on")
+            )
+            if not due:
+                continue
+            _send(holder, due, url)
+            Entry.objects.filter(pk__in=[entry.pk for entry in due]).update(reminder_sent_on=today)
         sent += 1
     return sent
+
+
+def _send(holder, due, url) -> None:
+    lines = "\n".join(
+        f"- {entry.title} ({entry.organisation}) : expire le {entry.expires_on:%d/%m/%Y}"
+        for entry in due
+    )
+    send_mail(
+        subject="Passeport de prévention : une formation arrive à expiration",
+        message=(
+            f"Bonjour {holder.user.first_name},\n\n"
+            "Les formations ou certificats de prévention suivants arrivent à expiration :\n"
+            f"{lines}\n\n"
+            "Pensez à les renouveler auprès d'un organisme de formation. Votre passeport de "
+            f"prévention : {url}\n\n"
+            "Ce message est envoyé automatiquement, merci de ne pas y répondre."
+        ),
+        from_email=None,
+        recipient_list=[holder.user.email],
+    )

@@ -1,8 +1,9 @@
 """`make run` end to end: `passeport run` on a fresh SQLite database, as a newcomer would.
 
-Starts the real command (migrate, static files, demo data, gunicorn + db_worker), then checks
-the DSFR home page in chromium (styles applied, no console error), that a request's task is run
-by the worker, that Ctrl-C stops both processes, and that a second run seeds nothing twice.
+Starts the real command (migrate, static files, demo data, daily tasks, gunicorn + db_worker),
+then checks the DSFR home page in chromium (styles applied, no console error), that a request's
+task is run by the worker, that Ctrl-C stops both processes, and that a second run seeds and
+plans nothing twice.
 """
 
 import http.cookiejar
@@ -173,11 +174,24 @@ def test_make_run_serves_the_site_with_a_worker_and_reseeds_nothing(tmp_path, br
                 t: connection.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables
             }
 
+    def planned_reminders() -> int:
+        with sqlite3.connect(database) as connection:
+            return connection.execute(
+                "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE status = 'READY' "
+                "AND task_path = 'passeport.passport.tasks.daily_prevention_reminders'"
+            ).fetchone()[0]
+
+    # `schedule_tasks` at start-up: the daily reminders are planned, once.
+    assert "Rappels du passeport de prévention : planifiée" in output
+    assert planned_reminders() == 1
+
     before = counts()
     assert before["accounts_user"] >= 1
     second = Service(tmp_path)
     output = second.stop()
     assert second.process.returncode == 0, output
+    assert "Rappels du passeport de prévention : déjà planifiée" in output
+    assert planned_reminders() == 1
     after = counts()
     # Heartbeats and task results come from the first run's request, not from seeding.
     assert after == before
