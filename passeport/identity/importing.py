@@ -254,7 +254,7 @@ def import_identities(
                     progress(report)
         _flush(batch, report)
         # Deposits reconcile against the register right after an import (core/planner.py).
-        refresh_statistics(Person)
+        refresh_statistics(Person, vacuum=True)
     except UnicodeDecodeError as exc:
         raise ImportFileError(
             f"{name} : le fichier n'est pas en UTF-8 (octet {exc.start}) ; enregistrez-le en "

@@ -138,6 +138,7 @@ class _Candidate:
 class _Pending:
     index: int
     criteria: Criteria
+    step2: str | None = None
     candidates: list[_Candidate] = field(default_factory=list)
 
 
@@ -146,26 +147,71 @@ def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
-def _step1_rows(keys_: list[str]):
-    """(step1, id, step2, commune, country) of the persons having one of the step-1 keys.
+@dataclass(frozen=True)
+class _Counts:
+    """What steps 1 and 2 of the cascade need to know of one passage's candidates."""
 
-    On PostgreSQL one array parameter (`= ANY(%s)`) instead of thousands of placeholders: the
-    query is built and parsed once per chunk, whatever its size.
-    """
+    step1: int  # persons with the passage's step-1 key
+    first1: uuid.UUID | None  # one of them (the one, when step1 == 1)
+    step2: int  # those of them that also have its step-2 key
+    first2: uuid.UUID | None
+
+
+# One row per passage, computed by PostgreSQL: the number of step-1 candidates and of those
+# that also match step 2, with one id of each. The candidates themselves never leave the
+# database: with a million persons a chunk of 2 000 passages has ~18 000 step-1 candidates
+# (common names), whose rows cost more to send and decode than to count. The covering index
+# person_step1_idx (step1_hash INCLUDE id, step2_hash) answers without reading the table.
+_COUNTS_SQL = """
+SELECT q.i, count(p.id), (array_agg(p.id))[1],
+       count(p.id) FILTER (WHERE p.step2_hash = q.s2),
+       (array_agg(p.id) FILTER (WHERE p.step2_hash = q.s2))[1]
+FROM unnest(%s::int[], %s::text[], %s::text[]) AS q(i, s1, s2)
+LEFT JOIN {table} p ON p.step1_hash = q.s1
+GROUP BY q.i
+"""
+
+
+def _counts(items: list[tuple[int, str, str | None]]) -> dict[int, _Counts]:
+    """Steps 1 and 2 of the cascade for (index, step-1 key, step-2 key or None) items."""
     if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(Person._meta.db_table)
+        sql = _COUNTS_SQL.format(table=connection.ops.quote_name(Person._meta.db_table))
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT step1_hash, id, step2_hash, commune_hash, country_hash "  # noqa: S608
-                f"FROM {table} WHERE step1_hash = ANY(%s)",
-                [list(keys_)],
+                sql,
+                [[i for i, _, _ in items], [s1 for _, s1, _ in items], [s2 for _, _, s2 in items]],
             )
-            return cursor.fetchall()
-    return (
-        Person.objects.filter(step1_hash__in=keys_)
+            return {row[0]: _Counts(*row[1:]) for row in cursor.fetchall()}
+    # Elsewhere (SQLite): the candidates' keys, counted here.
+    candidates: dict[str, list[tuple[uuid.UUID, str]]] = defaultdict(list)
+    rows = (
+        Person.objects.filter(step1_hash__in={s1 for _, s1, _ in items})
         .order_by()
-        .values_list("step1_hash", "id", "step2_hash", "commune_hash", "country_hash")
+        .values_list("step1_hash", "id", "step2_hash")
     )
+    for step1, person_id, step2 in rows:
+        candidates[step1].append((person_id, step2))
+    counts = {}
+    for index, s1, s2 in items:
+        found = candidates.get(s1, [])
+        narrowed = [person_id for person_id, step2 in found if s2 is not None and step2 == s2]
+        counts[index] = _Counts(
+            len(found), found[0][0] if found else None, len(narrowed), next(iter(narrowed), None)
+        )
+    return counts
+
+
+def _step2_candidates(step2_keys: set[str]) -> dict[str, list[_Candidate]]:
+    """The persons of these step-2 keys, with what step 3 compares (rare: true homonyms)."""
+    found: dict[str, list[_Candidate]] = defaultdict(list)
+    rows = (
+        Person.objects.filter(step2_hash__in=step2_keys)
+        .order_by()
+        .values_list("step2_hash", "id", "commune_hash", "country_hash")
+    )
+    for step2, person_id, commune, country in rows:
+        found[step2].append(_Candidate(person_id, step2, commune, country))
+    return found
 
 
 class DatabaseIdentityRegister:
@@ -178,7 +224,8 @@ class DatabaseIdentityRegister:
         """Reconcile a batch of passages with a few queries (the pipeline's hot path)."""
         results: list[Match | None] = [None] * len(criteria)
         by_nir: dict[str, list[int]] = defaultdict(list)
-        by_step1: dict[str, list[int]] = defaultdict(list)
+        # index → (step-1 key, step-2 key or None when the birth month or day is missing)
+        by_step1: dict[int, tuple[str, str | None]] = {}
         for index, item in enumerate(criteria):
             if item.nir:
                 by_nir[keys.nir_key(item.nir)].append(index)
@@ -187,7 +234,17 @@ class DatabaseIdentityRegister:
                 results[index] = Match(MatchStatus.NONE, message=MSG_STEP1, step=1)
             else:
                 key = keys.step1_key(item.birth_name, item.first_name, item.sex, item.birth_year)
-                by_step1[key].append(index)
+                step2 = None
+                if item.birth_month is not None and item.birth_day is not None:
+                    step2 = keys.step2_key(
+                        item.birth_name,
+                        item.first_name,
+                        item.sex,
+                        item.birth_year,
+                        item.birth_month,
+                        item.birth_day,
+                    )
+                by_step1[index] = (key, step2)
 
         for chunk in _chunks(list(by_nir)):
             found = {
@@ -200,21 +257,20 @@ class DatabaseIdentityRegister:
                 for index in by_nir[nir_hash]:
                     results[index] = self._nir_match(criteria[index], found.get(nir_hash))
 
-        for chunk in _chunks(list(by_step1)):
-            groups: dict[str, list[_Candidate]] = defaultdict(list)
-            rows = _step1_rows(chunk)
-            for step1, person_id, step2, commune, country in rows:
-                groups[step1].append(_Candidate(person_id, step2, commune, country))
+        items = list(by_step1.items())
+        for chunk in _chunks(items):
+            counts = _counts([(index, key, step2) for index, (key, step2) in chunk])
             step3: list[_Pending] = []
-            for step1 in chunk:
-                candidates = groups.get(step1, [])
-                for index in by_step1[step1]:
-                    match, remaining = self._steps_1_2(criteria[index], candidates)
-                    if match is None:
-                        step3.append(_Pending(index, criteria[index], remaining))
-                    else:
-                        results[index] = match
+            for index, (_key, step2) in chunk:
+                match = self._steps_1_2(counts[index])
+                if match is None:
+                    step3.append(_Pending(index, criteria[index], step2=step2))
+                else:
+                    results[index] = match
             if step3:
+                candidates = _step2_candidates({pending.step2 for pending in step3})
+                for pending in step3:
+                    pending.candidates = candidates.get(pending.step2, [])
                 self._step3(step3, results)
         return results  # type: ignore[return-value]
 
@@ -229,30 +285,18 @@ class DatabaseIdentityRegister:
         return Match(MatchStatus.FOUND, person_id=person_id, step=0)
 
     @staticmethod
-    def _steps_1_2(
-        item: Criteria, candidates: list[_Candidate]
-    ) -> tuple[Match | None, list[_Candidate]]:
-        if not candidates:
-            return Match(MatchStatus.NONE, message=MSG_STEP1, step=1), []
-        if len(candidates) == 1:
-            return Match(MatchStatus.FOUND, person_id=candidates[0].id, step=1), []
-        if item.birth_month is None or item.birth_day is None:
-            narrowed = []
-        else:
-            step2 = keys.step2_key(
-                item.birth_name,
-                item.first_name,
-                item.sex,
-                item.birth_year,
-                item.birth_month,
-                item.birth_day,
-            )
-            narrowed = [c for c in candidates if c.step2 == step2]
-        if not narrowed:
-            return Match(MatchStatus.NONE, message=MSG_STEP2, step=2), []
-        if len(narrowed) == 1:
-            return Match(MatchStatus.FOUND, person_id=narrowed[0].id, step=2), []
-        return None, narrowed
+    def _steps_1_2(counts: _Counts) -> Match | None:
+        """Steps 1 and 2 decided from the counts; None when step 3 must compare."""
+        if counts.step1 == 0:
+            return Match(MatchStatus.NONE, message=MSG_STEP1, step=1)
+        if counts.step1 == 1:
+            return Match(MatchStatus.FOUND, person_id=counts.first1, step=1)
+        # Several: the birth month and day decide (none given: nobody can be told apart).
+        if counts.step2 == 0:
+            return Match(MatchStatus.NONE, message=MSG_STEP2, step=2)
+        if counts.step2 == 1:
+            return Match(MatchStatus.FOUND, person_id=counts.first2, step=2)
+        return None
 
     @staticmethod
     def _step3(pending: list[_Pending], results: list) -> None:

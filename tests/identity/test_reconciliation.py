@@ -196,6 +196,27 @@ def test_reconcile_many_mixes_branches_in_order():
     assert results[2].message == MSG_STEP1
 
 
+def test_a_batch_decides_each_passage_as_alone():
+    # Passages sharing a step-1 key (same name, first name, sex, year) are decided each on its
+    # own birth day, commune…: the batch counts candidates per passage, not per key.
+    march = make_person(birth_date=datetime.date(1996, 3, 2))
+    make_person(birth_date=BORN, birth_commune="75056")
+    toulouse = make_person(birth_date=BORN, birth_commune="31555")
+    batch = [
+        criteria(birth_month=3, birth_day=2),
+        criteria(birth_commune="31555"),
+        criteria(),
+        criteria(birth_month=None, birth_day=None),
+        criteria(birth_month=7, birth_day=14),
+        criteria(birth_commune="69123"),
+    ]
+    together = reconcile_many(batch)
+    assert together == [reconcile(item) for item in batch]
+    assert [m.person_id for m in together[:2]] == [march.id, toulouse.id]
+    assert [m.step for m in together] == [2, 3, 3, 2, 2, 3]
+    assert [m.message for m in together[2:]] == [MSG_SEVERAL, MSG_STEP2, MSG_STEP2, MSG_STEP3]
+
+
 def test_criteria_from_flux_values():
     values = {
         "nomNaissance": "Dupont",
