@@ -203,7 +203,7 @@ class Service:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "1",
+                str(workers),
                 "--timeout",
                 "900",
             ],

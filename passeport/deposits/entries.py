@@ -30,40 +30,54 @@ def _date(value) -> datetime.date | None:
         return None
 
 
+_PASSAGE_FIELDS = (
+    "modaliteAcces",
+    "urlPreuve",
+    "niveauLangueEuropeen",
+    "obtentionCertification",
+    "dateDebutValidite",
+    "dateFinValidite",
+    "dateDebutExamen",
+    "dateFinExamen",
+    "donneeCertifiee",
+    "mentionValidee",
+    "libelleOption",
+    "scoring",
+)
+_DETAILS = (
+    ("modalite_acces", "modaliteAcces"),
+    ("url_preuve", "urlPreuve"),
+    ("niveau_langue_europeen", "niveauLangueEuropeen"),
+    ("obtention", "obtentionCertification"),
+)
+
+
 def certification_kwargs(passage: Passage, context) -> dict:
     """The keyword arguments of `record_certification` for an accepted passage."""
-    value = passage.value
+    value = passage.local_values(_PASSAGE_FIELDS)
     code = passage.certification.code
-    details = {
-        key: value(name)
-        for key, name in (
-            ("modalite_acces", "modaliteAcces"),
-            ("url_preuve", "urlPreuve"),
-            ("niveau_langue_europeen", "niveauLangueEuropeen"),
-            ("obtention", "obtentionCertification"),
-        )
-        if value(name)
-    }
+    certificateur = passage.certificateur.id_client
+    valid_from = _date(value["dateDebutValidite"])
     return {
         "emetteur_id": context.emetteur,
-        "certificateur_id": passage.certificateur.id_client,
-        "certifier_name": context.certifier_names.get(passage.certificateur.id_client, ""),
+        "certificateur_id": certificateur,
+        "certifier_name": context.certifier_names.get(certificateur, ""),
         "code": code,
         "type": passage.certification.type or ("RS" if code.startswith("RS") else "RNCP"),
         "title": context.titles.get(code) or f"Certification {code}",
-        "award_date": _date(value("dateDebutValidite")),
+        "award_date": valid_from,
         "id_technique": passage.id_technique,
         "deposit_id": context.deposit_id,
         "flux_id": context.id_flux,
-        "provisional": (value("donneeCertifiee") or "").lower() in ("false", "0"),
-        "mention": value("mentionValidee") or "",
-        "option": value("libelleOption") or "",
-        "score": value("scoring") or "",
-        "valid_from": _date(value("dateDebutValidite")),
-        "valid_until": _date(value("dateFinValidite")),
-        "start_date": _date(value("dateDebutExamen")),
-        "end_date": _date(value("dateFinExamen")),
-        "details": details,
+        "provisional": (value["donneeCertifiee"] or "").lower() in ("false", "0"),
+        "mention": value["mentionValidee"] or "",
+        "option": value["libelleOption"] or "",
+        "score": value["scoring"] or "",
+        "valid_from": valid_from,
+        "valid_until": _date(value["dateFinValidite"]),
+        "start_date": _date(value["dateDebutExamen"]),
+        "end_date": _date(value["dateFinExamen"]),
+        "details": {key: value[name] for key, name in _DETAILS if value[name]},
     }
 
 

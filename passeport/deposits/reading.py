@@ -1,8 +1,9 @@
 """Streaming read of a deposited flux: its header ids and the values of each passage.
 
 A thin adapter over lxml's `iterparse` (hardened: no DTD, no entity, no network), used by the
-reception checks (ids of the émetteur, certificateurs and certifications) and by the processing
-(values of each passage, with the certification and certificateur it belongs to). Memory stays
+processing, the KO exports and the online correction (values of each passage, with the
+certification and certificateur it belongs to). The reception checks take the same ids from the
+flux library's validation report (`Report.declared`). Memory stays
 flat: every passage element is cleared once read, and its earlier siblings removed.
 """
 
@@ -16,16 +17,7 @@ NAMESPACE = "urn:cdc:cpf:pc5:schema:1.0.0"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _NS = "{" + NAMESPACE + "}"
 PASSAGE = _NS + "passageCertification"
-_HEADER_TAGS = (
-    "idFlux",
-    "horodatage",
-    "action",
-    "idClient",
-    "idContrat",
-    "type",
-    "code",
-    "natureDeposant",
-)
+_CLARK: dict[str, str] = {}  # local name → Clark name, filled as names are read
 _IDENTIFICATION_BRANCHES = ("titulaire", "dossierFormation", "identifiantNational")
 
 
@@ -79,11 +71,21 @@ class Passage:
 
     def value(self, name: str) -> str | None:
         """Text of the element `name` (local name), stripped; None when absent or empty."""
-        text = self.values.get(_NS + name)
+        clark = _CLARK.get(name)
+        if clark is None:
+            clark = _CLARK[name] = _NS + name
+        text = self.values.get(clark)
         return (text.strip() or None) if text else None
 
     def local_values(self, names) -> dict:
-        return {name: self.value(name) for name in names}
+        """Several values at once (as `value` gives them): the hot paths of a large deposit
+        read a dozen of each passage, one call each would double the cost."""
+        get = self.values.get
+        found = {}
+        for name in names:
+            text = get(_CLARK.get(name) or _NS + name)
+            found[name] = (text.strip() or None) if text else None
+        return found
 
     @cached_property
     def id_technique(self) -> str:
@@ -103,10 +105,6 @@ def hardened_iterparse(source, **options):
     )
 
 
-def _local(tag) -> str:
-    return tag[len(_NS) :] if isinstance(tag, str) and tag.startswith(_NS) else ""
-
-
 _BRANCH_TAGS = tuple((_NS + name, name) for name in _IDENTIFICATION_BRANCHES)
 
 
@@ -116,6 +114,10 @@ def passage_values(element: etree._Element) -> tuple[dict, str]:
     values = {child.tag: child.text for child in element.iter()}
     branch = next((name for tag, name in _BRANCH_TAGS if tag in values), "")
     return values, branch
+
+
+def _text(element, name: str) -> str:
+    return (element.findtext(_NS + name) or "").strip()
 
 
 def iter_flux(
@@ -129,69 +131,55 @@ def iter_flux(
     """Passages of the flux in file order (skipping the first `start_after`), filling `header`.
 
     With `schema`, libxml2 validates while parsing and raises `etree.XMLSyntaxError` at the
-    first violation (used by the reception checks).
+    first violation. Only the passages' end events come to Python (one per passage): their
+    certification and certificateur are read from the enclosing elements, whose own children
+    (idClient, code…) precede the passages in the CDC's order and are therefore already parsed
+    (flux > emetteur > certificateurs > certificateur > certifications > certification >
+    passageCertifications > passageCertification).
     """
     header = header if header is not None else Header()
-    tags = [PASSAGE, _NS + "certificateur", _NS + "certification"]
-    tags += [_NS + name for name in _HEADER_TAGS]
     options = {"schema": schema} if schema is not None else {}
-    certificateur: Certificateur | None = None
-    certification: Certification | None = None
-    position = 0
-    events = hardened_iterparse(source, events=("start", "end"), tag=tags, **options)
-    for event, element in events:
-        name = _local(element.tag)
-        if event == "start":
-            # Containers are opened on "start" so that their children may come in any order.
-            if name == "certificateur":
-                certificateur = Certificateur()
+    certificateur = Certificateur()
+    certification = Certification()
+    certificateur_element = certification_element = None
+    events = hardened_iterparse(source, events=("end",), tag=PASSAGE, **options)
+    for position, (_event, element) in enumerate(events, start=1):
+        container = element.getparent()
+        found = container.getparent() if container is not None else None
+        if found is not None and found is not certification_element:
+            certification_element = found
+            certification = Certification(
+                _text(found, "type"), _text(found, "code"), _text(found, "natureDeposant")
+            )
+            holder = found.getparent()
+            holder = holder.getparent() if holder is not None else None
+            if holder is not None and holder is not certificateur_element:
+                certificateur_element = holder
+                certificateur = Certificateur(_text(holder, "idClient"), _text(holder, "idContrat"))
                 header.certificateurs.append(certificateur)
-                certification = None
-            elif name == "certification" and certificateur is not None:
-                certification = Certification()
-                certificateur.certifications.append(certification)
-            continue
-        if name in ("certificateur", "certification"):
-            continue
-        if name == "passageCertification":
-            position += 1
-            header.passages = position
-            if position > start_after:
-                found, branch = passage_values(element) if values else ({}, "")
-                yield Passage(
-                    position,
-                    element.sourceline or 0,
-                    found,
-                    branch,
-                    certificateur or Certificateur(),
-                    certification or Certification(),
-                )
-            element.clear()
-            parent = element.getparent()
-            if parent is not None:
-                while element.getprevious() is not None:
-                    del parent[0]
-            continue
-        parent = _local(element.getparent().tag) if element.getparent() is not None else ""
-        text = (element.text or "").strip()
-        if parent == "flux":
-            if name == "idFlux":
-                header.id_flux = text
-            elif name == "horodatage":
-                header.horodatage = text
-            elif name == "action":
-                header.action = text
-        elif parent == "emetteur" and name == "idClient":
-            header.emetteur = text
-        elif parent == "certificateur" and certificateur is not None:
-            if name == "idClient":
-                certificateur.id_client = text
-            elif name == "idContrat":
-                certificateur.id_contrat = text
-        elif parent == "certification" and certification is not None:
-            if name == "type":
-                certification.type = text
-            elif name == "code":
-                certification.code = text
-            elif name == "natureDeposant":
-                certification.nature_deposant = text
+                if not header.id_flux:
+                    _fill_envelope(header, holder.getroottree().getroot())
+            certificateur.certifications.append(certification)
+        header.passages = position
+        if position > start_after:
+            found_values, branch = passage_values(element) if values else ({}, "")
+            yield Passage(
+                position,
+                element.sourceline or 0,
+                found_values,
+                branch,
+                certificateur,
+                certification,
+            )
+        element.clear()
+        if container is not None:
+            while element.getprevious() is not None:
+                del container[0]
+
+
+def _fill_envelope(header: Header, root) -> None:
+    """The ids of the flux element, read once (they precede every certificateur)."""
+    header.id_flux = _text(root, "idFlux")
+    header.horodatage = _text(root, "horodatage")
+    header.action = _text(root, "action")
+    header.emetteur = (root.findtext(f"{_NS}emetteur/{_NS}idClient") or "").strip()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -70,11 +70,7 @@ class _HashingFile(File):
                 data = data.encode("utf-8")
             self.written += len(data)
             if self.written > self.limit:
-                raise FileTooLarge(
-                    f"Le fichier dépasse la taille maximale d'un dépôt "
-                    f"({self.limit // (1024 * 1024)} Mo). Découpez-le en plusieurs flux "
-                    "(« passeport flux build » le fait au-delà de 200 000 passages)."
-                )
+                raise FileTooLarge(_too_large())
             self.sha256.update(data)
             yield data
 
@@ -82,11 +78,37 @@ class _HashingFile(File):
         return True
 
 
+def _moved(source, target: str) -> tuple[str, int, str] | None:
+    """An upload already hashed on arrival (uploads.py), moved into local storage (a rename
+    when on the same filesystem); None when it cannot be."""
+    digest = getattr(source, "sha256", None)
+    if not (
+        digest
+        and hasattr(source, "temporary_file_path")
+        and isinstance(default_storage, FileSystemStorage)
+    ):
+        return None
+    if source.size > settings.MAX_UPLOAD_BYTES:
+        raise FileTooLarge(_too_large())
+    return default_storage.save(target, source), source.size, digest
+
+
+def _too_large() -> str:
+    return (
+        f"Le fichier dépasse la taille maximale d'un dépôt "
+        f"({settings.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo). Découpez-le en plusieurs flux "
+        "(« passeport flux build » le fait au-delà de 200 000 passages)."
+    )
+
+
 def store_raw(source, file_name: str) -> tuple[str, int, str]:
     """Stream `source` (file object) into private storage; returns (name, size, sha256)."""
     wrapped = _HashingFile(source, file_name, settings.MAX_UPLOAD_BYTES)
     target = f"deposits/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xml"
     try:
+        moved = _moved(source, target)
+        if moved is not None:
+            return moved
         stored = default_storage.save(target, wrapped)
     except FileTooLarge:
         default_storage.delete(target)

@@ -149,3 +149,35 @@ def test_openapi_document(client):
     statuses = doc["components"]["schemas"]["Depot"]["properties"]["statut"]["enum"]
     assert statuses == ["recu", "rejete", "en_cours", "traite", "traite_avec_erreurs"]
     assert set(Deposit.Status.values) == set(statuses)
+
+
+@override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=0)
+def test_a_large_upload_is_hashed_on_arrival_and_moved_into_storage(client, auth, monkeypatch):
+    # Beyond FILE_UPLOAD_MAX_MEMORY_SIZE Django writes the upload to a temporary file; it is
+    # hashed as it arrives (uploads.py) and moved, not copied, into the private storage.
+    import hashlib
+
+    from django.core.files.storage import default_storage
+
+    from passeport.deposits import reception
+
+    def no_copy(*args, **kwargs):
+        raise AssertionError("the upload was copied and hashed again")
+
+    monkeypatch.setattr(reception._HashingFile, "chunks", no_copy)
+    data = sample_flux(4)
+    body = post_flux(client, auth, data, "gros.xml").json()
+    deposit = Deposit.objects.get(pk=body["id"])
+    assert deposit.sha256 == hashlib.sha256(data).hexdigest()
+    assert deposit.size == len(data)
+    with default_storage.open(deposit.file.name, "rb") as stored:
+        assert stored.read() == data
+    assert body["accuseReception"]["passages"] == 4
+    again = post_flux(client, auth, data, "encore.xml")
+    assert again.status_code == 200 and again.json()["doublon"] is True
+
+
+@override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=0, MAX_UPLOAD_BYTES=1000)
+def test_too_large_through_a_temporary_file(client, auth):
+    assert_problem(post_flux(client, auth, sample_flux(5)), 413, "taille maximale")
+    assert Deposit.objects.count() == 0
