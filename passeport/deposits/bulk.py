@@ -8,8 +8,6 @@ converted (JSON everywhere; UUID, dates and booleans on SQLite) — the same con
 applies, through the field API. On PostgreSQL the rows go through COPY.
 """
 
-from functools import partial
-
 from django.db import connections, router
 from django.utils import timezone
 
@@ -41,8 +39,7 @@ _AS_IS = {
 }
 
 
-def _constant(value):
-    return value
+_MISSING = object()
 
 
 def _converter(field, connection):
@@ -60,15 +57,17 @@ def insert(model, rows: list[dict]) -> None:
     connection = connections[router.db_for_write(model)]
     fields = model._meta.concrete_fields
     now = timezone.now()
+    # Per column: its attname, a constant default or a default factory (called per row: ids),
+    # and the converter the backend needs (None: the driver takes the value as it is).
     plan = []
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            default = partial(_constant, now)
-        elif field.has_default():
-            default = field.get_default
+            constant, factory = now, None
+        elif field.has_default() and callable(field.default):
+            constant, factory = None, field.get_default
         else:
-            default = partial(_constant, None)
-        plan.append((field.attname, default, _converter(field, connection)))
+            constant, factory = (field.get_default() if field.has_default() else None), None
+        plan.append((field.attname, constant, factory, _converter(field, connection)))
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - the model's own names
@@ -78,8 +77,10 @@ def insert(model, rows: list[dict]) -> None:
     values = []
     for row in rows:
         record = []
-        for name, default, convert in plan:
-            value = row[name] if name in row else default()
+        for name, constant, factory, convert in plan:
+            value = row.get(name, _MISSING)
+            if value is _MISSING:
+                value = factory() if factory is not None else constant
             if convert is not None and value is not None:
                 value = convert(value)
             record.append(value)

@@ -94,6 +94,9 @@ def _new_entry(person_id: uuid.UUID, kwargs: dict) -> dict:
     }
 
 
+_SEPARATOR = "\x1f"  # « unit separator »: not allowed in an XML 1.0 document
+
+
 @dataclass(frozen=True)
 class Existing:
     """What the pipeline needs to know of a passage already in a passport."""
@@ -110,7 +113,9 @@ def existing_entries(emetteur: str, id_techniques: Sequence[str]) -> dict[str, E
 
     `id_technique <> ''` is the condition of the passport's partial unique index on
     (emetteur_id, id_technique): with it the index answers. On PostgreSQL the ids go as one
-    array parameter rather than thousands of placeholders.
+    text parameter split by the server, rather than thousands of placeholders or an array the
+    driver dumps element by element; the separator is a control character that XML 1.0 forbids
+    in documents, so no idTechnique of a flux contains it.
     """
     columns = ("id", "id_technique", "provisional", "withdrawn_at", "deposit_id")
     if connection.vendor == "postgresql":
@@ -118,8 +123,9 @@ def existing_entries(emetteur: str, id_techniques: Sequence[str]) -> dict[str, E
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {', '.join(columns)} FROM {table} "  # noqa: S608 - own names
-                "WHERE emetteur_id = %s AND id_technique = ANY(%s) AND id_technique <> ''",
-                [emetteur, list(id_techniques)],
+                "WHERE emetteur_id = %s AND id_technique = ANY(string_to_array(%s, %s)) "
+                "AND id_technique <> ''",
+                [emetteur, _SEPARATOR.join(id_techniques), _SEPARATOR],
             )
             rows = cursor.fetchall()
     else:
