@@ -7,7 +7,7 @@ PostgreSQL (a throwaway cluster, as in production) by default, or the embedded S
 `--db sqlite` — gives the demo holder Camille Lefèvre a passport of N entries (guaranteed ones of
 every kind added to her demo passport), logs in as her through the development FranceConnect
 provider exactly as a browser would (authorize page, identity chosen, callback), then loads with
-wrk, in the same run, in interleaved rounds (default 9 × 3 s per page):
+wrk, in the same run, in interleaved rounds (default 5 × 3 s per page, a new connection per request):
 - the reference: the home page (anonymous), the foundation's baseline;
 - the home page with the holder's session (what being logged in costs);
 - the passport page /passeport/ with the holder's session.
@@ -112,12 +112,11 @@ def _measure(args, var_dir: Path, extra_env: dict[str, str]):
             .decode()
         )
         shown = page.count('class="pp-entry"')
+        # (common.wrk opens a new connection per request: see why there.)
         wrk(base + "/", seconds=2, connections=args.connections)  # warm-up
         wrk(base + "/passeport/", seconds=2, connections=args.connections, headers=headers)
-        # Interleaved rounds: the three pages one after the other, several times. A shared
-        # machine's speed drifts by a factor of two within a minute (measured: the same home
-        # page at 670 and at 1 480 req/s in successive runs); a ratio is taken within each
-        # round, where the pages share the same conditions, and the median round reported.
+        # Interleaved rounds: the three pages one after the other, several times, a ratio
+        # taken within each round (same machine conditions) and the median reported.
         rounds = []
         for _ in range(args.rounds):
             rounds.append(
@@ -145,7 +144,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=3, help="durée de chaque mesure")
-    parser.add_argument("--rounds", type=int, default=9, help="tours alternant les pages")
+    parser.add_argument("--rounds", type=int, default=5, help="tours alternant les pages")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     args = parser.parse_args()

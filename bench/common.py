@@ -50,12 +50,21 @@ def wrk(
     connections: int = 16,
     threads: int = 2,
     headers: dict[str, str] | None = None,
+    keep_alive: bool = False,
 ) -> LoadResult:
-    """Load `url` with wrk (Debian package) and parse requests/s and latency percentiles."""
+    """Load `url` with wrk (Debian package) and parse requests/s and latency percentiles.
+
+    A new connection per request unless `keep_alive`: with keep-alive, gunicorn's threaded
+    workers each accept what they can, wrk's connections sometimes all land on one of the
+    processes, which then serves alone on one core — the same page measured at 680 or at
+    1 400 req/s by chance (anonymous home page, six runs of 2 s on PostgreSQL)."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk est introuvable : lancez `make bench` (qui l'installe).")
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    for key, value in (headers or {}).items():
+    headers = dict(headers or {})
+    if not keep_alive:
+        headers.setdefault("Connection", "close")
+    for key, value in headers.items():
         command += ["-H", f"{key}: {value}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
