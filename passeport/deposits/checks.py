@@ -81,7 +81,14 @@ def _fill_header(header: Header, report) -> None:
     ]
 
 
-def check_file(path: str | Path, file_name: str, certifier: Certifier) -> CheckResult:
+def check_file(
+    path: str | Path,
+    file_name: str,
+    certifier: Certifier,
+    *,
+    today=None,
+    on_values=None,
+) -> CheckResult:
     """Run the reception checks on a stored file; never raises on bad input.
 
     1. a quick look at the first bytes (empty file, not a flux at all);
@@ -90,6 +97,7 @@ def check_file(path: str | Path, file_name: str, certifier: Certifier) -> CheckR
        lines;
     3. the ids of the émetteur, certificateurs, contracts and certifications against the
        depositing account and its mandates (`certifiers.models.flux_ids_errors`).
+    `on_values` receives each passage as the validation reads it (staging.StagingWriter).
     """
     header = Header()
     result = CheckResult(header=header)
@@ -115,7 +123,13 @@ def check_file(path: str | Path, file_name: str, certifier: Certifier) -> CheckR
             "être « flux » dans l'espace de noms urn:cdc:cpf:pc5:schema:1.0.0)."
         )
         return result
-    report = validate_file(str(path), schema="auto", today=timezone.localdate(), name=file_name)
+    report = validate_file(
+        str(path),
+        schema="auto",
+        today=today or timezone.localdate(),
+        name=file_name,
+        on_values=on_values,
+    )
     result.version = report.schema if report.schema in ("1.1.2", "1.1.5") else guess_version(path)
     rejecting = [
         f

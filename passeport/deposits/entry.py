@@ -17,7 +17,7 @@ from passeport.flux.building import build_flux
 
 from .forms import columns
 from .models import Deposit, PassageOutcome
-from .reading import Passage, iter_flux
+from .reading import Header, Passage, iter_flux
 from .reception import Reception, receive
 
 
@@ -31,7 +31,8 @@ class Problem:
 def load_passage(outcome: PassageOutcome) -> Passage | None:
     """The passage of a deposited file at the outcome's position (streaming, no full load)."""
     with default_storage.open(outcome.deposit.file.name, "rb") as stream:
-        for passage in iter_flux(stream, start_after=outcome.position - 1):
+        declared = Header.from_json(outcome.deposit.certificateurs or [])
+        for passage in iter_flux(stream, declared=declared, start_after=outcome.position - 1):
             return passage
     return None
 

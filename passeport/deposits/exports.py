@@ -9,7 +9,7 @@ from passeport.flux.cdc_messages import explain
 
 from .forms import columns
 from .models import Deposit, PassageOutcome
-from .reading import iter_flux
+from .reading import Header, iter_flux
 
 FIXED = ["idTechnique", "Certification", "Message d'erreur", "Explication", "Comment corriger"]
 
@@ -30,7 +30,8 @@ def rejects_workbook(deposit: Deposit) -> bytes:
     if outcomes:
         last = max(outcomes)
         with default_storage.open(deposit.file.name, "rb") as stream:
-            for passage in iter_flux(stream):
+            declared = Header.from_json(deposit.certificateurs or [])
+            for passage in iter_flux(stream, declared=declared):
                 if passage.position > last:
                     break
                 outcome = outcomes.get(passage.position)

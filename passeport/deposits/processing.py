@@ -46,10 +46,10 @@ from passeport.identity.register import Criteria, get_register
 from passeport.passport.models import Entry
 from passeport.passport.recording import DUPLICATE_MESSAGE, withdraw_certification
 
-from . import bulk, rules
+from . import bulk, rules, staging
 from .entries import existing_entries, record_accepted
 from .models import Deposit, PassageOutcome
-from .reading import Passage, iter_flux
+from .reading import Header, Passage, iter_flux
 
 logger = logging.getLogger(__name__)
 
@@ -221,8 +221,17 @@ def _run_chunks(deposit: Deposit, context: Context) -> bool:
     size, pause = chunk_size(), chunk_pause()
     batch: list[Passage] = []
     chunks = 0
+    declared = Header.from_json(deposit.certificateurs or [])
     with default_storage.open(deposit.file.name, "rb") as stream:
-        for passage in iter_flux(stream, start_after=deposit.passages_done):
+        # What the reception kept of each passage (staging.py), else the XML itself.
+        passages = staging.staged_passages(
+            deposit.file.name,
+            sha256=deposit.sha256,
+            header=declared,
+            start_after=deposit.passages_done,
+            today=timezone.localdate(),
+        ) or iter_flux(stream, declared=declared, start_after=deposit.passages_done)
+        for passage in passages:
             batch.append(passage)
             if len(batch) >= size:
                 if chunks in ANALYZE_AFTER:
@@ -338,7 +347,11 @@ def _creations(context: Context, passages: list[Passage]) -> list[Verdict]:
                 passage, False, MISSING_ID, "FLX-ID", "idTechnique"
             )
             continue
-        error = rules.first_error(passage, checker)
+        if isinstance(passage, staging.StagedPassage):
+            # The rules already ran on this passage, today, during the reception's validation.
+            error = rules.RuleError(*passage.rule_error) if passage.rule_error else None
+        else:
+            error = rules.first_error(passage, checker)
         if error is not None:
             verdicts[passage.position] = Verdict(
                 passage, False, error.message, error.rule, error.field
@@ -472,6 +485,7 @@ def finish(deposit_id, owner: str) -> None:
         locked.lease_expires_at = None
         locked.last_error = ""
         locked.save()
+        transaction.on_commit(lambda: staging.remove(locked.file.name))
         from .notifications import notify_depositor
 
         transaction.on_commit(lambda: notify_depositor(Deposit.objects.get(pk=deposit_id)))

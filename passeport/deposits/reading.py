@@ -44,6 +44,31 @@ class Header:
     certificateurs: list[Certificateur] = field(default_factory=list)
     passages: int = 0
 
+    @classmethod
+    def from_json(cls, certificateurs: list[dict]) -> "Header":
+        """The certificateurs as `as_json` stored them (a deposit's `certificateurs`)."""
+        return cls(
+            certificateurs=[
+                Certificateur(
+                    id_client=item.get("idClient", ""),
+                    id_contrat=item.get("idContrat", ""),
+                    certifications=[
+                        Certification(
+                            type=c.get("type", ""),
+                            code=c.get("code", ""),
+                            nature_deposant=c.get("natureDeposant", ""),
+                        )
+                        for c in item.get("certifications", [])
+                    ],
+                )
+                for item in certificateurs
+            ]
+        )
+
+    def contexts(self) -> list[tuple["Certificateur", "Certification"]]:
+        """(certificateur, certification) of each certification, in file order."""
+        return [(c, x) for c in self.certificateurs for x in c.certifications]
+
     def as_json(self) -> list[dict]:
         return [
             {
@@ -125,41 +150,53 @@ def iter_flux(
     *,
     schema: etree.XMLSchema | None = None,
     header: Header | None = None,
+    declared: Header | None = None,
     start_after: int = 0,
     values: bool = True,
 ) -> Iterator[Passage]:
     """Passages of the flux in file order (skipping the first `start_after`), filling `header`.
 
     With `schema`, libxml2 validates while parsing and raises `etree.XMLSyntaxError` at the
-    first violation. Only the passages' end events come to Python (one per passage): their
-    certification and certificateur are read from the enclosing elements, whose own children
-    (idClient, code…) precede the passages in the CDC's order and are therefore already parsed
-    (flux > emetteur > certificateurs > certificateur > certifications > certification >
-    passageCertifications > passageCertification).
+    first violation. Only the passages' end events come to Python (one per passage); their
+    certification and certificateur are the n-th of `declared` (the ids the reception read, a
+    deposit's `certificateurs`) when given, else read from the enclosing elements — whose own
+    children may follow the passages (the CDC schema's xs:all allows any order), so that
+    reading is right only for files that put them first, as the CDC's example and our builder
+    do.
     """
     header = header if header is not None else Header()
+    contexts = declared.contexts() if declared is not None else None
     options = {"schema": schema} if schema is not None else {}
     certificateur = Certificateur()
     certification = Certification()
     certificateur_element = certification_element = None
+    index = -1
     events = hardened_iterparse(source, events=("end",), tag=PASSAGE, **options)
     for position, (_event, element) in enumerate(events, start=1):
         container = element.getparent()
         found = container.getparent() if container is not None else None
         if found is not None and found is not certification_element:
             certification_element = found
-            certification = Certification(
-                _text(found, "type"), _text(found, "code"), _text(found, "natureDeposant")
-            )
-            holder = found.getparent()
-            holder = holder.getparent() if holder is not None else None
-            if holder is not None and holder is not certificateur_element:
-                certificateur_element = holder
-                certificateur = Certificateur(_text(holder, "idClient"), _text(holder, "idContrat"))
-                header.certificateurs.append(certificateur)
-                if not header.id_flux:
-                    _fill_envelope(header, holder.getroottree().getroot())
-            certificateur.certifications.append(certification)
+            index += 1
+            if contexts is not None:
+                certificateur, certification = (
+                    contexts[index] if index < len(contexts) else (Certificateur(), Certification())
+                )
+            else:
+                certification = Certification(
+                    _text(found, "type"), _text(found, "code"), _text(found, "natureDeposant")
+                )
+                holder = found.getparent()
+                holder = holder.getparent() if holder is not None else None
+                if holder is not None and holder is not certificateur_element:
+                    certificateur_element = holder
+                    certificateur = Certificateur(
+                        _text(holder, "idClient"), _text(holder, "idContrat")
+                    )
+                    header.certificateurs.append(certificateur)
+                    if not header.id_flux:
+                        _fill_envelope(header, holder.getroottree().getroot())
+                certificateur.certifications.append(certification)
         header.passages = position
         if position > start_after:
             found_values, branch = passage_values(element) if values else ({}, "")

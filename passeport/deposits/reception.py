@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from passeport.core.models import AuditEvent
 
+from . import staging
 from .checks import check_file
 from .models import Deposit, DepositNumber
 
@@ -185,9 +186,26 @@ def receive(
 
 def run_checks(deposit: Deposit) -> Deposit:
     """Reception checks; rejects the deposit or queues its processing."""
-    result = check_file(
-        default_storage.path(deposit.file.name), deposit.file_name, deposit.certifier
-    )
+    today = timezone.localdate()
+    target = staging.path_of(deposit.file.name)
+    writer = staging.StagingWriter(target, sha256=deposit.sha256, today=today) if target else None
+    try:
+        result = check_file(
+            default_storage.path(deposit.file.name),
+            deposit.file_name,
+            deposit.certifier,
+            today=today,
+            on_values=writer,
+        )
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        raise
+    if writer is not None:
+        if result.accepted:
+            writer.finish()
+        else:
+            writer.discard()
     header = result.header
     deposit.id_flux = header.id_flux[:255]
     deposit.emetteur = header.emetteur[:8]

@@ -255,6 +255,9 @@ class FluxValidation:
         self.emit = True
         # Parallel mode: first lines of the passages with an error, to merge both passes.
         self.error_passages: set[int] | None = None
+        # Called with (passage element, its values, first business-rule error or None) for each
+        # passage, in file order, in either mode (see validate_file's `on_values`).
+        self.on_values: Callable[[etree._Element, dict, tuple | None], None] | None = None
         self._errors = 0
         self._warnings = 0
 
@@ -364,6 +367,7 @@ class FluxValidation:
         ids = _IdTable()
         rules: R.PassageRules | None = None
         keep_values = self.keep_values
+        on_values = self.on_values
         add = self._add
         translate = _translator()
         cert_info: dict = {}
@@ -421,9 +425,12 @@ class FluxValidation:
                                     line,
                                 )
                             )
+                    first_error = None
                     for rule, name, message, hint in rules.check(values, bad):
                         if bad and R.superseded(rule, name, bad):
                             continue
+                        if first_error is None and R.RULES[rule].severity == ERROR:
+                            first_error = (rule, name, message)
                         findings.append(
                             Finding(
                                 R.RULES[rule].severity,
@@ -443,6 +450,8 @@ class FluxValidation:
                             report.passages_with_errors += 1
                             if error_passages is not None:
                                 error_passages.add(line)
+                    if on_values is not None:
+                        on_values(el, values, first_error)
                     parent = el.getparent()
                     if emit:
                         cert = parent.getparent() if parent is not None else None
@@ -613,8 +622,16 @@ def validate_file(
     name: str | None = None,
     max_findings: int = DEFAULT_MAX_FINDINGS,
     parallel: bool | None = None,
+    on_values: Callable[[etree._Element, dict, tuple | None], None] | None = None,
 ) -> Report:
     """Validate one flux; returns its Report (see the module docstring).
+
+    `on_values(element, values, first_error)` is called for each passage with its element
+    (cleared right after the call), its values (Clark name → text, the very dict the business
+    rules read) and its first business-rule error `(rule, element name, message)` or None —
+    XSD errors aside, which the report gives. Unlike `on_passage` it keeps the parallel mode
+    (the rules' process calls it): a portal can keep what it needs of each passage while the
+    file is validated.
 
     `parallel` (default: automatic) runs the passages' XSD validation in a second process
     while this one applies the business rules, when `source` is a file of more than
@@ -630,6 +647,7 @@ def validate_file(
         name=name,
         max_findings=max_findings,
     )
+    validation.on_values = on_values
     if parallel is None:
         parallel = (
             on_passage is None
