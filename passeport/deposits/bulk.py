@@ -8,6 +8,8 @@ converted (JSON everywhere; UUID, dates and booleans on SQLite) — the same con
 applies, through the field API. On PostgreSQL the rows go through COPY.
 """
 
+from operator import itemgetter
+
 from django.db import connections, router
 from django.utils import timezone
 
@@ -39,9 +41,6 @@ _AS_IS = {
 }
 
 
-_MISSING = object()
-
-
 def _converter(field, connection):
     target = field.target_field if field.is_relation else field
     if target.get_internal_type() in _AS_IS.get(connection.vendor, ()):
@@ -57,17 +56,23 @@ def insert(model, rows: list[dict]) -> None:
     connection = connections[router.db_for_write(model)]
     fields = model._meta.concrete_fields
     now = timezone.now()
-    # Per column: its attname, a constant default or a default factory (called per row: ids),
-    # and the converter the backend needs (None: the driver takes the value as it is).
-    plan = []
-    for field in fields:
+    # Defaults: constants (timestamps are now, static defaults) merged under each row in one
+    # dict operation; factories (ids) called only for the rows that lack the field.
+    constants: dict = {}
+    factories: list[tuple[str, object]] = []
+    converters: list[tuple[int, object]] = []  # (column, what the backend needs done)
+    for index, field in enumerate(fields):
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            constant, factory = now, None
+            constants[field.attname] = now
         elif field.has_default() and callable(field.default):
-            constant, factory = None, field.get_default
+            constants[field.attname] = None
+            factories.append((field.attname, field.get_default))
         else:
-            constant, factory = (field.get_default() if field.has_default() else None), None
-        plan.append((field.attname, constant, factory, _converter(field, connection)))
+            constants[field.attname] = field.get_default() if field.has_default() else None
+        convert = _converter(field, connection)
+        if convert is not None:
+            converters.append((index, convert))
+    columns_of = itemgetter(*(field.attname for field in fields))
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - the model's own names
@@ -76,14 +81,14 @@ def insert(model, rows: list[dict]) -> None:
     )
     values = []
     for row in rows:
-        record = []
-        for name, constant, factory, convert in plan:
-            value = row.get(name, _MISSING)
-            if value is _MISSING:
-                value = factory() if factory is not None else constant
-            if convert is not None and value is not None:
-                value = convert(value)
-            record.append(value)
+        full = constants | row
+        for name, factory in factories:
+            if name not in row:
+                full[name] = factory()
+        record = list(columns_of(full))
+        for index, convert in converters:
+            if record[index] is not None:
+                record[index] = convert(record[index])
         values.append(record)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

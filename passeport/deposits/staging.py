@@ -187,16 +187,21 @@ class StagedPassage(Passage):
     def value(self, name: str) -> str | None:
         if name not in _INDEX:
             raise KeyError(f"{name} n'est pas gardé à la réception (staging.FIELDS)")
-        return super().value(name)
+        text = self.values.get(_NS + name)
+        return (text.strip() or None) if text else None
 
     def local_values(self, names) -> dict:
-        missing = [name for name in names if name not in _INDEX]
-        if missing:
-            raise KeyError(f"{', '.join(missing)} : pas gardés à la réception (staging.FIELDS)")
+        names = names if isinstance(names, tuple) else tuple(names)
+        if names not in _CHECKED:  # the callers pass a few constant tuples: checked once each
+            missing = [name for name in names if name not in _INDEX]
+            if missing:
+                raise KeyError(f"{', '.join(missing)} : pas gardés à la réception (staging.FIELDS)")
+            _CHECKED.add(names)
         return super().local_values(names)
 
 
 _INDEX = frozenset(FIELDS)
+_CHECKED: set = set()
 
 
 def staged_passages(

@@ -48,11 +48,16 @@ class PassageAlreadyRecorded(ValueError):
         self.id_technique = id_technique
 
 
+def _uuid(value) -> uuid.UUID:
+    # Already a UUID most of the time (a deposit's 200 000 passages): no parsing again.
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
 def _person_id(person) -> uuid.UUID:
     value = getattr(person, "pk", person)
     if value is None:
         raise ValueError("record_certification : la personne du registre d'identité est requise")
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    return _uuid(value)
 
 
 def _iso(value: datetime.date | None) -> str | None:
@@ -87,7 +92,7 @@ def certification_values(
     these; a bulk path (deposits) builds `Entry(emetteur_id=…, id_technique=…, **values)`.
     """
     person_id = _person_id(person)
-    deposit_uuid = uuid.UUID(str(deposit_id)) if deposit_id else None
+    deposit_uuid = _uuid(deposit_id) if deposit_id else None
     extra = {
         key: value
         for key, value in {
