@@ -10,10 +10,13 @@ schemas`), the version chosen as the flux library does (`auto`: 1.1.5 when the f
 (`flux_ids_errors`): this module only gathers what the flux says.
 """
 
+import contextlib
+import fcntl
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
@@ -60,6 +63,34 @@ MAX_REASONS = 20
 # Findings that reject the whole file at reception: unreadable or malformed XML, anything the
 # CDC schema refuses. Business rules (REG-*) only make their own passage KO during processing.
 _FILE_LEVEL = ("XML-", "XSD-")
+
+
+@contextlib.contextmanager
+def _second_core():
+    """Whether this reception may validate in two processes (the flux library's parallel mode,
+    which still checks that two cores are idle): one reception at a time per machine.
+
+    Two uploads received together both found the cores idle and both forked: four processes
+    on two cores, each file parsed twice — more work for the same wall time, taken from the
+    deposits being processed meanwhile (bench/bench_deposit_pipeline.py, two deposits at once).
+    A lock file beside the local data decides; the other receptions validate in one process.
+    """
+    path = Path(settings.VAR_DIR) / "validation.lock"
+    try:
+        handle = open(path, "a")  # noqa: SIM115 - closed below
+    except OSError:
+        yield False
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _fill_header(header: Header, report) -> None:
@@ -123,13 +154,15 @@ def check_file(
             "être « flux » dans l'espace de noms urn:cdc:cpf:pc5:schema:1.0.0)."
         )
         return result
-    report = validate_file(
-        str(path),
-        schema="auto",
-        today=today or timezone.localdate(),
-        name=file_name,
-        on_values=on_values,
-    )
+    with _second_core() as may_fork:
+        report = validate_file(
+            str(path),
+            schema="auto",
+            today=today or timezone.localdate(),
+            name=file_name,
+            on_values=on_values,
+            parallel=None if may_fork else False,
+        )
     result.version = report.schema if report.schema in ("1.1.2", "1.1.5") else guess_version(path)
     rejecting = [
         f

@@ -151,3 +151,25 @@ def test_a_full_disk_while_staging_costs_nothing_but_speed(monkeypatch, tmp_path
     assert PassageOutcome.objects.get(deposit=deposit, status="ko", position=3).rule == (
         "REG-DATES-VALIDITE"
     )
+
+
+def test_one_reception_at_a_time_may_take_a_second_core(monkeypatch, settings):
+    import fcntl
+
+    from passeport.deposits import checks
+
+    seen = []
+    real = checks.validate_file
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["parallel"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checks, "validate_file", spy)
+    certifier = make_certifier()
+    _receive(_flux(3, bad=()), certifier)
+    with open(settings.VAR_DIR / "validation.lock", "a") as other:  # another reception's lock
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _receive(_flux(4, bad=()), certifier)
+    _receive(_flux(5, bad=()), certifier)
+    assert seen == [None, False, None]  # None: the library decides (two idle cores or not)
