@@ -307,6 +307,16 @@ class Service:
                 process.kill()
 
 
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent busy (every core, every process), from /proc/stat:
+    what a deposit costs in core-seconds, whichever processes did the work (web, worker,
+    PostgreSQL, this client)."""
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def deposit_end_to_end(service: Service, token: str, files: list[Path]) -> tuple[float, list]:
     """Upload `files` at once (one thread each) and wait for every accusé; wall seconds."""
     import threading
@@ -379,7 +389,9 @@ def run_backend(
         reference = xmllint_seconds(files[1])
         service = Service(env, workers=1)
         try:
+            busy = machine_busy_seconds()
             wall, results = deposit_end_to_end(service, token, [files[1]])
+            busy = machine_busy_seconds() - busy
             peaks = service.worker_peaks()
         finally:
             service.stop()
@@ -396,20 +408,25 @@ def run_backend(
             flush=True,
         )
         print(
-            f"[{label}] pic de mémoire du worker : {max(peaks):.0f} Mo (objectif ≤ 256 Mo)",
+            f"[{label}] pic de mémoire du worker : {max(peaks):.0f} Mo (objectif ≤ 256 Mo) ; "
+            f"temps de calcul de toute la machine pendant le dépôt : {busy:.1f} s-cœur "
+            f"({busy / wall:.2f} cœur en moyenne)",
             flush=True,
         )
         if parallel:
             service = Service(env, workers=2)
             try:
+                busy_both = machine_busy_seconds()
                 both, results = deposit_end_to_end(service, token, [files[2], files[3]])
+                busy_both = machine_busy_seconds() - busy_both
                 peaks = service.worker_peaks()
             finally:
                 service.stop()
             print(
                 f"[{label}] deux dépôts en parallèle, deux workers : {both:.2f} s "
                 f"= {both / wall:.2f}× un dépôt seul (objectif ≤ 1,3×) ; pics "
-                f"{', '.join(f'{p:.0f}' for p in peaks)} Mo",
+                f"{', '.join(f'{p:.0f}' for p in peaks)} Mo ; {busy_both:.1f} s-cœur "
+                f"({busy_both / both:.2f} cœur en moyenne sur {os.cpu_count()})",
                 flush=True,
             )
     finally:
