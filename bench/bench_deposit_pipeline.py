@@ -459,7 +459,10 @@ def main(argv=None) -> int:
         flush=True,
     )
     if not args.no_postgres:
-        cluster = Cluster.start()
+        # Sized like a server for a register of a million persons: PostgreSQL's default cache
+        # (128 MB) holds neither the register's step-1 index nor the passports' indexes, and
+        # two deposits at once evict each other's pages.
+        cluster = Cluster.start(settings={"shared_buffers": "1GB"})
         try:
             run_backend(
                 "PostgreSQL", cluster.url, args, files, csv_path, parallel=not args.no_parallel

@@ -47,6 +47,7 @@ from passeport.passport.models import Entry
 from passeport.passport.recording import DUPLICATE_MESSAGE, withdraw_certification
 
 from . import bulk, rules, staging
+from .entries import _date as parse_date
 from .entries import existing_entries, record_accepted
 from .models import Deposit, PassageOutcome
 from .reading import Header, Passage, iter_flux
@@ -301,6 +302,7 @@ def process_chunk(context: Context, passages: list[Passage]) -> None:
             verdicts = _withdrawals(context, passages)
         else:
             verdicts = _creations(context, passages)
+        ok_status, ko_status = PassageOutcome.Status.OK.value, PassageOutcome.Status.KO.value
         bulk.insert(
             PassageOutcome,
             [
@@ -309,7 +311,7 @@ def process_chunk(context: Context, passages: list[Passage]) -> None:
                     "deposit_id": context.deposit_id,
                     "position": v.passage.position,
                     "id_technique": v.passage.id_technique[:255],
-                    "status": PassageOutcome.Status.OK if v.ok else PassageOutcome.Status.KO,
+                    "status": ok_status if v.ok else ko_status,
                     "message": v.message,
                     "rule": v.rule[:60],
                     "field": v.field[:60],
@@ -331,9 +333,7 @@ def process_chunk(context: Context, passages: list[Passage]) -> None:
 
 
 def _award_date(passage: Passage):
-    from .entries import _date
-
-    return _date(passage.value("dateDebutValidite"))
+    return parse_date(passage.value("dateDebutValidite"))
 
 
 def _creations(context: Context, passages: list[Passage]) -> list[Verdict]:

@@ -58,7 +58,8 @@ class Cluster:
         subprocess.run([*prefix, *cmd], check=True, capture_output=True)
 
     @classmethod
-    def start(cls, max_connections: int = 100) -> "Cluster":
+    def start(cls, max_connections: int = 100, settings: dict[str, str] | None = None) -> "Cluster":
+        """A fresh cluster; `settings` are extra server parameters (benchmarks size memory)."""
         bindir = _bindir()
         as_user = "postgres" if os.geteuid() == 0 else None
         base = Path(tempfile.mkdtemp(prefix="passeport-pg-"))
@@ -82,6 +83,8 @@ class Cluster:
             f"-p {cluster.port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
             f"-c synchronous_commit=off -c full_page_writes=off -c max_connections={max_connections}"
         )
+        for key, value in (settings or {}).items():
+            options += f" -c {key}={value}"
         cluster._run(
             str(bindir / "pg_ctl"),
             "-D",
