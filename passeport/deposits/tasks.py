@@ -43,8 +43,32 @@ def watch_deposit(deposit_id: str) -> str:
     )
     lease = deposit.lease_expires_at
     if lease is None or lease < timezone.now():
+        if lease is not None:
+            _close_lost_runs(deposit_id, deposit.lease_owner)
         return processing.process(deposit_id)
     return deposit.status
+
+
+class WorkerLost(Exception):
+    """The worker running a deposit stopped renewing its lease: killed, or its machine lost."""
+
+
+def _close_lost_runs(deposit_id: str, owner: str) -> None:
+    """Mark as failed the runs of `process_deposit` for this deposit that a dead worker left
+    « running » in the task queue (django-tasks-db cannot know its worker died): the queue's
+    admin and the status page then tell the truth. The deposit itself resumes from its last
+    committed chunk, on this worker, right after."""
+    from django_tasks_db.models import DBTaskResult
+
+    running = DBTaskResult.objects.running().filter(task_path=process_deposit.module_path)
+    for result in running:
+        if result.args_kwargs.get("args") == [str(deposit_id)]:
+            result.set_failed(
+                WorkerLost(
+                    f"Le worker {owner or '?'} n'a plus renouvelé son bail sur le dépôt "
+                    f"{deposit_id} : traitement repris par un autre worker."
+                )
+            )
 
 
 @task()

@@ -145,6 +145,13 @@ def test_worker_killed_mid_deposit_resumes_exactly_once(monkeypatch):
         print(log)
     deposit = assert_processed_exactly_once(deposit.pk)
     assert deposit.attempts >= 2, log
+    # The killed worker's run is not left « running » in the task queue.
+    from django_tasks_db.models import DBTaskResult
+
+    runs = DBTaskResult.objects.filter(task_path="passeport.deposits.tasks.process_deposit")
+    assert not runs.running().exists()
+    lost = runs.failed().get()
+    assert lost.exception_class_path == "passeport.deposits.tasks.WorkerLost"
 
 
 @pytest.mark.postgres
