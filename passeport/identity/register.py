@@ -17,6 +17,7 @@ checks the birth name.
 """
 
 import datetime
+import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -186,7 +187,18 @@ def _counts(items: list[tuple[int, str, str | None]]) -> dict[int, _Counts]:
             )
             # WITH ORDINALITY numbers the keys from 1, in the order they were sent.
             return {items[row[0] - 1][0]: _Counts(*row[1:]) for row in cursor.fetchall()}
-    # Elsewhere (SQLite): the candidates' keys, counted here.
+    if connection.vendor == "sqlite":
+        # The same counts by SQLite: the keys as one JSON parameter, unnested by json_each.
+        sql = _SQLITE_COUNTS_SQL.format(table=connection.ops.quote_name(Person._meta.db_table))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [json.dumps([[s1, s2 or ""] for _, s1, s2 in items])])
+            return {
+                items[row[0]][0]: _Counts(
+                    row[1], _sqlite_uuid(row[2]), row[3], _sqlite_uuid(row[4])
+                )
+                for row in cursor.fetchall()
+            }
+    # Elsewhere: the candidates' keys, counted here.
     candidates: dict[str, list[tuple[uuid.UUID, str]]] = defaultdict(list)
     rows = (
         Person.objects.filter(step1_hash__in={s1 for _, s1, _ in items})
@@ -203,6 +215,23 @@ def _counts(items: list[tuple[int, str, str | None]]) -> dict[int, _Counts]:
             len(found), found[0][0] if found else None, len(narrowed), next(iter(narrowed), None)
         )
     return counts
+
+
+# json_each's key is the position of the pair in the list (from 0). `min(id)` is one of the
+# candidates: only used when there is exactly one.
+_SQLITE_COUNTS_SQL = """
+SELECT q.key, count(p.id), min(p.id),
+       count(p.id) FILTER (WHERE p.step2_hash = json_extract(q.value, '$[1]')),
+       min(p.id) FILTER (WHERE p.step2_hash = json_extract(q.value, '$[1]'))
+FROM json_each(%s) AS q
+LEFT JOIN {table} p ON p.step1_hash = json_extract(q.value, '$[0]')
+GROUP BY q.key
+"""
+
+
+def _sqlite_uuid(value) -> uuid.UUID | None:
+    # Django keeps UUIDs as 32 hexadecimal characters on SQLite.
+    return uuid.UUID(value) if value else None
 
 
 def _step2_candidates(step2_keys: set[str]) -> dict[str, list[_Candidate]]:
