@@ -187,34 +187,15 @@ def _counts(items: list[tuple[int, str, str | None]]) -> dict[int, _Counts]:
             )
             # WITH ORDINALITY numbers the keys from 1, in the order they were sent.
             return {items[row[0] - 1][0]: _Counts(*row[1:]) for row in cursor.fetchall()}
-    if connection.vendor == "sqlite":
-        # The same counts by SQLite: the keys as one JSON parameter, unnested by json_each.
-        sql = _SQLITE_COUNTS_SQL.format(table=connection.ops.quote_name(Person._meta.db_table))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [json.dumps([[s1, s2 or ""] for _, s1, s2 in items])])
-            return {
-                items[row[0]][0]: _Counts(
-                    row[1], _sqlite_uuid(row[2]), row[3], _sqlite_uuid(row[4])
-                )
-                for row in cursor.fetchall()
-            }
-    # Elsewhere: the candidates' keys, counted here.
-    candidates: dict[str, list[tuple[uuid.UUID, str]]] = defaultdict(list)
-    rows = (
-        Person.objects.filter(step1_hash__in={s1 for _, s1, _ in items})
-        .order_by()
-        .values_list("step1_hash", "id", "step2_hash")
-    )
-    for step1, person_id, step2 in rows:
-        candidates[step1].append((person_id, step2))
-    counts = {}
-    for index, s1, s2 in items:
-        found = candidates.get(s1, [])
-        narrowed = [person_id for person_id, step2 in found if s2 is not None and step2 == s2]
-        counts[index] = _Counts(
-            len(found), found[0][0] if found else None, len(narrowed), next(iter(narrowed), None)
-        )
-    return counts
+    # SQLite (the other database the project runs on): the same counts, the keys as one JSON
+    # parameter unnested by json_each.
+    sql = _SQLITE_COUNTS_SQL.format(table=connection.ops.quote_name(Person._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [json.dumps([[s1, s2 or ""] for _, s1, s2 in items])])
+        return {
+            items[row[0]][0]: _Counts(row[1], _sqlite_uuid(row[2]), row[3], _sqlite_uuid(row[4]))
+            for row in cursor.fetchall()
+        }
 
 
 # json_each's key is the position of the pair in the list (from 0). `min(id)` is one of the
