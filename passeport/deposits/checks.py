@@ -11,6 +11,7 @@ schemas`), the version chosen as the flux library does (`auto`: 1.1.5 when the f
 """
 
 import contextlib
+import contextvars
 import fcntl
 import re
 from dataclasses import dataclass, field
@@ -65,32 +66,55 @@ MAX_REASONS = 20
 _FILE_LEVEL = ("XML-", "XSD-")
 
 
+_reception = contextvars.ContextVar("passeport_reception_lock", default=None)
+
+
+@contextlib.contextmanager
+def reception_in_progress():
+    """Mark this process as receiving a deposit, from the first byte of the upload to the end of
+    its checks: a shared lock on a file beside the local data (`VAR_DIR`), one per machine as
+    its cores are. Nested uses share the outer one."""
+    if _reception.get() is not None:
+        yield
+        return
+    try:
+        handle = open(Path(settings.VAR_DIR) / "receptions.lock", "a")  # noqa: SIM115
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_SH)  # waits only for a `_second_core` check
+        token = _reception.set(handle)
+        try:
+            yield
+        finally:
+            _reception.reset(token)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @contextlib.contextmanager
 def _second_core():
     """Whether this reception may validate in two processes (the flux library's parallel mode,
-    which still checks that two cores are idle): one reception at a time per machine.
+    which still checks that two cores are idle): only when no other reception is in progress
+    on this machine.
 
     Two uploads received together both found the cores idle and both forked: four processes
     on two cores, each file parsed twice — more work for the same wall time, taken from the
-    deposits being processed meanwhile (bench/bench_deposit_pipeline.py, two deposits at once).
-    A lock file beside the local data decides; the other receptions validate in one process.
+    other deposit (bench/bench_deposit_pipeline.py, two deposits at once). The shared lock of
+    `reception_in_progress` is taken at the start of each upload; converting ours to an
+    exclusive one succeeds only if nobody else holds it.
     """
-    path = Path(settings.VAR_DIR) / "validation.lock"
+    handle = _reception.get()
+    if handle is None:
+        yield False
+        return
     try:
-        handle = open(path, "a")  # noqa: SIM115 - closed below
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         yield False
         return
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    fcntl.flock(handle, fcntl.LOCK_SH)  # back to shared: others may start receiving
+    yield True
 
 
 def _fill_header(header: Header, report) -> None:

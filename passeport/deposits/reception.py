@@ -23,7 +23,7 @@ from django.utils import timezone
 from passeport.core.models import AuditEvent
 
 from . import staging
-from .checks import check_file
+from .checks import check_file, reception_in_progress
 from .models import Deposit, DepositNumber
 
 CHUNK = 1024 * 1024
@@ -190,13 +190,14 @@ def run_checks(deposit: Deposit) -> Deposit:
     target = staging.path_of(deposit.file.name)
     writer = staging.StagingWriter(target, sha256=deposit.sha256, today=today) if target else None
     try:
-        result = check_file(
-            default_storage.path(deposit.file.name),
-            deposit.file_name,
-            deposit.certifier,
-            today=today,
-            on_values=writer,
-        )
+        with reception_in_progress():
+            result = check_file(
+                default_storage.path(deposit.file.name),
+                deposit.file_name,
+                deposit.certifier,
+                today=today,
+                on_values=writer,
+            )
     except BaseException:
         if writer is not None:
             writer.discard()
