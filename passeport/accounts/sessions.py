@@ -69,12 +69,13 @@ class _Part:
 
     model: type
     attnames: tuple[str, ...]
+    pk_index: int  # where its primary key is among them: NULL when no row was joined
     converters: tuple[tuple, ...]  # per column: (converter, expression) pairs
     attach: object  # callable(instances, instance) or None for the session itself
 
 
 @memoise
-def _joined_plan(session_model, alias: str) -> tuple[str, tuple[_Part, ...]]:
+def _joined_plan(session_model, alias: str, related: tuple[str, ...]) -> tuple[str, tuple]:
     """The SQL of « this session, unexpired, with its user and the user's profiles », and how
     to turn a row into model instances.
 
@@ -99,8 +100,10 @@ def _joined_plan(session_model, alias: str) -> tuple[str, tuple[_Part, ...]]:
             column = field.get_col(table_alias)
             found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
             converters.append(tuple((converter, column) for converter in found))
-        attnames = tuple(f.attname for f in model._meta.concrete_fields)
-        parts.append(_Part(model, attnames, tuple(converters), attach))
+        fields = model._meta.concrete_fields
+        attnames = tuple(f.attname for f in fields)
+        pk_index = fields.index(model._meta.pk)
+        parts.append(_Part(model, attnames, pk_index, tuple(converters), attach))
 
     add(session_model, "s", None)
     add(user_model, "u", lambda made, user: user_field.set_cached_value(made[0], user))
@@ -108,7 +111,7 @@ def _joined_plan(session_model, alias: str) -> tuple[str, tuple[_Part, ...]]:
         f"LEFT JOIN {quote(user_model._meta.db_table)} u "
         f"ON u.{quote(user_field.target_field.column)} = s.{quote(user_field.column)}"
     )
-    for index, name in enumerate(_user_related(), start=1):
+    for index, name in enumerate(related, start=1):
         relation = user_model._meta.get_field(name)  # a reverse one-to-one (OneToOneRel)
         profile = relation.related_model
         table_alias = f"r{index}"
@@ -133,7 +136,7 @@ def _joined_query(session_model, session_key: str):
     None. One query."""
     alias = router.db_for_read(session_model)
     connection = connections[alias]
-    sql, parts = _joined_plan(session_model, alias)
+    sql, parts = _joined_plan(session_model, alias, _user_related())
     expire = session_model._meta.get_field("expire_date")
     with connection.cursor() as cursor:
         cursor.execute(sql, [session_key, expire.get_db_prep_value(timezone.now(), connection)])
@@ -145,7 +148,7 @@ def _joined_query(session_model, session_key: str):
     for part in parts:
         values = list(row[start : start + len(part.attnames)])
         start += len(part.attnames)
-        if values[0] is None:
+        if values[part.pk_index] is None:
             # The primary key is NULL: no row joined (a session without user, a user without
             # this profile).
             instance = None

@@ -73,12 +73,6 @@ def insert(model, rows: list[dict]) -> None:
         if convert is not None:
             converters.append((index, convert))
     columns_of = itemgetter(*(field.attname for field in fields))
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - the model's own names
-        f"({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
     values = []
     for row in rows:
         full = constants | row
@@ -90,13 +84,18 @@ def insert(model, rows: list[dict]) -> None:
             if record[index] is not None:
                 record[index] = convert(record[index])
         values.append(record)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: one stream of rows, dumped by psycopg's C adapters (no per-row statement).
-            columns = ", ".join(quote(f.column) for f in fields)
-            copy_sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-            with cursor.cursor.copy(copy_sql) as copy:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for record in values:
                     copy.write_row(record)
         else:
-            cursor.executemany(sql, values)
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608 - own names
+                values,
+            )

@@ -24,7 +24,7 @@ from lxml import etree
 from passeport.certifiers.models import Certifier, flux_ids_errors
 from passeport.flux.validation import validate_file
 
-from .reading import Certificateur, Certification, Header, hardened_iterparse
+from .reading import Header, hardened_iterparse
 
 _ACTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?action[\s>]")
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?flux[\s>/]")
@@ -123,17 +123,7 @@ def _fill_header(header: Header, report) -> None:
     header.id_flux, header.horodatage = declared.id_flux, declared.horodatage
     header.action, header.emetteur = declared.action, declared.emetteur
     header.passages = report.passages
-    header.certificateurs = [
-        Certificateur(
-            id_client=item["idClient"],
-            id_contrat=item["idContrat"],
-            certifications=[
-                Certification(type=c["type"], code=c["code"], nature_deposant=c["natureDeposant"])
-                for c in item["certifications"]
-            ],
-        )
-        for item in declared.certificateurs
-    ]
+    header.certificateurs = Header.from_json(declared.certificateurs).certificateurs
 
 
 def check_file(

@@ -20,7 +20,7 @@ from passeport.passport.recording import certification_values, record_certificat
 from passeport.passport.signals import person_entries_changed
 
 from . import bulk
-from .reading import Passage
+from .reading import CERTIFICATION_FIELDS, Passage
 
 
 def _date(value) -> datetime.date | None:
@@ -30,20 +30,6 @@ def _date(value) -> datetime.date | None:
         return None
 
 
-_PASSAGE_FIELDS = (
-    "modaliteAcces",
-    "urlPreuve",
-    "niveauLangueEuropeen",
-    "obtentionCertification",
-    "dateDebutValidite",
-    "dateFinValidite",
-    "dateDebutExamen",
-    "dateFinExamen",
-    "donneeCertifiee",
-    "mentionValidee",
-    "libelleOption",
-    "scoring",
-)
 _DETAILS = (
     ("modalite_acces", "modaliteAcces"),
     ("url_preuve", "urlPreuve"),
@@ -54,7 +40,7 @@ _DETAILS = (
 
 def certification_kwargs(passage: Passage, context) -> dict:
     """The keyword arguments of `record_certification` for an accepted passage."""
-    value = passage.local_values(_PASSAGE_FIELDS)
+    value = passage.local_values(CERTIFICATION_FIELDS)
     code = passage.certification.code
     certificateur = passage.certificateur.id_client
     valid_from = _date(value["dateDebutValidite"])

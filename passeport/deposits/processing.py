@@ -50,7 +50,7 @@ from . import bulk, rules, staging
 from .entries import _date as parse_date
 from .entries import existing_entries, record_accepted
 from .models import Deposit, PassageOutcome
-from .reading import Header, Passage, iter_flux
+from .reading import IDENTITY_FIELDS, Header, Passage, iter_flux
 
 logger = logging.getLogger(__name__)
 
@@ -61,19 +61,6 @@ UNKNOWN_DOSSIER = (
 NOTHING_TO_WITHDRAW = (
     "Aucun passage certification avec le bcr émetteur {emetteur} et l'id technique partenaire "
     "{id_technique} n'existe en base : rien à supprimer"
-)
-IDENTITY_FIELDS = (
-    "nomNaissance",
-    "prenom1",
-    "prenom2",
-    "prenom3",
-    "sexe",
-    "anneeNaissance",
-    "moisNaissance",
-    "jourNaissance",
-    "codeInsee",
-    "codePaysNaissance",
-    "nir",
 )
 MISSING_ID = "Le passage n'a pas d'idTechnique : il ne peut pas être identifié"
 

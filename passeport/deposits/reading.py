@@ -19,6 +19,35 @@ _NS = "{" + NAMESPACE + "}"
 PASSAGE = _NS + "passageCertification"
 _CLARK: dict[str, str] = {}  # local name → Clark name, filled as names are read
 _IDENTIFICATION_BRANCHES = ("titulaire", "dossierFormation", "identifiantNational")
+# What the processing reads of a passage, besides idTechnique and idDossier: the holder's
+# identity (reconciliation) and the certification entry (entries.certification_kwargs).
+IDENTITY_FIELDS = (
+    "nomNaissance",
+    "prenom1",
+    "prenom2",
+    "prenom3",
+    "sexe",
+    "anneeNaissance",
+    "moisNaissance",
+    "jourNaissance",
+    "codeInsee",
+    "codePaysNaissance",
+    "nir",
+)
+CERTIFICATION_FIELDS = (
+    "modaliteAcces",
+    "urlPreuve",
+    "niveauLangueEuropeen",
+    "obtentionCertification",
+    "dateDebutValidite",
+    "dateFinValidite",
+    "dateDebutExamen",
+    "dateFinExamen",
+    "donneeCertifiee",
+    "mentionValidee",
+    "libelleOption",
+    "scoring",
+)
 
 
 @dataclass
@@ -68,6 +97,12 @@ class Header:
     def contexts(self) -> list[tuple["Certificateur", "Certification"]]:
         """(certificateur, certification) of each certification, in file order."""
         return [(c, x) for c in self.certificateurs for x in c.certifications]
+
+
+def context_of(contexts: list, index: int) -> tuple["Certificateur", "Certification"]:
+    """The `index`-th (certificateur, certification) of `Header.contexts()`, empty ones for a
+    certification the declared ids do not have (a file changed under our feet)."""
+    return contexts[index] if 0 <= index < len(contexts) else (Certificateur(), Certification())
 
     def as_json(self) -> list[dict]:
         return [
@@ -141,65 +176,28 @@ def passage_values(element: etree._Element) -> tuple[dict, str]:
     return values, branch
 
 
-def _text(element, name: str) -> str:
-    return (element.findtext(_NS + name) or "").strip()
+def iter_flux(source, *, declared: Header, start_after: int = 0) -> Iterator[Passage]:
+    """Passages of the flux in file order, skipping the first `start_after`.
 
-
-def iter_flux(
-    source,
-    *,
-    schema: etree.XMLSchema | None = None,
-    header: Header | None = None,
-    declared: Header | None = None,
-    start_after: int = 0,
-    values: bool = True,
-) -> Iterator[Passage]:
-    """Passages of the flux in file order (skipping the first `start_after`), filling `header`.
-
-    With `schema`, libxml2 validates while parsing and raises `etree.XMLSyntaxError` at the
-    first violation. Only the passages' end events come to Python (one per passage); their
-    certification and certificateur are the n-th of `declared` (the ids the reception read, a
-    deposit's `certificateurs`) when given, else read from the enclosing elements — whose own
-    children may follow the passages (the CDC schema's xs:all allows any order), so that
-    reading is right only for files that put them first, as the CDC's example and our builder
-    do.
+    Only the passages' end events come to Python (one per passage). Their certification and
+    certificateur are the n-th of `declared`, the ids the reception's validation read (a
+    deposit's `certificateurs`, in file order): the enclosing elements cannot tell, as the CDC
+    schema's xs:all lets a certification's code follow its passages.
     """
-    header = header if header is not None else Header()
-    contexts = declared.contexts() if declared is not None else None
-    options = {"schema": schema} if schema is not None else {}
-    certificateur = Certificateur()
-    certification = Certification()
-    certificateur_element = certification_element = None
+    contexts = declared.contexts()
+    certificateur, certification = Certificateur(), Certification()
+    certification_element = None
     index = -1
-    events = hardened_iterparse(source, events=("end",), tag=PASSAGE, **options)
+    events = hardened_iterparse(source, events=("end",), tag=PASSAGE)
     for position, (_event, element) in enumerate(events, start=1):
         container = element.getparent()
         found = container.getparent() if container is not None else None
         if found is not None and found is not certification_element:
             certification_element = found
             index += 1
-            if contexts is not None:
-                certificateur, certification = (
-                    contexts[index] if index < len(contexts) else (Certificateur(), Certification())
-                )
-            else:
-                certification = Certification(
-                    _text(found, "type"), _text(found, "code"), _text(found, "natureDeposant")
-                )
-                holder = found.getparent()
-                holder = holder.getparent() if holder is not None else None
-                if holder is not None and holder is not certificateur_element:
-                    certificateur_element = holder
-                    certificateur = Certificateur(
-                        _text(holder, "idClient"), _text(holder, "idContrat")
-                    )
-                    header.certificateurs.append(certificateur)
-                    if not header.id_flux:
-                        _fill_envelope(header, holder.getroottree().getroot())
-                certificateur.certifications.append(certification)
-        header.passages = position
+            certificateur, certification = context_of(contexts, index)
         if position > start_after:
-            found_values, branch = passage_values(element) if values else ({}, "")
+            found_values, branch = passage_values(element)
             yield Passage(
                 position,
                 element.sourceline or 0,
@@ -212,11 +210,3 @@ def iter_flux(
         if container is not None:
             while element.getprevious() is not None:
                 del container[0]
-
-
-def _fill_envelope(header: Header, root) -> None:
-    """The ids of the flux element, read once (they precede every certificateur)."""
-    header.id_flux = _text(root, "idFlux")
-    header.horodatage = _text(root, "horodatage")
-    header.action = _text(root, "action")
-    header.emetteur = (root.findtext(f"{_NS}emetteur/{_NS}idClient") or "").strip()

@@ -30,11 +30,12 @@ from django.core.files.storage import FileSystemStorage, default_storage
 
 from .reading import (
     _IDENTIFICATION_BRANCHES,
+    CERTIFICATION_FIELDS,
+    IDENTITY_FIELDS,
     NAMESPACE,
-    Certificateur,
-    Certification,
     Header,
     Passage,
+    context_of,
 )
 
 MAGIC = b"PASSEPORT-PASSAGES 1\n"
@@ -42,37 +43,9 @@ CHUNK = 2000
 _LENGTH = struct.Struct(">Q")
 _NS = "{" + NAMESPACE + "}"
 
-# Every value the processing reads of a passage (processing.py, entries.py); a staged passage
+# Every value the processing reads of a passage (reading.py's lists); a staged passage
 # refuses any other (StagedPassage.value), so that a forgotten one fails loudly in the tests.
-FIELDS = (
-    "idTechnique",
-    "idDossier",
-    # identity (processing.IDENTITY_FIELDS)
-    "nomNaissance",
-    "prenom1",
-    "prenom2",
-    "prenom3",
-    "sexe",
-    "anneeNaissance",
-    "moisNaissance",
-    "jourNaissance",
-    "codeInsee",
-    "codePaysNaissance",
-    "nir",
-    # the certification entry (entries.certification_kwargs)
-    "modaliteAcces",
-    "urlPreuve",
-    "niveauLangueEuropeen",
-    "obtentionCertification",
-    "dateDebutValidite",
-    "dateFinValidite",
-    "dateDebutExamen",
-    "dateFinExamen",
-    "donneeCertifiee",
-    "mentionValidee",
-    "libelleOption",
-    "scoring",
-)
+FIELDS = ("idTechnique", "idDossier", *IDENTITY_FIELDS, *CERTIFICATION_FIELDS)
 _CLARK = tuple(_NS + name for name in FIELDS)
 _BRANCHES = tuple((_NS + name, name) for name in _IDENTIFICATION_BRANCHES)
 
@@ -232,7 +205,6 @@ def staged_passages(
 
 def _read(stream, chunk: int, header: Header, start_after: int) -> Iterator[StagedPassage]:
     contexts = header.contexts()
-    empty = (Certificateur(), Certification())
     with stream:
         skipped = 0
         while True:
@@ -249,9 +221,7 @@ def _read(stream, chunk: int, header: Header, start_after: int) -> Iterator[Stag
             ):
                 if position <= start_after:
                     continue
-                certificateur, certification = (
-                    contexts[index] if 0 <= index < len(contexts) else empty
-                )
+                certificateur, certification = context_of(contexts, index)
                 passage = StagedPassage(
                     position,
                     line,

@@ -81,7 +81,7 @@ def _version_sql(alias: str) -> str:
     count), with the holder and the person as the two parameters."""
     connection = connections[alias]
     quote = connection.ops.quote_name
-    column = {f.name: quote(Entry._meta.get_field(f.name).column) for f in Entry._meta.fields}
+    column = {f.name: quote(f.column) for f in Entry._meta.fields}
     return (
         f"SELECT COUNT(*), MAX({column['updated_at']}), "  # noqa: S608 - the model's own names
         f"SUM(CASE WHEN {column['provisional']} THEN 1 ELSE 0 END) "

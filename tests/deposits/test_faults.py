@@ -226,10 +226,10 @@ def test_replayed_chunk_is_not_recorded_twice():
     assert processing.claim(deposit.pk, owner)
     deposit.refresh_from_db()
     context = processing._context(deposit, owner)
-    from passeport.deposits.reading import iter_flux
+    from passeport.deposits.reading import Header, iter_flux
 
     with default_storage.open(deposit.file.name, "rb") as stream:
-        passages = list(iter_flux(stream))
+        passages = list(iter_flux(stream, declared=Header.from_json(deposit.certificateurs)))
     processing.process_chunk(context, passages[:6])
     processing.process_chunk(context, passages[:6])
     processing.process_chunk(context, passages)
