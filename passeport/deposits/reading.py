@@ -98,12 +98,6 @@ class Header:
         """(certificateur, certification) of each certification, in file order."""
         return [(c, x) for c in self.certificateurs for x in c.certifications]
 
-
-def context_of(contexts: list, index: int) -> tuple["Certificateur", "Certification"]:
-    """The `index`-th (certificateur, certification) of `Header.contexts()`, empty ones for a
-    certification the declared ids do not have (a file changed under our feet)."""
-    return contexts[index] if 0 <= index < len(contexts) else (Certificateur(), Certification())
-
     def as_json(self) -> list[dict]:
         return [
             {
@@ -116,6 +110,12 @@ def context_of(contexts: list, index: int) -> tuple["Certificateur", "Certificat
             }
             for c in self.certificateurs
         ]
+
+
+def context_of(contexts: list, index: int) -> tuple["Certificateur", "Certification"]:
+    """The `index`-th (certificateur, certification) of `Header.contexts()`, empty ones for a
+    certification the declared ids do not have (a file changed under our feet)."""
+    return contexts[index] if 0 <= index < len(contexts) else (Certificateur(), Certification())
 
 
 @dataclass
