@@ -24,7 +24,6 @@ from django.views.decorators.csrf import csrf_exempt
 from passeport.certifiers.models import authenticate_token
 
 from . import uploads
-from .checks import reception_in_progress
 from .models import Deposit
 from .openapi import openapi_document
 from .reception import DepositError, receive
@@ -91,8 +90,7 @@ def _not_found() -> HttpResponse:
 @token_required
 def deposits(request, certifier):
     if request.method == "POST":
-        with reception_in_progress():  # from the first byte of the upload (checks._second_core)
-            return _create(request, certifier)
+        return _create(request, certifier)
     if request.method != "GET":
         return _method_not_allowed("GET, POST")
     paginator = Paginator(

@@ -10,14 +10,10 @@ schemas`), the version chosen as the flux library does (`auto`: 1.1.5 when the f
 (`flux_ids_errors`): this module only gathers what the flux says.
 """
 
-import contextlib
-import contextvars
-import fcntl
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
@@ -64,57 +60,6 @@ MAX_REASONS = 20
 # Findings that reject the whole file at reception: unreadable or malformed XML, anything the
 # CDC schema refuses. Business rules (REG-*) only make their own passage KO during processing.
 _FILE_LEVEL = ("XML-", "XSD-")
-
-
-_reception = contextvars.ContextVar("passeport_reception_lock", default=None)
-
-
-@contextlib.contextmanager
-def reception_in_progress():
-    """Mark this process as receiving a deposit, from the first byte of the upload to the end of
-    its checks: a shared lock on a file beside the local data (`VAR_DIR`), one per machine as
-    its cores are. Nested uses share the outer one."""
-    if _reception.get() is not None:
-        yield
-        return
-    try:
-        handle = open(Path(settings.VAR_DIR) / "receptions.lock", "a")  # noqa: SIM115
-    except OSError:
-        yield
-        return
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_SH)  # waits only for a `_second_core` check
-        token = _reception.set(handle)
-        try:
-            yield
-        finally:
-            _reception.reset(token)
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def _second_core():
-    """Whether this reception may validate in two processes (the flux library's parallel mode,
-    which still checks that two cores are idle): only when no other reception is in progress
-    on this machine.
-
-    Two uploads received together both found the cores idle and both forked: four processes
-    on two cores, each file parsed twice — more work for the same wall time, taken from the
-    other deposit (bench/bench_deposit_pipeline.py, two deposits at once). The shared lock of
-    `reception_in_progress` is taken at the start of each upload; converting ours to an
-    exclusive one succeeds only if nobody else holds it.
-    """
-    handle = _reception.get()
-    if handle is None:
-        yield False
-        return
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        yield False
-        return
-    fcntl.flock(handle, fcntl.LOCK_SH)  # back to shared: others may start receiving
-    yield True
 
 
 def _fill_header(header: Header, report) -> None:
@@ -168,15 +113,17 @@ def check_file(
             "être « flux » dans l'espace de noms urn:cdc:cpf:pc5:schema:1.0.0)."
         )
         return result
-    with _second_core() as may_fork:
-        report = validate_file(
-            str(path),
-            schema="auto",
-            today=today or timezone.localdate(),
-            name=file_name,
-            on_values=on_values,
-            parallel=None if may_fork else False,
-        )
+    report = validate_file(
+        str(path),
+        schema="auto",
+        today=today or timezone.localdate(),
+        name=file_name,
+        on_values=on_values,
+        # One process: the library's parallel mode parses the file a second time in a forked
+        # child — a shorter reception for 40 % more CPU, taken from the other deposits and
+        # the workers of a server (bench/bench_deposit_pipeline.py, docs/depots.md).
+        parallel=False,
+    )
     result.version = report.schema if report.schema in ("1.1.2", "1.1.5") else guess_version(path)
     rejecting = [
         f

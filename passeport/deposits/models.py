@@ -166,8 +166,16 @@ class PassageOutcome(BaseModel):
     # (each one costs the database on every row). Outcomes are always read through their
     # deposit: (deposit, position) and (deposit, status) serve, the FK needs no index of its own.
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    # No database constraint: each of a deposit's 200 000 rows would have the database check,
+    # at commit, the one deposit row that the inserting transaction itself holds locked
+    # (processing.process_chunk, select_for_update) — half a second of a large deposit. The
+    # ORM still cascades a deposit's deletion to its outcomes.
     deposit = models.ForeignKey(
-        Deposit, on_delete=models.CASCADE, related_name="outcomes", db_index=False
+        Deposit,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        db_index=False,
+        db_constraint=False,
     )
     position = models.PositiveIntegerField("rang dans le fichier")
     id_technique = models.CharField("idTechnique", max_length=255)

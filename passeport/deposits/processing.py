@@ -40,6 +40,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from passeport.certifiers.models import Certifier, CertifierCertification
+from passeport.core.collector import batch_work
 from passeport.core.planner import refresh_statistics
 from passeport.flux.accuses import Accuse, RejectedPassage, write_accuse
 from passeport.identity.register import Criteria, get_register
@@ -165,6 +166,11 @@ def process(deposit_id, *, owner: str | None = None) -> str:
     owner = owner or worker_name()
     if not _retrying(lambda: claim(deposit_id, owner)):
         return Deposit.objects.get(pk=deposit_id).status
+    with batch_work():  # millions of short-lived rows: see core/collector.py
+        return _process_claimed(deposit_id, owner)
+
+
+def _process_claimed(deposit_id, owner: str) -> str:
     try:
         while True:
             deposit = _retrying(lambda: Deposit.objects.get(pk=deposit_id))

@@ -20,10 +20,11 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from passeport.core.collector import batch_work
 from passeport.core.models import AuditEvent
 
 from . import staging
-from .checks import check_file, reception_in_progress
+from .checks import check_file
 from .models import Deposit, DepositNumber
 
 CHUNK = 1024 * 1024
@@ -190,7 +191,7 @@ def run_checks(deposit: Deposit) -> Deposit:
     target = staging.path_of(deposit.file.name)
     writer = staging.StagingWriter(target, sha256=deposit.sha256, today=today) if target else None
     try:
-        with reception_in_progress():
+        with batch_work():  # a large file's passages: millions of short-lived objects
             result = check_file(
                 default_storage.path(deposit.file.name),
                 deposit.file_name,

@@ -16,7 +16,6 @@ from passeport.certifiers.models import Role
 from passeport.flux.cdc_messages import explain
 
 from . import charts, statistics, uploads
-from .checks import reception_in_progress
 from .entry import deposit_row, load_passage, row_from_passage
 from .exports import rejects_workbook
 from .forms import PassageForm
@@ -64,8 +63,7 @@ def dashboard(request, certifier):
 @require_http_methods(["GET", "POST"])
 def upload(request, certifier):
     limiter = uploads.install(request)
-    with reception_in_progress():  # from the first byte of the upload (checks._second_core)
-        return _upload(request, certifier, limiter)
+    return _upload(request, certifier, limiter)
 
 
 @csrf_protect

@@ -273,6 +273,14 @@ class FluxValidation:
         else:
             self.report.omitted += 1
 
+    def _omit(self, severity: str) -> None:
+        """Count a passage finding that would not be stored (the list is full)."""
+        if severity == ERROR:
+            self._errors += 1
+        else:
+            self._warnings += 1
+        self.report.omitted += 1
+
     def _fatal(self, rule: str, message: str, line: int | None = None, hint: str | None = None):
         self._add(Finding(ERROR, rule, line, None, None, message, hint or R.RULES[rule].hint))
 
@@ -368,6 +376,7 @@ class FluxValidation:
         rules: R.PassageRules | None = None
         keep_values = self.keep_values
         on_values = self.on_values
+        max_findings = self.max_findings
         add = self._add
         translate = _translator()
         cert_info: dict = {}
@@ -381,6 +390,7 @@ class FluxValidation:
             huge_tree=False,
             remove_comments=True,
             remove_pis=True,
+            remove_blank_text=True,
         )
         root = None
         try:
@@ -426,27 +436,37 @@ class FluxValidation:
                                 )
                             )
                     first_error = None
+                    rule_error = False
                     for rule, name, message, hint in rules.check(values, bad):
                         if bad and R.superseded(rule, name, bad):
                             continue
-                        if first_error is None and R.RULES[rule].severity == ERROR:
-                            first_error = (rule, name, message)
-                        findings.append(
-                            Finding(
-                                R.RULES[rule].severity,
-                                rule,
-                                _line_of(el, name, line),
-                                id_technique,
-                                name,
-                                message,
-                                hint,
-                                line,
+                        severity = R.RULES[rule].severity
+                        if severity == ERROR:
+                            rule_error = True
+                            if first_error is None:
+                                first_error = (rule, name, message)
+                        if emit or len(report.findings) + len(findings) < max_findings:
+                            findings.append(
+                                Finding(
+                                    severity,
+                                    rule,
+                                    _line_of(el, name, line),
+                                    id_technique,
+                                    name,
+                                    message,
+                                    hint,
+                                    line,
+                                )
                             )
-                        )
-                    if findings:
+                        else:
+                            # Beyond the stored findings: counted, not built (finding the
+                            # element's line is a search of the passage, for a finding that
+                            # `_add` would drop).
+                            self._omit(severity)
+                    if findings or rule_error:
                         for finding in findings:
                             add(finding)
-                        if any(f.severity == ERROR for f in findings):
+                        if rule_error or any(f.severity == ERROR for f in findings):
                             report.passages_with_errors += 1
                             if error_passages is not None:
                                 error_passages.add(line)
@@ -773,6 +793,7 @@ def _xsd_pass(path, schemas: Schemas, max_findings: int):
         huge_tree=False,
         remove_comments=True,
         remove_pis=True,
+        remove_blank_text=True,
     )
     try:
         for _event, el in context:

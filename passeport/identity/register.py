@@ -314,10 +314,9 @@ class DatabaseIdentityRegister:
 
     @staticmethod
     def _step3(pending: list[_Pending], results: list) -> None:
-        # Rare (true homonyms born the same day): the given names are compared in clear after
-        # decrypting the few candidates, which the hashes cannot do for « any other name ».
-        ids = {c.id for p in pending for c in p.candidates}
-        given = {person.id: person.given_names for person in Person.objects.filter(id__in=ids)}
+        # Rare (true homonyms born the same day): the commune and country compare as hashes;
+        # the other given names in clear, after decrypting the civil status of the candidates
+        # left — never their NIR, which the comparison does not need.
         for item in pending:
             criteria, candidates = item.criteria, item.candidates
             commune = keys.commune_key(criteria.birth_commune) if criteria.birth_commune else ""
@@ -326,7 +325,19 @@ class DatabaseIdentityRegister:
             country = keys.country_key(criteria.birth_country) if criteria.birth_country else ""
             if country:
                 candidates = [c for c in candidates if c.country == country]
-            for position, name in enumerate(criteria.other_given_names, start=1):
+            item.candidates = candidates
+        ids = {c.id for p in pending if p.criteria.other_given_names for c in p.candidates}
+        given = (
+            {
+                person.id: person.given_names
+                for person in Person.objects.filter(id__in=ids).only("id", "identity_data")
+            }
+            if ids
+            else {}
+        )
+        for item in pending:
+            candidates = item.candidates
+            for position, name in enumerate(item.criteria.other_given_names, start=1):
                 wanted = normalise_name(name)
                 candidates = [
                     c

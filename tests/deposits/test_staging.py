@@ -153,24 +153,18 @@ def test_a_full_disk_while_staging_costs_nothing_but_speed(monkeypatch, tmp_path
     )
 
 
-def test_a_reception_takes_the_second_core_only_when_alone(monkeypatch, settings):
-    import fcntl
+def test_a_reception_validates_in_its_own_process(monkeypatch):
+    """Even a file and a machine for which the flux library would fork its XSD pass (large
+    enough, two idle cores): a reception costs one process, the server's."""
+    from passeport.flux import validation
 
-    from passeport.deposits import checks
+    monkeypatch.setattr(validation, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(validation, "_idle_cores", lambda: 2.0)
 
-    seen = []
-    real = checks.validate_file
+    def no_fork(*args, **kwargs):
+        raise AssertionError("la réception a lancé un second processus")
 
-    def spy(*args, **kwargs):
-        seen.append(kwargs["parallel"])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(checks, "validate_file", spy)
-    certifier = make_certifier()
-    _receive(_flux(3, bad=()), certifier)
-    # Another upload in progress on this machine (its shared lock, from another process).
-    with open(settings.VAR_DIR / "receptions.lock", "a") as other:
-        fcntl.flock(other, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        _receive(_flux(4, bad=()), certifier)
-    _receive(_flux(5, bad=()), certifier)
-    assert seen == [None, False, None]  # None: the library decides (two idle cores or not)
+    monkeypatch.setattr(validation, "_validate_parallel", no_fork)
+    deposit = _receive(_flux(4, bad=(2,)), make_certifier())
+    assert deposit.status == Deposit.Status.RECEIVED
+    assert deposit.passages_total == 4

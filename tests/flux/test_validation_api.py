@@ -143,6 +143,22 @@ def test_cap_on_stored_findings_keeps_exact_counts():
     assert report.to_dict()["omitted"] == 20
 
 
+def test_rule_errors_beyond_the_cap_still_count_and_reach_on_values():
+    passages = [sample_passage(i) for i in range(30)]
+    for p in passages:
+        p["dateDebutValidite"], p["dateFinValidite"] = "2025-12-01", "2025-11-01"
+    verdicts = []
+    report = validate_file(
+        flux_from_passages(passages),
+        today=TODAY,
+        max_findings=5,
+        on_values=lambda element, values, first_error: verdicts.append(first_error),
+    )
+    assert report.errors == 30 and report.passages_with_errors == 30
+    assert len(report.findings) == 5 and report.omitted == 25
+    assert [v[0] for v in verdicts] == ["REG-DATES-VALIDITE"] * 30
+
+
 @pytest.mark.parametrize("parallel", [False, True])
 def test_flux_errors_survive_the_cap(tmp_path, parallel):
     passages = [sample_passage(i) for i in range(30)]
