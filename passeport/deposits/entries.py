@@ -73,7 +73,6 @@ def _new_entry(person_id: uuid.UUID, kwargs: dict) -> dict:
     values = certification_values(person_id, **kwargs)
     values["holder_id"] = values.pop("holder")
     return {
-        "id": uuid.uuid4(),
         "emetteur_id": kwargs["emetteur_id"],
         "id_technique": kwargs["id_technique"],
         **values,
@@ -139,8 +138,9 @@ def record_accepted(
         else:
             fresh.append((passage.position, _new_entry(person_id, kwargs)))
     if fresh:
+        for (position, row), entry_id in zip(fresh, bulk.new_ids(len(fresh)), strict=True):
+            row["id"] = recorded[position] = entry_id
         bulk.insert(Entry, [row for _, row in fresh])
-        recorded.update((position, row["id"]) for position, row in fresh)
     people = {person_id for _, person_id in accepted}
     transaction.on_commit(lambda: _announce(people))
     return recorded

@@ -300,7 +300,6 @@ def process_chunk(context: Context, passages: list[Passage]) -> None:
             PassageOutcome,
             [
                 {
-                    "id": uuid.uuid4(),
                     "deposit_id": context.deposit_id,
                     "position": v.passage.position,
                     "id_technique": v.passage.id_technique[:255],

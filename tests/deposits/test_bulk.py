@@ -1,0 +1,36 @@
+"""deposits.bulk: the batch insert of a large deposit's rows, and its ids."""
+
+import uuid
+
+import pytest
+from deposit_helpers import make_certifier
+
+from passeport.deposits import bulk
+from passeport.deposits.models import Deposit, PassageOutcome
+
+
+def test_new_ids_are_distinct_random_version_4_uuids():
+    ids = bulk.new_ids(5000)
+    assert len(ids) == len(set(ids)) == 5000
+    assert {i.version for i in ids} == {4}
+    assert {i.variant for i in ids} == {uuid.RFC_4122}
+    assert bulk.new_ids(0) == []
+
+
+@pytest.mark.django_db
+def test_insert_gives_each_row_its_own_id_and_keeps_given_ones():
+    deposit = Deposit.objects.create(
+        number=1, certifier=make_certifier(), file_name="f.xml", size=1, sha256="0" * 64
+    )
+    given = uuid.uuid4()
+    rows = [
+        {"deposit_id": deposit.pk, "position": n, "id_technique": f"T{n}", "status": "ok"}
+        for n in range(1, 4)
+    ]
+    rows[1]["id"] = given
+    bulk.insert(PassageOutcome, rows)
+    outcomes = {o.position: o for o in PassageOutcome.objects.filter(deposit=deposit)}
+    assert outcomes[2].id == given
+    assert len({o.id for o in outcomes.values()}) == 3
+    assert all(o.id.version == 4 for o in outcomes.values())
+    assert all(o.created_at is not None for o in outcomes.values())
