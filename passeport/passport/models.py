@@ -127,6 +127,12 @@ class Entry(BaseModel):
         RS = "RS", "Répertoire spécifique"
 
     # Owner: exactly one of the two (constraint below).
+    # No database constraint towards the register: PostgreSQL checks a foreign key by locking
+    # the referenced row (FOR KEY SHARE), a write to the register — a page dirtied and a WAL
+    # record — for each guaranteed entry: 125 000 for a large deposit, most of the register's
+    # pages, and 4 % of its processing (bench/bench_deposit_pipeline.py). The register only
+    # ever gains or updates persons (import_identities) and the ORM still refuses to delete a
+    # person who has entries (PROTECT).
     person = models.ForeignKey(
         "identity.Person",
         verbose_name="personne du registre d'identité",
@@ -135,6 +141,7 @@ class Entry(BaseModel):
         on_delete=models.PROTECT,
         related_name="passport_entries",
         db_index=False,  # the (person, withdrawn_at) index below serves it
+        db_constraint=False,
     )
     holder = models.ForeignKey(
         Holder,
