@@ -5,16 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0003_person_step1_covering'),
-        ('passport', '0006_entry_leaner_indexes'),
+        ("identity", "0003_person_step1_covering"),
+        ("passport", "0006_entry_leaner_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='entry',
-            name='person',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='passport_entries', to='identity.person', verbose_name="personne du registre d'identité"),
+            model_name="entry",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="passport_entries",
+                to="identity.person",
+                verbose_name="personne du registre d'identité",
+            ),
         ),
     ]
