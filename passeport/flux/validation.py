@@ -657,7 +657,8 @@ def validate_file(
     while this one applies the business rules, when `source` is a file of more than
     PARALLEL_MIN_BYTES, no `on_passage` callback is given, two cores are idle (measured over
     50 ms) and the calling process runs no other thread.
-    The findings are the same either way (tests/flux/test_validation_parallel.py).
+    The findings are the same either way (tests/flux/test_validation_api.py). The deposit
+    portal always passes False (deposits/checks.py).
     """
     validation = FluxValidation(
         source,
