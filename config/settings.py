@@ -231,6 +231,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where certifiers' support messages and onboarding requests are notified (operators' inbox).
 SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
 
+# Local hour (TIME_ZONE) of the daily prevention reminders (passport/scheduling.py). Kept as
+# text when it is not a number: passport.tasks.reminders_hour then says what is wrong.
+_reminders_hour = os.environ.get("PREVENTION_REMINDERS_HOUR", "8").strip()
+PREVENTION_REMINDERS_HOUR = int(_reminders_hour) if _reminders_hour.isdigit() else _reminders_hour
+
 # Security. Behind a TLS-terminating proxy in production; HTTPS-only cookies unless DEBUG.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

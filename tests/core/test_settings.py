@@ -101,3 +101,13 @@ def test_cookies_are_secure_and_httponly_in_production(tmp_path):
     result = manage(production_env(tmp_path), "shell", "-v", "0", "--no-imports", "-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"] * 6
+
+
+def test_the_prevention_reminders_hour_comes_from_the_environment(tmp_path):
+    code = "from passeport.passport.tasks import reminders_hour; print(reminders_hour())"
+    result = manage(production_env(tmp_path, PREVENTION_REMINDERS_HOUR="6"), "shell", "-c", code)
+    assert result.stdout.strip().splitlines()[-1] == "6", result.stderr
+    result = manage(production_env(tmp_path, PREVENTION_REMINDERS_HOUR="huit"), "shell", "-c", code)
+    assert "PREVENTION_REMINDERS_HOUR doit être une heure entière de 0 à 23 (reçu : 'huit')" in (
+        result.stderr
+    )
