@@ -79,7 +79,9 @@ def test_upload_progress_accuses_and_online_correction(page, live_server, tmp_pa
     page.get_by_role("link", name=f"Corriger en ligne le passage {outcome.id_technique}").click()
     page.get_by_role("heading", name=f"Corriger le passage {outcome.id_technique}").wait_for()
     check_page(page)
-    # Checked as it is typed (dictionary facets), before anything is sent.
+    # Checked as it is typed (dictionary facets), before anything is sent — once the page's
+    # deferred script runs: typing earlier is only checked when the field loses the focus.
+    page.wait_for_load_state()
     year = page.get_by_label(re.compile(r"Année de naissance \(8\.6\)"))
     year.fill("19x6")
     page.get_by_text("Nombre entier attendu, en chiffres.").wait_for()
