@@ -438,11 +438,13 @@ def run_backend(
                 peaks = service.worker_peaks()
             finally:
                 service.stop()
+            receptions = " et ".join(f"{result[2]:.1f}" for result in results)
             print(
                 f"[{label}] deux dépôts en parallèle, deux workers : {both:.2f} s "
-                f"= {both / wall:.2f}× un dépôt seul (objectif ≤ 1,3×) ; pics "
-                f"{', '.join(f'{p:.0f}' for p in peaks)} Mo ; {busy_both:.1f} s-cœur "
-                f"({busy_both / both:.2f} cœur en moyenne sur {os.cpu_count()})",
+                f"= {both / wall:.2f}× un dépôt seul (objectif ≤ 1,3×) ; envois et accusés de "
+                f"réception {receptions} s ; pics {', '.join(f'{p:.0f}' for p in peaks)} Mo ; "
+                f"{busy_both:.1f} s-cœur ({busy_both / both:.2f} cœur en moyenne sur "
+                f"{os.cpu_count()})",
                 flush=True,
             )
     finally:
