@@ -262,23 +262,23 @@ class FluxValidation:
         self._warnings = 0
 
     # -- findings bookkeeping: exact counts, stored list capped --------------------------
-    def _add(self, finding: Finding) -> None:
-        if finding.severity == ERROR:
-            self._errors += 1
-        else:
-            self._warnings += 1
-        # Findings outside passages (few) are always kept: report.flux_errors must be complete.
-        if finding.passage is None or len(self.report.findings) < self.max_findings:
-            self.report.findings.append(finding)
-        else:
-            self.report.omitted += 1
-
-    def _omit(self, severity: str) -> None:
-        """Count a passage finding that would not be stored (the list is full)."""
+    def _count(self, severity: str) -> None:
         if severity == ERROR:
             self._errors += 1
         else:
             self._warnings += 1
+
+    def _add(self, finding: Finding) -> None:
+        # Findings outside passages (few) are always kept: report.flux_errors must be complete.
+        if finding.passage is None or len(self.report.findings) < self.max_findings:
+            self._count(finding.severity)
+            self.report.findings.append(finding)
+        else:
+            self._omit(finding.severity)
+
+    def _omit(self, severity: str) -> None:
+        """Count a passage finding that is not stored (the list is full)."""
+        self._count(severity)
         self.report.omitted += 1
 
     def _fatal(self, rule: str, message: str, line: int | None = None, hint: str | None = None):
