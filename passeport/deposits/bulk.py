@@ -81,10 +81,8 @@ def insert(model, rows: list[dict]) -> None:
         elif field.has_default() and callable(field.default):
             constants[field.attname] = None
             factories.append((field.attname, field.get_default))
-        else:
-            constants[field.attname] = (
-                field.get_default()
-            )  # "" for text without default, as the ORM
+        else:  # a static default; "" for text without one, as the ORM
+            constants[field.attname] = field.get_default()
         convert = _converter(field, connection)
         if convert is not None:
             converters.append((index, convert))

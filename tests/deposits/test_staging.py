@@ -113,6 +113,17 @@ def test_another_day_or_other_bytes_read_the_xml():
     assert _staged(deposit) is None
 
 
+def test_another_python_or_a_damaged_file_reads_the_xml(monkeypatch):
+    deposit = _receive(_flux(5, bad=()), make_certifier())
+    assert _staged(deposit) is not None
+    monkeypatch.setattr(staging, "_PYTHON", "3.99")  # marshal's format is Python's own
+    assert _staged(deposit) is None
+    monkeypatch.undo()
+    path = staging.path_of(deposit.file.name)
+    path.write_bytes(staging.MAGIC + b"\xff not marshal data")
+    assert _staged(deposit) is None
+
+
 def test_same_outcomes_with_and_without_staging():
     register_holders(40, seed=3)
     certifier = make_certifier()
