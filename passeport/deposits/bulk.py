@@ -9,6 +9,7 @@ applies, through the field API. On PostgreSQL the rows go through COPY.
 """
 
 import os
+import time
 import uuid
 from datetime import datetime
 from operator import itemgetter
@@ -51,11 +52,27 @@ def _converter(field, connection):
     return lambda value: target.get_db_prep_save(value, connection)
 
 
+# UUID version 7 (RFC 9562, section 5.7): 48-bit Unix time in milliseconds, version 7, then
+# random bits but the variant's two. Python 3.12's uuid module only makes versions 1 to 5.
+_V7_CLEAR = ~((0xF << 76) | (0x3 << 62))
+_V7_SET = (0x7 << 76) | (0x2 << 62)
+
+
 def new_ids(count: int) -> list[uuid.UUID]:
-    """`count` random UUIDs, version 4 exactly as `uuid.uuid4` makes them, from one read of the
-    operating system's random source instead of one system call each."""
-    data = os.urandom(16 * count)
-    return [uuid.UUID(bytes=data[i : i + 16], version=4) for i in range(0, 16 * count, 16)]
+    """`count` new primary keys: time-ordered UUIDs (version 7), random beyond their
+    millisecond, drawn from one read of the operating system's random source.
+
+    Random (version 4) keys put each of a large deposit's 325 000 rows on a random page of its
+    table's primary-key index; keys that start with the time put the rows written together on
+    the same few pages, at the index's end: a tenth of the processing less
+    (bench/bench_deposit_pipeline.py). The time they reveal is the rows' `created_at`.
+    """
+    prefix = (time.time_ns() // 1_000_000) << 80
+    data = os.urandom(10 * count)
+    return [
+        uuid.UUID(int=(prefix | int.from_bytes(data[i : i + 10])) & _V7_CLEAR | _V7_SET)
+        for i in range(0, 10 * count, 10)
+    ]
 
 
 def insert(model, rows: list[dict]) -> None:
