@@ -5,7 +5,8 @@ table changed. A table filled by a bulk load and queried at once is planned as i
 empty or tiny: measured on the identity register, 200 000 persons just imported, a lookup of
 2 000 step-1 keys became a sequential scan of the whole table (48 ms instead of ~3 ms per
 chunk of a deposit). Bulk writers call `refresh_statistics` when they are done (or, for a
-deposit being processed, after its first chunks: processing.ANALYZE_AFTER). SQLite plans from its indexes alone: nothing to do.
+deposit being processed, after its first chunks: processing.ANALYZE_AFTER). SQLite plans from
+its indexes alone: nothing to do.
 """
 
 from django.db import connections, router

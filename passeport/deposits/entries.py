@@ -23,7 +23,7 @@ from . import bulk
 from .reading import CERTIFICATION_FIELDS, Passage
 
 
-def _date(value) -> datetime.date | None:
+def parse_date(value) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value) if value else None
     except ValueError:
@@ -43,7 +43,7 @@ def certification_kwargs(passage: Passage, context) -> dict:
     value = passage.local_values(CERTIFICATION_FIELDS)
     code = passage.certification.code
     certificateur = passage.certificateur.id_client
-    valid_from = _date(value["dateDebutValidite"])
+    valid_from = parse_date(value["dateDebutValidite"])
     return {
         "emetteur_id": context.emetteur,
         "certificateur_id": certificateur,
@@ -60,9 +60,9 @@ def certification_kwargs(passage: Passage, context) -> dict:
         "option": value["libelleOption"] or "",
         "score": value["scoring"] or "",
         "valid_from": valid_from,
-        "valid_until": _date(value["dateFinValidite"]),
-        "start_date": _date(value["dateDebutExamen"]),
-        "end_date": _date(value["dateFinExamen"]),
+        "valid_until": parse_date(value["dateFinValidite"]),
+        "start_date": parse_date(value["dateDebutExamen"]),
+        "end_date": parse_date(value["dateFinExamen"]),
         "details": {key: value[name] for key, name in _DETAILS if value[name]},
     }
 

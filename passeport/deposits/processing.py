@@ -48,8 +48,7 @@ from passeport.passport.models import Entry
 from passeport.passport.recording import DUPLICATE_MESSAGE, withdraw_certification
 
 from . import bulk, rules, staging
-from .entries import _date as parse_date
-from .entries import existing_entries, record_accepted
+from .entries import existing_entries, parse_date, record_accepted
 from .models import Deposit, PassageOutcome
 from .reading import IDENTITY_FIELDS, Header, Passage, iter_flux
 

@@ -172,8 +172,12 @@ def passage_values(element: etree._Element) -> tuple[dict, str]:
     """Every element of one passageCertification (Clark name → text), and its identification
     branch. One dict comprehension in C-level iteration: the hot loop of large deposits."""
     values = {child.tag: child.text for child in element.iter()}
-    branch = next((name for tag, name in _BRANCH_TAGS if tag in values), "")
-    return values, branch
+    return values, branch_of(values)
+
+
+def branch_of(values: dict) -> str:
+    """The identification branch of a passage's values (Clark name → text), "" for none."""
+    return next((name for tag, name in _BRANCH_TAGS if tag in values), "")
 
 
 def iter_flux(source, *, declared: Header, start_after: int = 0) -> Iterator[Passage]:

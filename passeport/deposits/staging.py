@@ -32,12 +32,12 @@ from pathlib import Path
 from django.core.files.storage import FileSystemStorage, default_storage
 
 from .reading import (
-    _IDENTIFICATION_BRANCHES,
     CERTIFICATION_FIELDS,
     IDENTITY_FIELDS,
     NAMESPACE,
     Header,
     Passage,
+    branch_of,
     context_of,
 )
 
@@ -51,7 +51,6 @@ _NS = "{" + NAMESPACE + "}"
 # refuses any other (StagedPassage.value), so that a forgotten one fails loudly in the tests.
 FIELDS = ("idTechnique", "idDossier", *IDENTITY_FIELDS, *CERTIFICATION_FIELDS)
 _CLARK = tuple(_NS + name for name in FIELDS)
-_BRANCHES = tuple((_NS + name, name) for name in _IDENTIFICATION_BRANCHES)
 
 
 def path_of(raw_name: str) -> Path | None:
@@ -106,18 +105,13 @@ class StagingWriter:
             # numbering as `Report.declared` (and the deposit's certificateurs) in file order.
             self._certification_element = certification
             self.certifications += 1
-        branch = ""
-        for tag, name in _BRANCHES:
-            if tag in values:
-                branch = name
-                break
         self.count += 1
         self.rows.append(
             (
                 self.count,
                 element.sourceline or 0,
                 self.certifications,
-                branch,
+                branch_of(values),
                 tuple(map(values.get, _CLARK)),
                 first_error,
             )
@@ -169,8 +163,7 @@ class StagedPassage(Passage):
     def value(self, name: str) -> str | None:
         if name not in _INDEX:
             raise KeyError(f"{name} n'est pas gardé à la réception (staging.FIELDS)")
-        text = self.values.get(_NS + name)
-        return (text.strip() or None) if text else None
+        return super().value(name)
 
     def local_values(self, names) -> dict:
         names = names if isinstance(names, tuple) else tuple(names)

@@ -435,16 +435,13 @@ class FluxValidation:
                                     line,
                                 )
                             )
-                    first_error = None
-                    rule_error = False
+                    first_error = None  # the passage's first business-rule error
                     for rule, name, message, hint in rules.check(values, bad):
                         if bad and R.superseded(rule, name, bad):
                             continue
                         severity = R.RULES[rule].severity
-                        if severity == ERROR:
-                            rule_error = True
-                            if first_error is None:
-                                first_error = (rule, name, message)
+                        if severity == ERROR and first_error is None:
+                            first_error = (rule, name, message)
                         if emit or len(report.findings) + len(findings) < max_findings:
                             findings.append(
                                 Finding(
@@ -463,10 +460,10 @@ class FluxValidation:
                             # element's line is a search of the passage, for a finding that
                             # `_add` would drop).
                             self._omit(severity)
-                    if findings or rule_error:
+                    if findings or first_error is not None:
                         for finding in findings:
                             add(finding)
-                        if rule_error or any(f.severity == ERROR for f in findings):
+                        if first_error is not None or any(f.severity == ERROR for f in findings):
                             report.passages_with_errors += 1
                             if error_passages is not None:
                                 error_passages.add(line)
