@@ -1,7 +1,7 @@
 """Processing a received deposit, passage by passage, exactly once (issue 4, « Traitement »).
 
 For each passage of a CREATION flux, in file order:
-1. the business rules of the flux library (`rules.passage_errors`): an error makes it KO;
+1. the business rules of the flux library (`business_rules.passage_errors`): an error makes it KO;
 2. `idTechnique` unique per émetteur across all its deposits: a passage already accepted (and
    neither provisional nor withdrawn) is KO with the CDC's exact message; a passage rejected
    earlier may come again;
@@ -47,7 +47,7 @@ from passeport.identity.register import Criteria, get_register
 from passeport.passport.models import Entry
 from passeport.passport.recording import DUPLICATE_MESSAGE, withdraw_certification
 
-from . import bulk, rules, staging
+from . import bulk, business_rules, staging
 from .entries import existing_entries, parse_date, record_accepted
 from .models import Deposit, PassageOutcome
 from .reading import IDENTITY_FIELDS, Header, Passage, iter_flux
@@ -331,7 +331,7 @@ def _creations(context: Context, passages: list[Passage]) -> list[Verdict]:
     verdicts: dict[int, Verdict] = {}
     pending: list[Passage] = []
     seen: set[str] = set()
-    checker = rules.checker(context.version, context.action)
+    checker = business_rules.checker(context.version, context.action)
     for passage in passages:
         if not passage.id_technique:
             verdicts[passage.position] = Verdict(
@@ -340,9 +340,9 @@ def _creations(context: Context, passages: list[Passage]) -> list[Verdict]:
             continue
         if isinstance(passage, staging.StagedPassage):
             # The rules already ran on this passage, today, during the reception's validation.
-            error = rules.RuleError(*passage.rule_error) if passage.rule_error else None
+            error = business_rules.RuleError(*passage.rule_error) if passage.rule_error else None
         else:
-            error = rules.first_error(passage, checker)
+            error = business_rules.first_error(passage, checker)
         if error is not None:
             verdicts[passage.position] = Verdict(
                 passage, False, error.message, error.rule, error.field

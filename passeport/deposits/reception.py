@@ -24,8 +24,8 @@ from passeport.core.collector import batch_work
 from passeport.core.models import AuditEvent
 
 from . import staging
-from .checks import check_file
 from .models import Deposit, DepositNumber
+from .reception_checks import check_file
 
 CHUNK = 1024 * 1024
 

@@ -1,5 +1,5 @@
 """Portal pages of the deposits (certifier space, DSFR). Thin: the work is in reception.py,
-processing.py, entry.py, statistics.py; the API calls the same functions."""
+processing.py, single_passage.py, statistics.py; the API calls the same functions."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,12 +16,12 @@ from passeport.certifiers.models import Role
 from passeport.flux.cdc_messages import explain
 
 from . import charts, statistics, uploads
-from .entry import deposit_row, load_passage, row_from_passage
 from .exports import rejects_workbook
 from .forms import PassageForm
 from .models import Deposit, PassageOutcome
 from .reception import DepositError, accuse_reception, receive
 from .serializers import deposit_json
+from .single_passage import deposit_row, load_passage, row_from_passage
 
 KO_PAGE_SIZE = 100
 

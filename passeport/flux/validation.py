@@ -655,7 +655,7 @@ def validate_file(
     PARALLEL_MIN_BYTES, no `on_passage` callback is given, two cores are idle (measured over
     50 ms) and the calling process runs no other thread.
     The findings are the same either way (tests/flux/test_validation_api.py). The deposit
-    portal always passes False (deposits/checks.py).
+    portal always passes False (deposits/reception_checks.py).
     """
     validation = FluxValidation(
         source,

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from passeport.deposits import processing, rules, staging
+from passeport.deposits import business_rules, processing, staging
 from passeport.deposits.models import Deposit, PassageOutcome
 from passeport.deposits.reading import Header, iter_flux
 from passeport.deposits.reception import receive
@@ -51,7 +51,7 @@ def _staged(deposit, start_after=0, today=None):
 def test_staged_passages_are_what_the_xml_gives(monkeypatch):
     monkeypatch.setattr(staging, "CHUNK", 7)  # several chunks for a small file
     deposit = _receive(_flux(), make_certifier())
-    checker = rules.checker(deposit.schema_version, deposit.action)
+    checker = business_rules.checker(deposit.schema_version, deposit.action)
     declared = Header.from_json(deposit.certificateurs)
     with default_storage.open(deposit.file.name, "rb") as stream:
         from_xml = list(iter_flux(stream, declared=declared))
@@ -65,7 +65,7 @@ def test_staged_passages_are_what_the_xml_gives(monkeypatch):
         )
         assert kept.local_values(staging.FIELDS) == read.local_values(staging.FIELDS)
         assert (kept.certificateur, kept.certification) == (read.certificateur, read.certification)
-        expected = rules.first_error(read, checker)
+        expected = business_rules.first_error(read, checker)
         assert kept.rule_error == (
             (expected.rule, expected.field, expected.message) if expected else None
         )

@@ -1,6 +1,6 @@
 """The flux library's business rules, applied to one passage during processing.
 
-The XSD was checked at reception (checks.py); here only the rules beyond the XSD whose severity
+The XSD was checked at reception (reception_checks.py); here only the rules beyond the XSD whose severity
 is « error » make a passage KO — warnings (late transmission, provisional data…) never reject.
 This is an adapter: the rules live in `passeport.flux.rules` and are not written twice; it only
 hands them the passage values in the shape the flux validator gives them (Clark names → text).
