@@ -73,11 +73,16 @@ INSTALLED_APPS = [
     "passeport.deposits",
     "passeport.passport",
     "passeport.franceconnect",
+    # django-ninja serves the API reference page's static files (Swagger UI), from our origin.
+    "ninja",
+    "passeport.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under /api/: every error problem+json in French, chunked bodies refused (passeport/api).
+    "passeport.api.middleware.ProblemJsonMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -191,6 +196,13 @@ MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(256 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+
+# The API (passeport/api): requests per token (or per client address for public operations),
+# as "<count>/<s|min|h|day>"; beyond it, 429 with Retry-After.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/min")
+# Reverse proxies in front of the service that append to X-Forwarded-For (0: the client's
+# address is REMOTE_ADDR; a client-sent header is then ignored). Read by ninja's throttling.
+NINJA_NUM_PROXIES = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Background work: Django's Tasks API, stored in the database (django-tasks-db); any number of
 # `manage.py db_worker` processes on any number of machines share the same database.

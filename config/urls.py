@@ -12,9 +12,11 @@ urlpatterns = [
     path("fc-dev/", include("passeport.franceconnect.dev_urls")),
     path("back-office/", include("passeport.core.urls")),
     path("depots/", include("passeport.deposits.urls")),
-    path("api/v1/", include("passeport.deposits.api_urls")),
     path("back-office/depots/", include("passeport.deposits.backoffice_urls")),
     path("back-office/admin/", admin.site.urls),
+    # The API (/api/v1/…, and the Open Badges host API under /ims/): one django-ninja API whose
+    # routers name their full paths; last, so that it never shadows a page.
+    path("", include("passeport.api.urls")),
 ]
 
 handler403 = "passeport.pages.views.permission_denied"

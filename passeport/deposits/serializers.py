@@ -29,10 +29,10 @@ def deposit_json(deposit: Deposit, request=None, *, with_reception: bool = False
             "rejetes": deposit.passages_ko,
         },
         "progression": deposit.progress_percent,
-        "liens": {"self": url("deposits_api:detail", deposit.pk)},
+        "liens": {"self": url("api:deposit", deposit.pk)},
     }
     if deposit.accuse:
-        body["liens"]["accuseTraitement"] = url("deposits_api:accuse", deposit.pk)
+        body["liens"]["accuseTraitement"] = url("api:deposit_accuse", deposit.pk)
     if with_reception:
         body["accuseReception"] = accuse_reception(deposit)
     return body
