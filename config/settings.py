@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "dsfr",
     "django_tasks_db",
+    "django_ratelimit",
     "passeport.core",
     "passeport.accounts",
     "passeport.pages",
@@ -113,6 +114,10 @@ TEMPLATES = [
     },
 ]
 
+# django-ratelimit warns about any cache it does not list: ours is its database cache made atomic
+# (core/cache.py) or Django's own Redis cache, both shared and atomic.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+
 # Database: DATABASE_URL (postgres://… in production), SQLite file under var/ by default.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
@@ -137,7 +142,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Covering indexes (INCLUDE) are PostgreSQL's; SQLite builds the same index without the
     # included columns, which is all it needs (identity.Person's step-1 index).
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -190,6 +195,55 @@ WHITENOISE_USE_FINDERS = True
 # The files are served by our own origin (CSP 'self'), which SRI adds nothing to.
 DSFR_USE_INTEGRITY_CHECKSUMS = False
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing directory
+
+# Caches. `default` is each process's own memory (the passport list's rendered HTML, keyed by a
+# version checked on every request: nothing to share). `shared` holds what every web process on
+# every machine must see alike — the throttles' counters (core/throttling.py): by default a table
+# of the service's own database (core/cache.py: Django's database cache with an atomic
+# increment), so `make run` on SQLite and many machines on one PostgreSQL work unchanged;
+# CACHE_URL=redis://host:6379/0 puts it in Redis instead (Django's RedisCache, `pip install
+# redis`). The table is created by `migrate` (core's migration 0003).
+_cache_url = os.environ.get("CACHE_URL", "").strip() or "db://passeport_cache"
+if _cache_url.startswith("db://"):
+    _shared_cache = {
+        "BACKEND": "passeport.core.cache.DatabaseCache",
+        "LOCATION": _cache_url.removeprefix("db://") or "passeport_cache",
+        # Counters are never evicted for room before their window ends (an attacker must not
+        # reset theirs by filling the table): expired rows go first, then the oldest third.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    }
+elif _cache_url.startswith(("redis://", "rediss://")):
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_url,
+    }
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_URL={_cache_url!r} n'est pas reconnu : db://<table> (base du service) ou "
+        "redis://hôte:port/n."
+    )
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": _shared_cache,
+}
+
+# Throttling of pages (django-ratelimit through core/throttling.py): the counters' cache, the
+# client's address, and the rates per counter ("10/15m": ten per fixed fifteen-minute window).
+RATELIMIT_USE_CACHE = "shared"
+# Behind the reverse proxy every request comes from the proxy: name the header it sets to the
+# client's address (e.g. HTTP_X_REAL_IP, which the proxy must overwrite), else REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = os.environ.get("CLIENT_IP_HEADER", "").strip() or None
+# IPv6 clients get a /64 each: counting per address would let one host use billions.
+RATELIMIT_IPV6_MASK = 64
+THROTTLE_RATES = {
+    # Failures only (a right password or code costs nothing): per account, per address.
+    "login-account": "10/15m",
+    "login-address": "50/15m",
+    "login-code-account": "10/15m",
+    # Password reset e-mails (every request counts): per address asked for, per client.
+    "password-reset-email": "3/h",
+    "password-reset-address": "20/h",
+}
 
 # Uploads: the largest official flux is ~200 MB; bigger requests are refused before reading.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(256 * 1024 * 1024)))

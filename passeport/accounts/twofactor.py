@@ -6,13 +6,14 @@ it, see the dependency order in ARCHITECTURE.md), and any user who enrolled an a
 
 The login is in two steps (views.LoginView then views.TotpVerifyView): after the right password
 the user is NOT logged in; the session only remembers who passed the first step
-(`PENDING_SESSION_KEY`) for `PENDING_MAX_AGE` seconds and `MAX_ATTEMPTS` wrong codes.
+(`PENDING_SESSION_KEY`) for `PENDING_MAX_AGE` seconds and `MAX_ATTEMPTS` wrong codes. Wrong
+codes are also counted per account across sessions and servers by the same throttle as wrong
+passwords (core/throttling.py, `login-code-account`): no brute force by starting over.
 """
 
 import io
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
 
 import pyotp
 import segno
@@ -29,8 +30,6 @@ ISSUER = "Passeport de compétences"
 PENDING_SESSION_KEY = "two_factor_pending"
 PENDING_MAX_AGE = 600  # seconds between the password and the code
 MAX_ATTEMPTS = 5  # wrong codes before the password must be typed again
-LOCKOUT_FAILURES = 10  # wrong codes for one account within LOCKOUT_MINUTES: no more tries
-LOCKOUT_MINUTES = 15
 RECOVERY_CODE_COUNT = 10
 # Recovery codes: 10 characters of base32 (50 bits), shown as xxxxx-xxxxx.
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -223,18 +222,6 @@ def pending_login(request) -> tuple[User, dict] | tuple[None, None]:
         clear_pending_login(request)
         return None, None
     return user, data
-
-
-def is_locked_out(user) -> bool:
-    """Too many wrong codes for this account recently (counted in the audit log, so that it
-    holds across sessions and servers)."""
-    from passeport.core.models import AuditEvent
-
-    since = timezone.now() - timedelta(minutes=LOCKOUT_MINUTES)
-    failures = AuditEvent.objects.filter(
-        action="accounts.two_factor_failed", target_id=str(user.pk), created_at__gte=since
-    ).count()
-    return failures >= LOCKOUT_FAILURES
 
 
 def record_failed_attempt(request) -> int:

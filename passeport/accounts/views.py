@@ -11,6 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from passeport.core import throttling
 from passeport.core.models import AuditEvent
 
 from . import twofactor
@@ -24,6 +25,42 @@ from .forms import (
 )
 
 RECOVERY_CODES_SESSION_KEY = "recovery_codes_to_show"
+
+# Wrong passwords, per account typed and per client address (core/throttling.py); wrong TOTP
+# codes per account with the same mechanism. Rates: settings.THROTTLE_RATES.
+LOGIN_ACCOUNT = throttling.Rule("login-account", key=throttling.posted("username"))
+LOGIN_ADDRESS = throttling.Rule("login-address")
+ACCOUNT_THROTTLED = (
+    "Trop de tentatives de connexion pour ce compte ces dernières minutes : par sécurité, la "
+    "connexion est suspendue."
+)
+ADDRESS_THROTTLED = (
+    "Trop de tentatives de connexion depuis votre adresse réseau ces dernières minutes : par "
+    "sécurité, la connexion est suspendue."
+)
+CODE_THROTTLED = (
+    "Trop de codes incorrects pour ce compte ces dernières minutes : par sécurité, la connexion "
+    "est suspendue."
+)
+
+
+def code_rule(user) -> throttling.Rule:
+    return throttling.Rule("login-code-account", key=throttling.value(user.pk))
+
+
+def login_refusal(request, wait: int, message: str, username: str = ""):
+    """The login page again, answered 429 with `Retry-After` and the reason."""
+    return throttling.refusal(
+        request,
+        wait,
+        message,
+        template=LoginView.template_name,
+        context={
+            "title": f"Erreur : {LoginView.extra_context['title']}",
+            "form": LoginForm(request, initial={"username": username}),
+            "next": request.POST.get("next", ""),
+        },
+    )
 
 
 def _safe_next(request, url: str, user=None) -> str:
@@ -42,6 +79,28 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
     extra_context = {"title": "Se connecter"}
+
+    def post(self, request, *args, **kwargs):
+        # Checked before the password, so that the right one is refused too once the limit is
+        # reached (otherwise guessing would just go on until it succeeds).
+        for rule, message in (
+            (LOGIN_ACCOUNT, ACCOUNT_THROTTLED),
+            (LOGIN_ADDRESS, ADDRESS_THROTTLED),
+        ):
+            wait = throttling.blocked(request, rule)
+            if wait:
+                return login_refusal(request, wait, message, request.POST.get("username", ""))
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttling.hit(self.request, LOGIN_ACCOUNT, LOGIN_ADDRESS)
+        return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["form"].errors:
+            context["title"] = f"Erreur : {self.extra_context['title']}"
+        return context
 
     def get_default_redirect_url(self):
         # Without `next`, users land where their role leads (apps register it in twofactor).
@@ -100,15 +159,10 @@ class TotpVerifyView(View):
             return self.render(form)
         code = form.cleaned_data["code"].strip()
         user = self.pending_user
-        if twofactor.is_locked_out(user):
-            # Across password steps too: 5 tries per step would otherwise allow brute force.
+        wait = throttling.blocked(request, code_rule(user))
+        if wait:
             twofactor.clear_pending_login(request)
-            messages.error(
-                request,
-                "Trop de codes incorrects pour ce compte ces dernières minutes : réessayez dans "
-                f"{twofactor.LOCKOUT_MINUTES} minutes.",
-            )
-            return redirect("accounts:login")
+            return login_refusal(request, wait, CODE_THROTTLED, user.email)
         if twofactor.verify_code(self.device, code):
             return redirect(finish_login(request, user, self.pending))
         if twofactor.use_recovery_code(user, code):
@@ -121,6 +175,7 @@ class TotpVerifyView(View):
                 "application d'authentification.",
             )
             return redirect(finish_login(request, user, self.pending))
+        throttling.hit(request, code_rule(user))
         left = twofactor.record_failed_attempt(request)
         AuditEvent.record("accounts.two_factor_failed", target=user, left=left)
         if left == 0:
@@ -292,6 +347,25 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
     extra_context = {"title": "Mot de passe oublié"}
+    # Every request that would send a message counts, whether the address has an account or
+    # not (the answer must not tell): per address asked for, per client address.
+    rules = (
+        throttling.Rule("password-reset-email", key=throttling.posted("email")),
+        throttling.Rule("password-reset-address"),
+    )
+
+    def form_valid(self, form):
+        wait = throttling.hit(self.request, *self.rules)
+        if wait:
+            return throttling.refusal(
+                self.request,
+                wait,
+                "Trop de demandes de réinitialisation pour cette adresse ou depuis votre "
+                "connexion : aucun nouveau message n'a été envoyé.",
+                template=self.template_name,
+                context={"form": form, "title": f"Erreur : {self.extra_context['title']}"},
+            )
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -47,3 +47,26 @@ def pytest_report_header(config):
 def pytest_unconfigure(config):
     if _cluster is not None:
         _cluster.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles(request, django_db_blocker):
+    """Each test starts with no throttle counted. The counters live in the database's cache
+    table (core/cache.py): a test in a transaction leaves none behind, but the flush that ends a
+    transactional test does not empty that table."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not transactional:
+        return
+    from django.core.cache import caches
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        caches["shared"].clear()
+        # Closed at once: browser tests run inside Playwright's event loop, whose context-local
+        # connections would otherwise outlive it and block the test database's removal.
+        connections.close_all()
