@@ -230,9 +230,8 @@ CACHES = {
 # Throttling of pages (django-ratelimit through core/throttling.py): the counters' cache, the
 # client's address, and the rates per counter ("10/15m": ten per fixed fifteen-minute window).
 RATELIMIT_USE_CACHE = "shared"
-# Behind the reverse proxy every request comes from the proxy: name the header it sets to the
-# client's address (e.g. HTTP_X_REAL_IP, which the proxy must overwrite), else REMOTE_ADDR.
-RATELIMIT_IP_META_KEY = os.environ.get("CLIENT_IP_HEADER", "").strip() or None
+# The client's address as the API's throttling reads it (TRUSTED_PROXY_COUNT, below).
+RATELIMIT_IP_META_KEY = "passeport.core.throttling.client_address"
 # IPv6 clients get a /64 each: counting per address would let one host use billions.
 RATELIMIT_IPV6_MASK = 64
 THROTTLE_RATES = {
@@ -256,7 +255,9 @@ FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/min")
 # Reverse proxies in front of the service that append to X-Forwarded-For (0: the client's
 # address is REMOTE_ADDR; a client-sent header is then ignored). Read by ninja's throttling.
-NINJA_NUM_PROXIES = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Read by ninja's throttling and the pages' (core/throttling.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+NINJA_NUM_PROXIES = TRUSTED_PROXY_COUNT
 
 # Background work: Django's Tasks API, stored in the database (django-tasks-db); any number of
 # `manage.py db_worker` processes on any number of machines share the same database.

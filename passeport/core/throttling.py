@@ -31,6 +31,19 @@ from django_ratelimit.core import get_usage
 Key = str | Callable[[str, object], str]
 
 
+def client_address(request) -> str:
+    """The client's address (settings.RATELIMIT_IP_META_KEY): REMOTE_ADDR, or behind
+    TRUSTED_PROXY_COUNT reverse proxies the X-Forwarded-For entry the outermost one appended —
+    entries further left were written by the client and prove nothing (as the API's throttling,
+    django-ninja's, reads it)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [part.strip() for part in forwarded.split(",")]
+        return addresses[-min(proxies, len(addresses))]
+    return request.META["REMOTE_ADDR"]
+
+
 def _rate(group: str, request) -> str:
     try:
         return settings.THROTTLE_RATES[group]
@@ -43,7 +56,7 @@ def _rate(group: str, request) -> str:
 @dataclass(frozen=True)
 class Rule:
     """One counter: `group` names it and its rate in settings.THROTTLE_RATES; `key` is what it
-    counts per: "ip" (the client's address, see RATELIMIT_IP_META_KEY), "post:<field>",
+    counts per: "ip" (the client's address, `client_address`), "post:<field>",
     "get:<field>", "header:<name>", or a function (group, request) → str such as
     `posted("email")` or `value(account_id)`."""
 

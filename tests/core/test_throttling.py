@@ -119,3 +119,14 @@ def test_cache_url_chooses_the_shared_backend(tmp_path):
     refused = shared_backend("memcached://127.0.0.1:11211")
     assert refused.returncode != 0
     assert "CACHE_URL='memcached://127.0.0.1:11211' n'est pas reconnu" in refused.stderr
+
+
+def test_client_address_behind_trusted_proxies(settings):
+    factory = RequestFactory()
+    request = factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert throttling.client_address(request) == "10.0.0.2"  # a client-sent header is ignored
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert throttling.client_address(request) == "203.0.113.9"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert throttling.client_address(request) == "6.6.6.6"
