@@ -42,7 +42,7 @@ from passeport.flux.normalisation import (
     make_normaliser,
 )
 from passeport.flux.rules import check_nir
-from passeport.flux.spreadsheets import SpreadsheetError, Table, is_blank, open_table
+from passeport.flux.spreadsheets import SpreadsheetError, Table, open_table
 from passeport.flux.writer import (
     MAX_BYTES,
     MAX_PASSAGES,
@@ -293,21 +293,6 @@ def _display(value) -> str:
     return str(value)
 
 
-def _find_header(rows, index) -> tuple[int, list] | None:
-    """The first of the first rows with at least two recognised headers."""
-    for _ in range(HEADER_SEARCH_ROWS):
-        try:
-            line, values = next(rows)
-        except StopIteration:
-            return None
-        if all(is_blank(v) for v in values):
-            continue
-        recognised = sum(1 for v in values if not is_blank(v) and cols._recognise(str(v), index))
-        if recognised >= 2:
-            return line, values
-    return None
-
-
 def _check_ids(emetteur: str, certificateur: str, contrat: str) -> list[str]:
     errors = []
     for label, value in (("--emetteur", emetteur), ("--certificateur", certificateur)):
@@ -363,8 +348,7 @@ def build_flux(
     if result.errors:
         return result
 
-    index = cols._index("1.1.5")
-    found = _find_header(table.rows, index)
+    found = cols.find_header_row(table.rows, mapping, HEADER_SEARCH_ROWS)
     if found is None:
         result.errors.append(
             f"{name} : aucune ligne de titres reconnue dans les {HEADER_SEARCH_ROWS} premières "
@@ -378,7 +362,7 @@ def build_flux(
     try:
         plan = _make_plan(header_values, mapping, forced_version, result)
     except cols.MappingError as exc:
-        result.errors.append(str(exc))
+        result.errors.extend(getattr(exc, "messages", None) or [str(exc)])
         return result
     result.version = plan.version
     missing = _missing_columns(plan)
@@ -656,6 +640,13 @@ def _make_plan(header_values, mapping, version, result: BuildResult) -> _Plan:
         cells.append((position, column.key, _normaliser(column), headers[position], {}))
         result.columns[headers[position]] = column.key
     result.headers = headers
+    if recognised.ambiguous:  # never guessed: the mapping file says which field it is
+        raise cols.AmbiguousHeaders(
+            [
+                cols.ambiguity_message(header, keys, result.source)
+                for _, header, keys in recognised.ambiguous
+            ]
+        )
     result.unknown_columns = [h for _, h in recognised.unknown]
     result.ignored_columns = [h for _, h in recognised.ignored]
     for _position, header, key in recognised.duplicates:
