@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "passeport.certifiers",
     "passeport.deposits",
     "passeport.passport",
+    "passeport.competences",
     "passeport.franceconnect",
     # django-ninja serves the API reference page's static files (Swagger UI), from our origin.
     "ninja",

@@ -1,0 +1,1 @@
+"""Referential files as their producers publish them (no Django): see sources.py."""
