@@ -308,6 +308,9 @@ PREVENTION_REMINDERS_HOUR = int(_reminders_hour) if _reminders_hour.isdigit() el
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A stale form gets a DSFR page in French offering to reload it (Django's own mentions DEBUG and
+# uses an inline style our CSP blocks).
+CSRF_FAILURE_VIEW = "passeport.pages.views.csrf_failure"
 SESSION_COOKIE_SECURE = not DEBUG and not env_bool("PASSEPORT_INSECURE_HTTP")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG) and not env_bool(

@@ -32,3 +32,26 @@ def server_error(request):
 
 def permission_denied(request, exception=None):
     return render(request, "403.html", {"title": "Accès refusé"}, status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by Django's CSRF check (settings.CSRF_FAILURE_VIEW): almost always a page
+    left open until its session changed (expired, or logged in or out in another tab), or a
+    browser refusing cookies. Say so in plain French and offer to reload the form."""
+    from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = request.headers.get("Referer", "")
+    same_site = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return render(
+        request,
+        "403_csrf.html",
+        {
+            "title": "Formulaire expiré",
+            "reload_url": referer if referer and same_site else request.get_full_path(),
+            "no_cookie": reason == REASON_NO_CSRF_COOKIE,
+        },
+        status=403,
+    )
