@@ -306,6 +306,23 @@ class Document(BaseModel):
     def __str__(self) -> str:
         return self.original_name
 
+    @property
+    def download_name(self) -> str:
+        """The holder's name for the file, with the extension of the type its content was
+        checked to be: a PDF sent as « cv.html » saves as « cv.pdf », never as a page the
+        browser would open as HTML."""
+        extension = self.EXTENSIONS.get(self.content_type, "")
+        stem, dot, current = self.original_name.rpartition(".")
+        if not dot or not stem or not current.isalnum() or len(current) > 5:
+            stem = self.original_name  # no extension to replace (« justificatif », « .pdf »)
+        elif f".{current.lower()}" in {extension, *_SAME_TYPE.get(extension, ())}:
+            return self.original_name  # already right (« photo.JPEG »)
+        return f"{stem or 'justificatif'}{extension}"
+
+
+# Other spellings of an extension that name the same type.
+_SAME_TYPE = {".jpg": (".jpeg", ".jpe", ".jfif")}
+
 
 class AccessLog(BaseModel):
     """« Qui a consulté mon passeport » : every read by someone other than the holder."""

@@ -215,7 +215,7 @@ def document_download(request, pk):
         document.file.open("rb"),
         content_type=document.content_type,
         as_attachment=request.GET.get("telecharger") == "1",
-        filename=document.original_name,
+        filename=document.download_name,
     )
     response["Cache-Control"] = "private, no-store"
     return response

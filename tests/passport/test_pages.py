@@ -303,3 +303,31 @@ def test_a_new_entry_shows_at_once_despite_the_cache(client, alice):
     assert "BTS Services informatiques" not in client.get("/passeport/").content.decode()
     certify(alice.person_id)
     assert "BTS Services informatiques" in client.get("/passeport/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("sent_as", "content", "saved_as"),
+    [
+        ("cv.html", PDF, "cv.pdf"),  # the name says HTML, the content is a PDF
+        ("diplome.pdf", PNG, "diplome.png"),
+        ("scan", PDF, "scan.pdf"),
+        ("Attestation.PDF", PDF, "Attestation.PDF"),
+        ("photo.jpeg", b"\xff\xd8\xff\xe0" + b"0" * 32, "photo.jpeg"),
+        ("note.2024.html", PNG, "note.2024.png"),
+    ],
+)
+def test_download_name_follows_the_checked_type(
+    client, alice, private_storage, sent_as, content, saved_as
+):
+    entry = declare(alice)
+    client.force_login(alice.user)
+    client.post(
+        f"/passeport/entrees/{entry.pk}/justificatifs/",
+        {"document": SimpleUploadedFile(sent_as, content, content_type="text/html")},
+    )
+    document = entry.documents.get()
+    for query in ("", "?telecharger=1"):
+        download = client.get(f"/passeport/justificatifs/{document.pk}/{query}")
+        assert download["Content-Type"] == document.content_type
+        assert f'filename="{saved_as}"' in download["Content-Disposition"]
+    assert saved_as in client.get(f"/passeport/entrees/{entry.pk}/").content.decode()
