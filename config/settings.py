@@ -83,6 +83,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise (static files keep their caching), above everything else: every other
+    # answer, error pages included, is private and never stored unless its view says so.
+    "passeport.core.middleware.NoStoreMiddleware",
     # Under /api/: every error problem+json in French, chunked bodies refused (passeport/api).
     "passeport.api.middleware.ProblemJsonMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

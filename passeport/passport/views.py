@@ -217,7 +217,6 @@ def document_download(request, pk):
         as_attachment=request.GET.get("telecharger") == "1",
         filename=document.download_name,
     )
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -338,7 +337,6 @@ def export_json(request):
     response = HttpResponse(export.to_json(data), content_type="application/json; charset=utf-8")
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="mon-passeport-{stamp}.json"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -83,7 +83,8 @@ def test_upload_without_js_redirects_with_messages(client, setup):
 def test_deposit_page_explains_ko_and_exports(client, setup):
     deposit = processed_deposit(client, setup)
     assert deposit.passages_ko >= 1
-    page = client.get(f"{setup['base']}{deposit.pk}/").content.decode()
+    page_response = client.get(f"{setup['base']}{deposit.pk}/")
+    page = page_response.content.decode()
     assert "Passages rejetés" in page
     assert "Aucun titulaire ne correspond aux critères obligatoires" in page
     assert "Comment corriger" in page and "nom de naissance" in page
@@ -98,6 +99,9 @@ def test_deposit_page_explains_ko_and_exports(client, setup):
 
     xlsx = client.get(f"{setup['base']}{deposit.pk}/passages-rejetes.xlsx")
     assert xlsx.status_code == 200
+    # Personal data (holders' names, birth dates): never kept by a cache, the browser's included.
+    for response in (page_response, accuse, xlsx):
+        assert response["Cache-Control"] == "private, no-store"
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.values)
     assert rows[0][:5] == (

@@ -35,7 +35,9 @@ def test_a_stale_token_gets_the_explanation_and_a_reload_link():
     )
     html = assert_clean_french_page(response)
     assert "n’est plus valable : rien n’a été enregistré" in html
-    assert 'href="http://testserver/compte/connexion/?next=/depots/">Recharger le formulaire' in html
+    assert (
+        'href="http://testserver/compte/connexion/?next=/depots/">Recharger le formulaire' in html
+    )
 
 
 @pytest.mark.django_db

@@ -331,3 +331,26 @@ def test_download_name_follows_the_checked_type(
         assert download["Content-Type"] == document.content_type
         assert f'filename="{saved_as}"' in download["Content-Disposition"]
     assert saved_as in client.get(f"/passeport/entrees/{entry.pk}/").content.decode()
+
+
+def test_personal_pages_and_downloads_are_never_stored(client, alice, private_storage):
+    entry = declare(alice)
+    client.force_login(alice.user)
+    client.post(
+        f"/passeport/entrees/{entry.pk}/justificatifs/",
+        {"document": SimpleUploadedFile("attestation.pdf", PDF)},
+    )
+    document = entry.documents.get()
+    for url in (
+        "/passeport/",
+        "/passeport/parcours/",
+        f"/passeport/entrees/{entry.pk}/",
+        f"/passeport/justificatifs/{document.pk}/?telecharger=1",
+        "/passeport/prevention/attestation/",
+        "/passeport/mes-donnees/",
+        "/passeport/mes-donnees/export.json",
+        "/passeport/mes-donnees/export/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "private, no-store", url
