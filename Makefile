@@ -29,9 +29,11 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/passeport run --port $(PORT)
 
-# PostgreSQL and chromium come from Debian's packages when missing (as root, like CI).
+# PostgreSQL, chromium, Node and poppler come from Debian's packages when missing (as root, like
+# CI); the npm test tools (tests/node) are installed from their lock file.
 system-test-deps:
 	@scripts/install-system-deps
+	@cd tests/node && npm ci --no-audit --no-fund --loglevel=error
 
 # The whole suite on a throwaway PostgreSQL cluster, then again on SQLite (the embedded default;
 # browser and end-to-end tests, already run once, are not repeated).

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "passeport.deposits",
     "passeport.passport",
     "passeport.competences",
+    "passeport.proofs",
     "passeport.franceconnect",
     # django-ninja serves the API reference page's static files (Swagger UI), from our origin.
     "ninja",
@@ -306,6 +307,24 @@ SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
 # text when it is not a number: passport.tasks.reminders_hour then says what is wrong.
 _reminders_hour = os.environ.get("PREVENTION_REMINDERS_HOUR", "8").strip()
 PREVENTION_REMINDERS_HOUR = int(_reminders_hour) if _reminders_hour.isdigit() else _reminders_hour
+
+# Proofs (passeport/proofs, docs/preuves.md): the service's signing keys, read here only and used
+# only through passeport/proofs/signing.py. PDF: a PKCS#12 (key + certificate chain) and its
+# password; PROOFS_TRUST_ROOTS, the PEM roots our verification trusts. Credentials: Ed25519 keys
+# « id=seed » (base64url, 32 bytes), the first signs and all verify; retired keys
+# « id=publicKeyMultibase » verify what they signed. PROOFS_DEV_PKI: without keys, a local test
+# PKI is generated at first use under PROOFS_DIR (development, tests, the local demo only).
+PROOFS_DIR = Path(os.environ.get("PROOFS_DIR", VAR_DIR / "proofs"))
+PROOFS_DEV_PKI = env_bool("PROOFS_DEV_PKI", default=DEBUG)
+PROOFS_SIGNING_PKCS12 = os.environ.get("PROOFS_SIGNING_PKCS12", "")
+PROOFS_SIGNING_PKCS12_PASSWORD = os.environ.get("PROOFS_SIGNING_PKCS12_PASSWORD", "")
+PROOFS_TRUST_ROOTS = os.environ.get("PROOFS_TRUST_ROOTS", "")
+PROOFS_ED25519_KEYS = env_list("PROOFS_ED25519_KEYS")
+PROOFS_ED25519_RETIRED_KEYS = env_list("PROOFS_ED25519_RETIRED_KEYS")
+# Timestamp authority (RFC 3161): with one, signed PDFs are PAdES B-T instead of B-B.
+PROOFS_TSA_URL = os.environ.get("PROOFS_TSA_URL", "")
+# Seconds a verifier may cache a status list (its `ttl` and the HTTP Cache-Control max-age).
+PROOFS_STATUS_LIST_TTL = int(os.environ.get("PROOFS_STATUS_LIST_TTL", "300"))
 
 # Security. Behind a TLS-terminating proxy in production; HTTPS-only cookies unless DEBUG.
 SESSION_COOKIE_HTTPONLY = True

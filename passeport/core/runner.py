@@ -59,6 +59,8 @@ def prepare_environment(host: str, port: int) -> dict[str, str]:
     # Holders log in through the development FranceConnect provider (/fc-dev/) in the local demo.
     env.setdefault("FRANCECONNECT_DEV_PROVIDER", "1")
     env.setdefault("FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG", "1")
+    # Signed CVs and credentials with a test PKI generated under var/ (never production keys).
+    env.setdefault("PROOFS_DEV_PKI", "1")
     return env
 
 

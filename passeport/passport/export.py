@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .access import access_logs_of
 from .models import AccessLog, Entry, Holder
+from .signals import export_sections
 
 FORMAT_VERSION = "1.0"
 
@@ -98,7 +99,7 @@ def passport_data(*, holder: Holder | None = None, person_id=None) -> dict:
             "identite_pivot_franceconnect": json.loads(holder.pivot_identity or "{}"),
             "compte_cree_le": holder.created_at.isoformat(),
         }
-    return {
+    data = {
         "format": f"passeport-export/{FORMAT_VERSION}",
         "genere_le": timezone.now().isoformat(),
         "compte": account,
@@ -106,6 +107,12 @@ def passport_data(*, holder: Holder | None = None, person_id=None) -> dict:
         "entrees": [_entry(entry) for entry in entries],
         "consultations": [_access(log) for log in accesses],
     }
+    # Sections of higher apps (the proofs app's credentials as issued…), by signal.
+    for _receiver, sections in export_sections.send(
+        sender=Holder, holder=holder, person_id=person_id
+    ):
+        data.update(sections or {})
+    return data
 
 
 def to_json(data: dict) -> str:

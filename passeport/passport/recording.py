@@ -32,7 +32,7 @@ from django.utils import timezone
 from passeport.core.models import AuditEvent
 
 from .models import Entry
-from .signals import person_entries_changed
+from .signals import entry_corrected, entry_withdrawn, person_entries_changed
 
 # Exact CDC message for a duplicate passage (../shared/cdc/SOURCES.md, issue 4).
 DUPLICATE_MESSAGE = (
@@ -183,6 +183,7 @@ def record_certification(person, *, emetteur_id: str, id_technique: str, **field
                 provisional=entry.provisional,
                 deposit=str(deposit_uuid) if deposit_uuid else "",
             )
+            entry_corrected.send(sender=Entry, entry_id=entry.pk, person_id=person_id)
         transaction.on_commit(
             lambda: person_entries_changed.send(sender=Entry, person_id=person_id)
         )
@@ -223,6 +224,7 @@ def withdraw_certification(
             deposit=str(deposit_id) if deposit_id else "",
         )
         person_id = entry.person_id
+        entry_withdrawn.send(sender=Entry, entry_id=entry.pk, person_id=person_id)
         transaction.on_commit(
             lambda: person_entries_changed.send(sender=Entry, person_id=person_id)
         )

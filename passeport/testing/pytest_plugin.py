@@ -21,6 +21,8 @@ TEST_ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     "PASSEPORT_PLAIN_STATIC": "1",
+    # The proofs app's test PKI, generated once per run in the test var directory.
+    "PROOFS_DEV_PKI": "1",
 }
 
 
