@@ -200,7 +200,14 @@ def seed() -> list[tuple[str, str, str]]:
         organisation="Hôpital Saint-Louis",
         start_date=d(2012, 10, 1),
         end_date=d(2018, 6, 30),
-        details={"job_title": "Administratrice systèmes et réseaux", "contract": "CDI"},
+        # The career import's optional codes (docs/formats-import.md): the appellation
+        # « Administrateur / Administratrice systèmes et réseaux » of ROME fiche M1801.
+        details={
+            "job_title": "Administratrice systèmes et réseaux",
+            "contract": "CDI",
+            "code_rome": "M1801",
+            "appellation": "489089",
+        },
     )
     _guaranteed(
         camille,

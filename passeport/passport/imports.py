@@ -16,6 +16,7 @@ import csv
 import datetime
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +130,42 @@ def _training(row: dict) -> dict:
     }
 
 
+_ROME_CODE = re.compile(r"[A-N]\d{4}")
+_PCS_ESE = re.compile(r"\d{3}[a-z]")
+
+
+def _code_rome(row: dict) -> str:
+    value = "".join((row.get("code_rome") or "").split()).upper()
+    if value and not _ROME_CODE.fullmatch(value):
+        raise LineError(
+            "code_rome",
+            f"« {value} » n'est pas un code ROME (une lettre de A à N puis quatre chiffres, "
+            "comme M1805)",
+        )
+    return value
+
+
+def _appellation(row: dict) -> str:
+    value = "".join((row.get("appellation") or "").split())
+    if value and not (value.isdigit() and len(value) <= 8):
+        raise LineError(
+            "appellation",
+            f"« {value} » n'est pas un code d'appellation du ROME (le code OGR : des chiffres, "
+            "comme 489089)",
+        )
+    return value
+
+
+def _pcs_ese(row: dict) -> str:
+    value = "".join((row.get("pcs_ese") or "").split()).lower()
+    if value and not _PCS_ESE.fullmatch(value):
+        raise LineError(
+            "pcs_ese",
+            f"« {value} » n'est pas un code PCS-ESE (trois chiffres et une lettre, comme 388a)",
+        )
+    return value
+
+
 def _career(row: dict) -> dict:
     start, end = _period(row)
     job = _text(row, "emploi", required=True, max_length=500)
@@ -144,6 +181,12 @@ def _career(row: dict) -> dict:
                 "job_title": job,
                 "employer_siret": _siret(row, "siret_employeur"),
                 "contract": _text(row, "contrat"),
+                # Optional codes of the job (the DSN carries the PCS-ESE; France Travail's
+                # appellation or ROME code when the sender knows them): what competences are
+                # deduced from. Their existence in the referentials is checked there.
+                "code_rome": _code_rome(row),
+                "appellation": _appellation(row),
+                "pcs_ese": _pcs_ese(row),
             }.items()
             if value
         },
@@ -224,6 +267,9 @@ FEEDS = {
             "date_fin",
             "siret_employeur",
             "contrat",
+            "code_rome",
+            "appellation",
+            "pcs_ese",
         ),
         ("nir", "reference", "emploi", "employeur", "date_debut"),
         _career,

@@ -20,3 +20,30 @@ def referentiels() -> Path:
 @pytest.fixture(scope="session")
 def demo_dir() -> Path:
     return DEMO_DIR
+
+
+@pytest.fixture(scope="session")
+def demo_referential(demo_dir):
+    """The demo referential (real ROME 4.0 and RNCP rows) as plain objects, no database."""
+    from passeport.competences.reading.rncp import read_xml
+    from passeport.competences.reading.rome import read_rome
+    from passeport.competences.reading.sources import open_source
+    from passeport.competences.referential import from_sets
+
+    with open_source(demo_dir / "rome") as rome, open_source(demo_dir / "rncp") as rncp:
+        return from_sets(read_rome(rome), read_xml(rncp))
+
+
+@pytest.fixture
+def loaded(db, demo_dir):
+    """The demo referential loaded in the test database, the per-process indexes fresh."""
+    from passeport.competences import indexing, profiles
+    from passeport.competences.loading import import_referential
+
+    import_referential("rome", demo_dir / "rome")
+    import_referential("rncp", demo_dir / "rncp")
+    indexing.forget()
+    profiles.forget()
+    yield
+    indexing.forget()
+    profiles.forget()

@@ -77,6 +77,37 @@ def test_import_errors_name_file_line_field_and_fix(camille, tmp_path, capsys):
     assert entry.organisation == "Acme" and entry.end_date == datetime.date(2021, 8, 31)
 
 
+def test_import_careers_keeps_the_optional_job_codes_and_checks_their_form(
+    camille, tmp_path, capsys
+):
+    path = tmp_path / "dsn.csv"
+    path.write_text(
+        "nir,reference,emploi,employeur,date_debut,code_rome,appellation,pcs_ese\n"
+        f"{NIR},P-1,Administratrice systèmes,Acme,2019-09-01, m1801 ,489089,388A\n"
+        f"{NIR},P-2,Analyste,Acme,2021-09-01,,,\n"
+        f"{NIR},P-3,Analyste,Acme,2021-09-01,Z1234,,\n"
+        f"{NIR},P-4,Analyste,Acme,2021-09-01,,AB12,\n"
+        f"{NIR},P-5,Analyste,Acme,2021-09-01,,,38\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError):
+        call_command("import_careers", str(path))
+    err = capsys.readouterr().err
+    assert "dsn.csv, ligne 4, champ « code_rome » : « Z1234 » n'est pas un code ROME" in err
+    assert (
+        "dsn.csv, ligne 5, champ « appellation » : « AB12 » n'est pas un code d'appellation" in err
+    )
+    assert "dsn.csv, ligne 6, champ « pcs_ese » : « 38 » n'est pas un code PCS-ESE" in err
+    first, second = Entry.objects.order_by("source_reference")
+    assert first.details == {
+        "job_title": "Administratrice systèmes",
+        "code_rome": "M1801",
+        "appellation": "489089",
+        "pcs_ese": "388a",
+    }
+    assert second.details == {"job_title": "Analyste"}  # the codes are optional
+
+
 def test_import_refuses_a_file_without_the_required_columns(camille, tmp_path, capsys):
     path = tmp_path / "mauvais.csv"
     path.write_text("numero,titre\n1,x\n", encoding="utf-8")
