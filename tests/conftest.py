@@ -3,20 +3,15 @@
 Browser tests: `page` is a Playwright page in Debian's chromium (headless; no sandbox as root),
 pointed at pytest-django's `live_server`; console errors and failed requests are collected in
 `page.console_errors`; see passeport.testing.browser for the assertions.
+
+Objects to test with come from `passeport.testing.factories` (imported normally); fixtures of
+one app's tests live in that folder's conftest.py.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
-
-# Test modules are imported with pytest's importlib mode (two apps may both have a
-# test_models.py); helper modules beside them (tests/<app>/<app>_helpers.py) are imported by
-# plain name, so every test folder is on sys.path.
-for _folder in sorted(Path(__file__).resolve().parent.iterdir()):
-    if _folder.is_dir() and not _folder.name.startswith(("_", ".")):
-        sys.path.insert(0, str(_folder))
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Without these flags chromium tries to reach Google's services, refused on this closed network.

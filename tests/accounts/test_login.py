@@ -1,19 +1,19 @@
 import pytest
 from django.db import IntegrityError
 
-PASSWORD = "Mot-de-passe-solide-42"
+from passeport.testing import factories
 
 
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user("Agent@Example.org", PASSWORD)
+    return factories.UserFactory(email="Agent@Example.org")
 
 
 @pytest.mark.django_db
 def test_emails_are_stored_lowercase_and_login_ignores_case(client, user):
     assert user.email == "agent@example.org"
     response = client.post(
-        "/compte/connexion/", {"username": "AGENT@example.org", "password": PASSWORD}
+        "/compte/connexion/", {"username": "AGENT@example.org", "password": factories.PASSWORD}
     )
     assert response.status_code == 302
     assert client.get("/").context["user"] == user
@@ -33,7 +33,9 @@ def test_wrong_password_shows_a_french_error_and_keeps_the_user_out(client, user
 def test_inactive_account_cannot_log_in(client, user):
     user.is_active = False
     user.save()
-    response = client.post("/compte/connexion/", {"username": user.email, "password": PASSWORD})
+    response = client.post(
+        "/compte/connexion/", {"username": user.email, "password": factories.PASSWORD}
+    )
     assert response.status_code == 200
     assert not response.context["user"].is_authenticated
 
@@ -52,4 +54,4 @@ def test_user_model_uses_uuid_keys_and_email_login(django_user_model, user):
     assert django_user_model.USERNAME_FIELD == "email"
     assert len(str(user.pk)) == 36
     with pytest.raises(IntegrityError):
-        django_user_model.objects.create_user("agent@example.org", PASSWORD)
+        factories.UserFactory(email="agent@example.org")

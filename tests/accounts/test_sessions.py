@@ -10,13 +10,12 @@ from django.utils import timezone
 
 from passeport.accounts.models import Session
 from passeport.accounts.sessions import SessionStore, _joined_query
-
-PASSWORD = "Mot-de-passe-solide-42"
+from passeport.testing import factories
 
 
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user("agent@example.org", PASSWORD)
+    return factories.UserFactory(email="agent@example.org")
 
 
 @pytest.mark.django_db

@@ -8,14 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from passeport.accounts import twofactor
-from passeport.accounts.models import RecoveryCode, TotpDevice, User
-from passeport.certifiers.models import Certifier, Membership, Role
+from passeport.accounts.models import RecoveryCode, TotpDevice
 from passeport.core.models import AuditEvent
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Une-phrase-de-passe-solide-2026"
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 LOGIN = "/compte/connexion/"
 CODE = "/compte/connexion/code/"
 SETUP = "/compte/double-authentification/activer/"
@@ -23,33 +21,31 @@ SETUP = "/compte/double-authentification/activer/"
 
 @pytest.fixture
 def certifier():
-    return Certifier.objects.create(
-        siret="73282932000074", name="Université", id_client="UNIVAAAA", id_contrat="C1"
-    )
+    return factories.CertifierFactory(id_client="UNIVAAAA", name="Université")
 
 
 @pytest.fixture
 def member(certifier):
-    user = User.objects.create_user("membre@univ.fr", PASSWORD)
-    Membership.objects.create(user=user, certifier=certifier, role=Role.DEPOSITOR)
-    return user
+    return factories.MemberFactory(
+        certifier=certifier, email="membre@univ.fr", depositor=True, not_enrolled=True
+    )
 
 
 @pytest.fixture
 def enrolled(member):
-    TotpDevice.objects.create(user=member, secret=SECRET, confirmed_at=timezone.now())
+    factories.TotpDeviceFactory(user=member)
     return member
 
 
 def password_step(client, user, next_url=""):
-    data = {"username": user.email, "password": PASSWORD}
+    data = {"username": user.email, "password": factories.PASSWORD}
     if next_url:
         data["next"] = next_url
     return client.post(LOGIN, data)
 
 
 def test_user_without_membership_logs_in_with_password_only(client):
-    user = User.objects.create_user("agent@example.org", PASSWORD)
+    user = factories.UserFactory(email="agent@example.org")
     assert not twofactor.is_required(user)
     response = password_step(client, user)
     assert response.status_code == 302
@@ -65,7 +61,7 @@ def test_member_is_not_logged_in_until_the_code(client, enrolled, certifier):
 
     page = client.get(CODE)
     assert "Code de vérification" in page.content.decode()
-    response = client.post(CODE, {"code": pyotp.TOTP(SECRET).now()})
+    response = client.post(CODE, {"code": pyotp.TOTP(factories.TOTP_SECRET).now()})
     assert response.status_code == 302
     assert response["Location"] == f"/certificateurs/{certifier.pk}/"
     assert client.get("/").context["user"] == enrolled
@@ -75,7 +71,7 @@ def test_member_is_not_logged_in_until_the_code(client, enrolled, certifier):
 
 def test_wrong_code_then_too_many_attempts(client, enrolled):
     password_step(client, enrolled)
-    good = pyotp.TOTP(SECRET).now()
+    good = pyotp.TOTP(factories.TOTP_SECRET).now()
     wrong = f"{(int(good) + 1) % 1_000_000:06d}"
     response = client.post(CODE, {"code": wrong})
     assert response.status_code == 200
@@ -93,7 +89,7 @@ def test_wrong_code_then_too_many_attempts(client, enrolled):
 
 
 def test_a_code_cannot_be_used_twice(client, enrolled):
-    code = pyotp.TOTP(SECRET).now()
+    code = pyotp.TOTP(factories.TOTP_SECRET).now()
     password_step(client, enrolled)
     assert client.post(CODE, {"code": code}).status_code == 302
     client.post("/compte/deconnexion/")
@@ -111,7 +107,7 @@ def test_pending_login_expires(client, enrolled, monkeypatch):
         "now",
         lambda: timezone.datetime.fromtimestamp(real_time + 3600, tz=timezone.UTC),
     )
-    response = client.post(CODE, {"code": pyotp.TOTP(SECRET).now()})
+    response = client.post(CODE, {"code": pyotp.TOTP(factories.TOTP_SECRET).now()})
     assert response.status_code == 302 and response["Location"] == LOGIN
 
 
@@ -149,7 +145,7 @@ def test_enrolled_user_cannot_re_enrol_from_the_pending_state(client, enrolled):
     password_step(client, enrolled)
     response = client.get(SETUP)
     assert response["Location"] == CODE
-    assert TotpDevice.objects.get(user=enrolled).secret == SECRET
+    assert TotpDevice.objects.get(user=enrolled).secret == factories.TOTP_SECRET
 
 
 def test_recovery_code_logs_in_once(client, enrolled):
@@ -181,14 +177,14 @@ def test_password_only_session_is_refused_by_the_portal(client, enrolled, certif
 
 def test_open_redirect_refused_and_members_land_on_their_space(client, enrolled, certifier):
     password_step(client, enrolled, next_url="https://evil.example/")
-    response = client.post(CODE, {"code": pyotp.TOTP(SECRET).now()})
+    response = client.post(CODE, {"code": pyotp.TOTP(factories.TOTP_SECRET).now()})
     assert response["Location"] == reverse("certifiers:home")
     assert client.get(response["Location"])["Location"] == f"/certificateurs/{certifier.pk}/"
 
 
 def _login_fully(client, user):
     password_step(client, user)
-    client.post(CODE, {"code": pyotp.TOTP(SECRET).now()})
+    client.post(CODE, {"code": pyotp.TOTP(factories.TOTP_SECRET).now()})
     return client
 
 
@@ -205,7 +201,10 @@ def test_security_page(client, enrolled):
     # (the next step's code: the current one was just used to log in, and cannot be replayed)
     response = client.post(
         "/compte/securite/",
-        {"action": "recovery_codes", "code": pyotp.TOTP(SECRET).at(time.time() + 30)},
+        {
+            "action": "recovery_codes",
+            "code": pyotp.TOTP(factories.TOTP_SECRET).at(time.time() + 30),
+        },
     )
     assert response["Location"] == "/compte/double-authentification/codes-de-secours/"
     new = client.get(response["Location"]).context["codes"]
@@ -215,8 +214,8 @@ def test_security_page(client, enrolled):
 
 
 def test_user_without_app_can_enrol_from_the_security_page(client):
-    user = User.objects.create_user("agent@example.org", PASSWORD)
-    client.post(LOGIN, {"username": user.email, "password": PASSWORD})
+    user = factories.UserFactory(email="agent@example.org")
+    client.post(LOGIN, {"username": user.email, "password": factories.PASSWORD})
     assert "pas activée" in client.get("/compte/securite/").content.decode()
     response = client.post("/compte/securite/", {"action": "enrol"})
     assert response["Location"] == SETUP
@@ -229,7 +228,7 @@ def test_user_without_app_can_enrol_from_the_security_page(client):
 
 
 def test_password_change_needs_the_current_password(client):
-    user = User.objects.create_user("agent@example.org", PASSWORD)
+    user = factories.UserFactory(email="agent@example.org")
     client.force_login(user)
     url = "/compte/mot-de-passe/changer/"
     new = "Encore-une-phrase-de-passe-2027"
@@ -238,7 +237,7 @@ def test_password_change_needs_the_current_password(client):
     )
     assert response.status_code == 200
     response = client.post(
-        url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+        url, {"old_password": factories.PASSWORD, "new_password1": new, "new_password2": new}
     )
     assert response["Location"] == "/compte/securite/"
     user.refresh_from_db()
@@ -246,7 +245,7 @@ def test_password_change_needs_the_current_password(client):
 
 
 def test_account_locked_after_too_many_wrong_codes_across_logins(client, enrolled):
-    good = pyotp.TOTP(SECRET).now()
+    good = pyotp.TOTP(factories.TOTP_SECRET).now()
     wrong = f"{(int(good) + 1) % 1_000_000:06d}"
     for _ in range(2):
         password_step(client, enrolled)

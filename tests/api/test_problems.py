@@ -1,12 +1,12 @@
 """Every answer under /api/ that is an error is problem+json in French, whatever gives it."""
 
 import pytest
-from deposit_helpers import make_certifier, sample_flux
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from passeport.certifiers.models import issue_token
 from passeport.deposits.models import Deposit
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ URL = "/api/v1/depots"
 
 @pytest.fixture
 def auth():
-    _token, clear = issue_token(make_certifier(), "tests")
+    _token, clear = issue_token(factories.CertifierFactory(sample=True), "tests")
     return {"HTTP_AUTHORIZATION": f"Bearer {clear}"}
 
 
@@ -63,7 +63,7 @@ def test_multipart_with_an_over_long_file_name(client, auth):
     body = (
         b"--limite\r\n"
         b'Content-Disposition: form-data; name="fichier"; filename="' + name.encode() + b'"\r\n'
-        b"Content-Type: application/xml\r\n\r\n" + sample_flux(1) + b"\r\n--limite--\r\n"
+        b"Content-Type: application/xml\r\n\r\n" + factories.sample_flux(1) + b"\r\n--limite--\r\n"
     )
     response = client.post(
         URL, data=body, content_type="multipart/form-data; boundary=limite", **auth
@@ -85,8 +85,8 @@ def test_chunked_upload_is_refused_explicitly(client, auth):
 
 
 def test_two_fichier_parts_are_refused(client, auth):
-    first = SimpleUploadedFile("a.xml", sample_flux(1), "application/xml")
-    second = SimpleUploadedFile("b.xml", sample_flux(2), "application/xml")
+    first = SimpleUploadedFile("a.xml", factories.sample_flux(1), "application/xml")
+    second = SimpleUploadedFile("b.xml", factories.sample_flux(2), "application/xml")
     response = client.post(URL, {"fichier": [first, second]}, **auth)
     assert_problem(response, 400, "2 parties « fichier »")
     assert Deposit.objects.count() == 0
@@ -123,7 +123,9 @@ def test_throttled_per_token_with_retry_after(client, auth):
     assert_problem(response, 429, "limite de requêtes")
     assert 1 <= int(response["Retry-After"]) <= 60
     # Another token of the same certifier has its own allowance.
-    _token, other = issue_token(make_certifier("CD456EFG", name="Autre"), "autre")
+    _token, other = issue_token(
+        factories.CertifierFactory(sample=True, id_client="CD456EFG", name="Autre"), "autre"
+    )
     assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 200
 
 

@@ -1,14 +1,17 @@
-"""Fixtures of the certifiers' tests (helpers in certifiers_helpers.py)."""
+"""Fixtures of the certifiers' tests: two active certifiers."""
 
 import pytest
-from certifiers_helpers import VALID_SIRETS, make_certifier
+
+from passeport.testing import factories
 
 
 @pytest.fixture
 def univ(db):
-    return make_certifier("UNIVAAAA", name="Université A")
+    return factories.CertifierFactory(
+        id_client="UNIVAAAA", name="Université A", siret="73282932000074"
+    )
 
 
 @pytest.fixture
 def other(db):
-    return make_certifier("OTHERBBB", name="École B", siret=VALID_SIRETS[1])
+    return factories.CertifierFactory(id_client="OTHERBBB", name="École B")

@@ -2,7 +2,6 @@
 tokens), all audited; navigation registry used by other apps."""
 
 import pytest
-from certifiers_helpers import VALID_SIRETS, make_certifier
 
 from passeport.accounts.models import User
 from passeport.certifiers import navigation
@@ -14,13 +13,14 @@ from passeport.certifiers.models import (
     issue_token,
 )
 from passeport.core.models import AuditEvent
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def operator(client):
-    user = User.objects.create_user("ops@cdc.fr", "x", is_staff=True)
+    user = factories.UserFactory(email="ops@cdc.fr", staff=True)
     client.force_login(user)
     return user
 
@@ -62,7 +62,7 @@ def test_certifications_add_and_remove(client, operator, univ):
 
 
 def test_mandate_create_and_revoke(client, operator, univ):
-    third = make_certifier("TIERSCCC", siret=VALID_SIRETS[2], is_trusted_third_party=True)
+    third = factories.CertifierFactory(id_client="TIERSCCC", trusted_third_party=True)
     url = f"/back-office/certificateurs/{univ.pk}/"
     page = client.get(url).content.decode()
     assert "TIERSCCC" in page
@@ -108,13 +108,12 @@ def test_navigation_registry_lists_links_of_other_apps(client, operator, monkeyp
 def test_operator_resets_two_factor_and_writes_to_a_certifier(
     client, operator, univ, django_capture_on_commit_callbacks
 ):
-    from certifiers_helpers import make_member
     from django.core import mail
 
     from passeport.accounts.models import TotpDevice
     from passeport.certifiers.models import Membership, Ticket
 
-    member = make_member(univ, "admin@a.fr")
+    member = factories.MemberFactory(certifier=univ, email="admin@a.fr")
     membership = Membership.objects.get(user=member)
     url = f"/back-office/certificateurs/{univ.pk}/"
     client.post(url, {"action": "reset_two_factor", "membership_id": membership.pk})

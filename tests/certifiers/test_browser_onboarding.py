@@ -7,33 +7,20 @@ import pyotp
 import pytest
 from django.core import mail
 
-from passeport.accounts.models import User
 from passeport.certifiers.models import Certifier
+from passeport.testing import factories
 from passeport.testing.browser import assert_no_console_errors, unnamed_interactive_elements
 
-OPERATOR_PASSWORD = "Operatrice-du-support-2026"
-OPERATOR_SECRET = "OPERATRICEDUSUPPORTTOTPSECRETAA"
 NEW_PASSWORD = "Une-phrase-de-passe-vraiment-longue"
-
-
-def make_operator():
-    """An operator (staff): two-factor login, with an authenticator app already set up."""
-    from django.utils import timezone
-
-    from passeport.accounts.models import TotpDevice
-
-    user = User.objects.create_user("ops@cdc.fr", OPERATOR_PASSWORD, is_staff=True)
-    TotpDevice.objects.create(user=user, secret=OPERATOR_SECRET, confirmed_at=timezone.now())
-    return user
 
 
 def operator_login(page, url="/compte/connexion/"):
     page.goto(url)
     page.get_by_label("Adresse électronique").fill("ops@cdc.fr")
-    page.get_by_label("Mot de passe").fill(OPERATOR_PASSWORD)
+    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
-        pyotp.TOTP(OPERATOR_SECRET).now()
+        pyotp.TOTP(factories.TOTP_SECRET).now()
     )
     page.get_by_role("button", name="Valider").click()
 
@@ -46,7 +33,7 @@ def check_page(page):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_onboarding_to_totp_login(page, live_server):
-    make_operator()
+    factories.UserFactory(operator=True)
 
     # 1. « Se faire connaître »: a wrong SIRET first, then the right one
     page.goto("/certificateurs/se-faire-connaitre/")
@@ -112,23 +99,21 @@ def test_onboarding_to_totp_login(page, live_server):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_totp_login_and_api_token_page(page, live_server):
-    from certifiers_helpers import PASSWORD, SECRET, make_certifier, make_member
-
-    certifier = make_certifier("UNIVAAAA", name="Université A")
-    make_member(certifier, "admin@a.fr")
+    certifier = factories.CertifierFactory(id_client="UNIVAAAA", name="Université A")
+    factories.MemberFactory(certifier=certifier, email="admin@a.fr")
 
     page.goto(f"/certificateurs/{certifier.pk}/jetons/")
     page.get_by_label("Adresse électronique").fill("admin@a.fr")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("heading", name="Code de vérification").wait_for()
     check_page(page)
     page.get_by_role("textbox", name=re.compile("Code de vérification")).fill("000000")
     page.get_by_role("button", name="Valider").click()
-    if pyotp.TOTP(SECRET).now() != "000000":
+    if pyotp.TOTP(factories.TOTP_SECRET).now() != "000000":
         assert "Code incorrect" in page.content()
     page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
-        pyotp.TOTP(SECRET).now()
+        pyotp.TOTP(factories.TOTP_SECRET).now()
     )
     page.get_by_role("button", name="Valider").click()
 
@@ -152,18 +137,16 @@ def test_totp_login_and_api_token_page(page, live_server):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_support_ticket_pages_both_sides(page, live_server):
-    from certifiers_helpers import PASSWORD, SECRET, make_certifier, make_member
-
-    certifier = make_certifier("UNIVAAAA", name="Université A")
-    make_member(certifier, "admin@a.fr")
-    make_operator()
+    certifier = factories.CertifierFactory(id_client="UNIVAAAA", name="Université A")
+    factories.MemberFactory(certifier=certifier, email="admin@a.fr")
+    factories.UserFactory(operator=True)
 
     page.goto(f"/certificateurs/{certifier.pk}/support/")
     page.get_by_label("Adresse électronique").fill("admin@a.fr")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
-        pyotp.TOTP(SECRET).now()
+        pyotp.TOTP(factories.TOTP_SECRET).now()
     )
     page.get_by_role("button", name="Valider").click()
     page.get_by_role("heading", name="Support", exact=True).wait_for()
@@ -193,34 +176,32 @@ def test_support_ticket_pages_both_sides(page, live_server):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_every_page_has_named_controls_and_no_console_error(page, live_server):
-    from certifiers_helpers import PASSWORD, SECRET, VALID_SIRETS, make_certifier, make_member
-
     from passeport.certifiers import onboarding, tickets
     from passeport.certifiers.models import Mandate, issue_token
 
-    certifier = make_certifier("UNIVAAAA", name="Université A")
-    third = make_certifier("TIERSAAA", siret=VALID_SIRETS[1], is_trusted_third_party=True)
+    certifier = factories.CertifierFactory(id_client="UNIVAAAA", name="Université A")
+    third = factories.CertifierFactory(id_client="TIERSAAA", trusted_third_party=True)
     Mandate.objects.create(third_party=third, mandator=certifier)
-    admin = make_member(certifier, "admin@a.fr")
-    make_member(certifier, "lecteur@a.fr", "read_only")
+    admin = factories.MemberFactory(certifier=certifier, email="admin@a.fr")
+    factories.MemberFactory(certifier=certifier, email="lecteur@a.fr", read_only=True)
     issue_token(certifier, "Logiciel", admin)
     ticket = tickets.open_ticket(certifier, subject="Question", body="Texte", author=admin)
     request = onboarding.submit(
-        siret=VALID_SIRETS[2],
+        siret=factories.siret(),
         name="Organisme C",
         contact_name="C",
         contact_email="c@c.fr",
         certification_codes=["RNCP1"],
     )
-    make_operator()
+    factories.UserFactory(operator=True)
 
     page.goto("/compte/connexion/")
     check_page(page)
     page.get_by_label("Adresse électronique").fill("admin@a.fr")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
-        pyotp.TOTP(SECRET).now()
+        pyotp.TOTP(factories.TOTP_SECRET).now()
     )
     page.get_by_role("button", name="Valider").click()
     page.wait_for_url(re.compile(f"/certificateurs/{certifier.pk}/$"))

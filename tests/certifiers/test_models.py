@@ -8,15 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from passeport.accounts.models import User
 from passeport.certifiers import models as cm
 from passeport.certifiers.models import (
     ApiToken,
     Certifier,
     CertifierCertification,
     Mandate,
-    Membership,
-    Role,
     allowed_flux_ids,
     authenticate_token,
     can_deposit_for,
@@ -27,17 +24,11 @@ from passeport.certifiers.models import (
     user_can_view,
     user_role,
 )
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
 VALID_SIRET = "73282932000074"
-
-
-def make_certifier(id_client="UNIVAAAA", **kw) -> Certifier:
-    kw.setdefault("siret", VALID_SIRET)
-    kw.setdefault("name", f"Organisme {id_client}")
-    kw.setdefault("id_contrat", f"C{id_client}")
-    return Certifier.objects.create(id_client=id_client, **kw)
 
 
 def test_siret_validated_with_luhn_key():
@@ -63,13 +54,13 @@ def test_id_contrat_length_and_id_client_unique():
     with pytest.raises(ValidationError) as exc:
         certifier.full_clean()
     assert "id_contrat" in exc.value.message_dict
-    make_certifier("ABCDEFGH")
+    factories.CertifierFactory(id_client="ABCDEFGH", codes=())
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_certifier("ABCDEFGH")
+        factories.CertifierFactory(id_client="ABCDEFGH", codes=())
 
 
 def test_generated_ids_are_fresh_and_valid():
-    make_certifier("ABCDEFGH")
+    factories.CertifierFactory(id_client="ABCDEFGH", codes=())
     with mock.patch.object(cm.secrets, "choice", side_effect=list("ABCDEFGH" + "ZZZZZZZZ")):
         assert cm.generate_id_client() == "ZZZZZZZZ"  # the taken one was skipped
     id_client, id_contrat = cm.generate_id_client(), cm.generate_id_contrat()
@@ -78,7 +69,7 @@ def test_generated_ids_are_fresh_and_valid():
 
 
 def test_certification_codes_normalised_and_queryable():
-    univ = make_certifier()
+    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
     CertifierCertification.objects.create(certifier=univ, code="rncp 35340", title="Licence")
     cert = CertifierCertification.objects.create(certifier=univ, code="RS6117")
     assert cert.type == "RS"
@@ -89,13 +80,13 @@ def test_certification_codes_normalised_and_queryable():
 
 
 def test_roles_and_for_user():
-    a, b = make_certifier("AAAAAAAA"), make_certifier("BBBBBBBB")
-    admin = User.objects.create_user("admin@a.fr", "x")
-    depositor = User.objects.create_user("dep@a.fr", "x")
-    reader = User.objects.create_user("lect@a.fr", "x")
-    Membership.objects.create(user=admin, certifier=a, role=Role.ADMINISTRATOR)
-    Membership.objects.create(user=depositor, certifier=a, role=Role.DEPOSITOR)
-    Membership.objects.create(user=reader, certifier=a, role=Role.READ_ONLY)
+    a, b = (
+        factories.CertifierFactory(id_client="AAAAAAAA", codes=()),
+        factories.CertifierFactory(id_client="BBBBBBBB", codes=()),
+    )
+    admin = factories.MemberFactory(certifier=a, administrator=True)
+    depositor = factories.MemberFactory(certifier=a, depositor=True)
+    reader = factories.MemberFactory(certifier=a, read_only=True)
 
     assert list(Certifier.objects.for_user(admin)) == [a]
     assert list(Certifier.objects.for_user(mock.Mock(is_authenticated=False))) == []
@@ -114,16 +105,16 @@ def test_roles_and_for_user():
 
 
 def test_certifier_alone_deposits_only_for_itself():
-    univ = make_certifier("UNIVAAAA")
+    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
     assert allowed_flux_ids(univ) == {("UNIVAAAA", "UNIVAAAA")}
     assert can_deposit_for(univ, "UNIVAAAA")
     assert not can_deposit_for(univ, "OTHERAAA")
 
 
 def test_mandate_rules():
-    univ = make_certifier("UNIVAAAA")
-    other = make_certifier("OTHERAAA")
-    third = make_certifier("TIERSAAA", is_trusted_third_party=True)
+    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
+    other = factories.CertifierFactory(id_client="OTHERAAA", codes=())
+    third = factories.CertifierFactory(id_client="TIERSAAA", trusted_third_party=True, codes=())
     today = timezone.localdate()
     mandate = Mandate.objects.create(third_party=third, mandator=univ)
     # a mandate to a body that is not a trusted third party is refused by validation
@@ -176,9 +167,9 @@ def test_mandate_rules():
 
 
 def test_flux_ids_errors_explain_in_french():
-    univ = make_certifier("UNIVAAAA", id_contrat="CONTRAT1")
+    univ = factories.CertifierFactory(id_client="UNIVAAAA", id_contrat="CONTRAT1", codes=())
     CertifierCertification.objects.create(certifier=univ, code="RNCP35340")
-    third = make_certifier("TIERSAAA", is_trusted_third_party=True)
+    third = factories.CertifierFactory(id_client="TIERSAAA", trusted_third_party=True, codes=())
     Mandate.objects.create(third_party=third, mandator=univ)
 
     assert flux_ids_errors(univ, "UNIVAAAA", "UNIVAAAA", "CONTRAT1", ["RNCP35340"]) == []
@@ -202,8 +193,8 @@ def test_flux_ids_errors_explain_in_french():
 
 
 def test_tokens_are_stored_hashed_and_shown_once():
-    univ = make_certifier()
-    user = User.objects.create_user("admin@a.fr", "x")
+    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
+    user = factories.UserFactory()
     token, clear = issue_token(univ, "Logiciel de scolarité", user)
     assert clear.startswith(token.prefix) and token.prefix.startswith("pp_")
     assert len(token.prefix) == 11 and len(clear) > 50
@@ -224,7 +215,7 @@ def test_tokens_are_stored_hashed_and_shown_once():
 
 
 def test_token_compare_is_constant_time():
-    univ = make_certifier()
+    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
     _, clear = issue_token(univ, "t")
     with mock.patch.object(cm.hmac, "compare_digest", wraps=cm.hmac.compare_digest) as spy:
         assert authenticate_token(clear) is not None
@@ -232,7 +223,7 @@ def test_token_compare_is_constant_time():
 
 
 def test_revoked_token_and_suspended_certifier_rejected():
-    univ = make_certifier()
+    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
     token, clear = issue_token(univ, "t")
     univ.status = Certifier.Status.SUSPENDED
     univ.save()
@@ -245,7 +236,7 @@ def test_revoked_token_and_suspended_certifier_rejected():
 
 
 def test_two_tokens_never_share_a_prefix():
-    univ = make_certifier()
+    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
     prefixes = {issue_token(univ, f"t{i}")[0].prefix for i in range(20)}
     assert len(prefixes) == 20
     taken = next(iter(prefixes))[3:]

@@ -18,6 +18,7 @@ from passeport.certifiers.models import (
     Role,
 )
 from passeport.core.models import AuditEvent
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ NEW_PASSWORD = "Ma-phrase-de-passe-est-longue-2026"
 
 @pytest.fixture
 def operator():
-    return User.objects.create_user("ops@cdc.fr", "x", is_staff=True)
+    return factories.UserFactory(email="ops@cdc.fr", staff=True)
 
 
 def test_onboarding_form_rejects_bad_siret_and_codes_in_french(client):
@@ -229,16 +230,14 @@ def test_expired_tampered_and_cancelled_invitations(client):
 
 
 def test_existing_user_accepts_after_logging_in(client):
-    from certifiers_helpers import make_certifier, make_member, verified_client
-
-    a = make_certifier("AAAAAAAA")
-    b = make_certifier("BBBBBBBB")
-    user = make_member(a, "multi@a.fr")
+    a = factories.CertifierFactory(id_client="AAAAAAAA")
+    b = factories.CertifierFactory(id_client="BBBBBBBB")
+    user = factories.MemberFactory(certifier=a, email="multi@a.fr")
     invitation = invitations.invite(b, "multi@a.fr", Role.READ_ONLY)
     url = f"/certificateurs/invitation/{invitations.make_token(invitation)}/"
     page = client.get(url)
     assert "Un compte existe déjà" in page.content.decode()
-    verified_client(client, user)
+    factories.verified_client(client, user)
     assert "Accepter l'invitation" in client.get(url).content.decode()
     response = client.post(url)
     assert response["Location"] == f"/certificateurs/{b.pk}/"

@@ -4,20 +4,20 @@ limit what members do; the back office is for operators only."""
 import uuid
 
 import pytest
-from certifiers_helpers import make_member, verified_client
 
 from passeport.accounts.models import User
 from passeport.certifiers import tickets
 from passeport.certifiers.models import ApiToken, Invitation, Membership, Role, issue_token
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def setup(univ, other):
-    a_admin = make_member(univ, "admin@a.fr")
-    a_reader = make_member(univ, "lecteur@a.fr", Role.READ_ONLY)
-    b_admin = make_member(other, "admin@b.fr")
+    a_admin = factories.MemberFactory(certifier=univ, email="admin@a.fr")
+    a_reader = factories.MemberFactory(certifier=univ, email="lecteur@a.fr", read_only=True)
+    b_admin = factories.MemberFactory(certifier=other, email="admin@b.fr")
     b_token, _ = issue_token(other, "jeton de B", b_admin)
     b_ticket = tickets.open_ticket(other, subject="Question de B", body="…", author=b_admin)
     b_membership = Membership.objects.get(user=b_admin)
@@ -36,7 +36,7 @@ def setup(univ, other):
 
 
 def test_member_of_a_gets_404_on_every_page_of_b(client, setup):
-    verified_client(client, setup["a_admin"])
+    factories.verified_client(client, setup["a_admin"])
     b = setup["b"].pk
     for url in [
         f"/certificateurs/{b}/",
@@ -64,7 +64,7 @@ def test_member_of_a_gets_404_on_every_page_of_b(client, setup):
 
 def test_objects_of_b_through_the_url_of_a_are_404(client, setup):
     """Mixing A's certifier id with B's object ids gives nothing either."""
-    verified_client(client, setup["a_admin"])
+    factories.verified_client(client, setup["a_admin"])
     a = setup["a"].pk
     assert client.get(f"/certificateurs/{a}/support/{setup['b_ticket'].pk}/").status_code == 404
     assert (
@@ -92,7 +92,7 @@ def test_objects_of_b_through_the_url_of_a_are_404(client, setup):
 
 
 def test_read_only_member_cannot_administer(client, setup):
-    verified_client(client, setup["a_reader"])
+    factories.verified_client(client, setup["a_reader"])
     a = setup["a"].pk
     assert client.get(f"/certificateurs/{a}/").status_code == 200
     assert client.get(f"/certificateurs/{a}/support/").status_code == 200
@@ -113,7 +113,7 @@ def test_anonymous_is_sent_to_login(client, setup):
 def test_back_office_is_for_staff_only(client, setup):
     for user in (None, setup["a_admin"]):
         if user:
-            verified_client(client, user)
+            factories.verified_client(client, user)
         for url in [
             "/back-office/",
             "/back-office/accrochage/",
@@ -128,7 +128,7 @@ def test_back_office_is_for_staff_only(client, setup):
 
 
 def test_last_administrator_cannot_be_removed_or_demoted(client, setup):
-    verified_client(client, setup["a_admin"])
+    factories.verified_client(client, setup["a_admin"])
     a = setup["a"]
     membership = Membership.objects.get(user=setup["a_admin"])
     url = f"/certificateurs/{a.pk}/membres/{membership.pk}/"
@@ -154,7 +154,7 @@ def test_administrator_invites_and_removes_members(
 ):
     from django.core import mail
 
-    verified_client(client, setup["a_admin"])
+    factories.verified_client(client, setup["a_admin"])
     a = setup["a"]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -176,23 +176,16 @@ def test_administrator_invites_and_removes_members(
 
 def test_operators_log_in_with_two_factors_and_land_on_the_back_office(client):
     import pyotp
-    from django.utils import timezone
 
-    from passeport.accounts.models import TotpDevice
-
-    operator = User.objects.create_user("ops@cdc.fr", "Operatrice-du-support-2026", is_staff=True)
+    operator = factories.UserFactory(email="ops@cdc.fr", staff=True)
     response = client.post(
-        "/compte/connexion/", {"username": "ops@cdc.fr", "password": "Operatrice-du-support-2026"}
+        "/compte/connexion/", {"username": "ops@cdc.fr", "password": factories.PASSWORD}
     )
     # The password alone opens nothing: an operator without an app must set one up first.
     assert "_auth_user_id" not in client.session
     assert response["Location"] != "/back-office/"
-    device = TotpDevice.objects.create(
-        user=operator, secret=pyotp.random_base32(), confirmed_at=timezone.now()
-    )
-    client.post(
-        "/compte/connexion/", {"username": "ops@cdc.fr", "password": "Operatrice-du-support-2026"}
-    )
+    device = factories.TotpDeviceFactory(user=operator, secret=pyotp.random_base32())
+    client.post("/compte/connexion/", {"username": "ops@cdc.fr", "password": factories.PASSWORD})
     response = client.post("/compte/connexion/code/", {"code": pyotp.TOTP(device.secret).now()})
     assert response["Location"] == "/back-office/"
     assert client.get("/back-office/").status_code == 200
@@ -203,11 +196,11 @@ def test_members_page_shows_expired_invitations(client, univ):
 
     from django.utils import timezone
 
-    admin = make_member(univ, "admin@a.fr")
+    admin = factories.MemberFactory(certifier=univ, email="admin@a.fr")
     old = Invitation.objects.create(certifier=univ, email="ancien@a.fr", role=Role.DEPOSITOR)
     Invitation.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
     Invitation.objects.create(certifier=univ, email="recent@a.fr", role=Role.DEPOSITOR)
-    verified_client(client, admin)
+    factories.verified_client(client, admin)
     html = client.get(f"/certificateurs/{univ.pk}/membres/").content.decode()
     assert "ancien@a.fr (Déposant), envoyée le" in html and "expirée" in html
     assert html.count("expirée") == 1 and "valable jusqu" in html

@@ -4,31 +4,30 @@ error report on a guaranteed entry opens a ticket to the certifier."""
 import uuid
 
 import pytest
-from certifiers_helpers import make_member, verified_client
 from django.core import mail
 from django.test import override_settings
 
-from passeport.accounts.models import User
-from passeport.certifiers.models import Role, Ticket
+from passeport.certifiers.models import Ticket
 from passeport.core.models import AuditEvent
 from passeport.passport.models import Entry
 from passeport.passport.signals import entry_error_reported
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def operator():
-    return User.objects.create_user("ops@cdc.fr", "x", is_staff=True)
+    return factories.UserFactory(email="ops@cdc.fr", staff=True)
 
 
 @override_settings(SUPPORT_EMAIL="support@cdc.fr")
 def test_thread_between_certifier_and_support(
     client, univ, operator, django_capture_on_commit_callbacks
 ):
-    depositor = make_member(univ, "depot@a.fr", Role.DEPOSITOR)
-    make_member(univ, "admin@a.fr", Role.ADMINISTRATOR)
-    verified_client(client, depositor)
+    depositor = factories.MemberFactory(certifier=univ, email="depot@a.fr", depositor=True)
+    factories.MemberFactory(certifier=univ, email="admin@a.fr")
+    factories.verified_client(client, depositor)
     deposit_id = uuid.uuid4()
     new_url = f"/certificateurs/{univ.pk}/support/nouvelle/"
     page = client.get(f"{new_url}?deposit_id={deposit_id}&deposit_label=flux-juin.xml")
@@ -74,7 +73,7 @@ def test_thread_between_certifier_and_support(
     assert "Passage rejeté à tort" not in client.get("/back-office/support/").content.decode()
 
     # the certifier reads the thread, replies, then resolves
-    verified_client(client, depositor)
+    factories.verified_client(client, depositor)
     url = f"/certificateurs/{univ.pk}/support/{ticket.pk}/"
     html = client.get(url).content.decode()
     assert "Corrigez la date de naissance." in html and "Le passage abc est KO." in html
@@ -94,8 +93,8 @@ def test_thread_between_certifier_and_support(
 
 
 def test_empty_reply_refused(client, univ):
-    user = make_member(univ, "depot@a.fr", Role.DEPOSITOR)
-    verified_client(client, user)
+    user = factories.MemberFactory(certifier=univ, email="depot@a.fr", depositor=True)
+    factories.verified_client(client, user)
     response = client.post(
         f"/certificateurs/{univ.pk}/support/nouvelle/", {"subject": "", "body": ""}
     )
@@ -106,7 +105,7 @@ def test_empty_reply_refused(client, univ):
 def test_holder_error_report_opens_a_ticket_to_the_certifier(
     univ, django_capture_on_commit_callbacks
 ):
-    make_member(univ, "admin@a.fr", Role.ADMINISTRATOR)
+    factories.MemberFactory(certifier=univ, email="admin@a.fr")
     deposit_id = uuid.uuid4()
     entry = Entry(
         person_id=uuid.uuid4(),
@@ -145,7 +144,7 @@ def test_mail_server_failure_does_not_lose_the_message(
 
     from passeport.certifiers import tickets
 
-    user = make_member(univ, "depot@a.fr", Role.DEPOSITOR)
+    user = factories.MemberFactory(certifier=univ, email="depot@a.fr", depositor=True)
     with (
         mock.patch("passeport.certifiers.notifications.send_mail", side_effect=OSError("smtp")),
         django_capture_on_commit_callbacks(execute=True),

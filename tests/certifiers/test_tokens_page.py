@@ -1,17 +1,17 @@
 """API tokens page: created and shown once, listed by prefix with last use, revoked."""
 
 import pytest
-from certifiers_helpers import make_member, verified_client
 
 from passeport.certifiers.models import ApiToken, authenticate_token
 from passeport.core.models import AuditEvent
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def test_create_show_once_list_and_revoke(client, univ):
-    admin = make_member(univ, "admin@a.fr")
-    verified_client(client, admin)
+    admin = factories.MemberFactory(certifier=univ, email="admin@a.fr")
+    factories.verified_client(client, admin)
     url = f"/certificateurs/{univ.pk}/jetons/"
     assert "Aucun jeton" in client.get(url).content.decode()
 

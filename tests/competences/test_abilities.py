@@ -2,11 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from passport_helpers import make_holder, make_person
 
 from passeport.competences.deduction import Competence
 from passeport.competences.models import CompetenceChoice, ProfessionalGoal
 from passeport.core import abilities
+from passeport.testing import factories
 
 
 @pytest.mark.parametrize(
@@ -19,7 +19,7 @@ from passeport.core import abilities
     ],
 )
 def test_competence_actions_follow_its_status(db, statut, allowed):
-    holder = make_holder("alice")
+    holder = factories.HolderFactory(name="alice")
     competence = Competence(key="rome:1", libelle="x", categorie="savoir", statut=statut)
     granted = abilities.for_user(holder.user, competence)
     assert {action for action, ok in granted.items() if ok} == allowed
@@ -28,8 +28,8 @@ def test_competence_actions_follow_its_status(db, statut, allowed):
 
 
 def test_choices_and_goals_are_their_holders_only(db):
-    alice = make_holder("alice", person_id=make_person("Alice"))
-    bob = make_holder("bob", person_id=make_person("Bob"))
+    alice = factories.HolderFactory(name="alice", linked=True)
+    bob = factories.HolderFactory(name="bob", linked=True)
     choice = CompetenceChoice.objects.create(holder=alice, key="rome:1", status="confirmee")
     goal = ProfessionalGoal.objects.create(holder=alice, fiche_code="M1805", libelle="Dev")
     assert all(abilities.for_user(alice.user, choice).values())

@@ -3,13 +3,13 @@
 import datetime
 
 import pytest
-from passport_helpers import certify, make_holder, make_person
 
 from passeport.competences import decisions, indexing, profiles
 from passeport.competences.decisions import DecisionError
 from passeport.competences.deduction import bloc_key
 from passeport.competences.loading import import_referential
 from passeport.passport.models import Entry
+from passeport.testing import factories
 
 
 def _job(holder, title, **details):
@@ -39,8 +39,8 @@ def _declared_job(holder, title):
 
 @pytest.fixture
 def antoine(loaded):
-    holder = make_holder("antoine", person_id=make_person("Dupont", "Antoine"))
-    certify(holder.person_id)  # RNCP35340, the BTS SIO
+    holder = factories.HolderFactory(name="antoine", linked=True)
+    factories.CertificationFactory(person=holder.person)  # RNCP35340, the BTS SIO
     _job(holder, "Conseiller support", code_rome="I1404")
     return holder
 
@@ -103,7 +103,7 @@ def test_an_appellation_is_applied_only_when_the_holder_confirms_it(antoine):
         p.entree == str(entry.pk) for c in state.profile.competences for p in c.provenances
     )
     # Someone else's experience cannot be answered for.
-    other = make_holder("bob", person_id=make_person("Bob"))
+    other = factories.HolderFactory(name="bob", linked=True)
     with pytest.raises(DecisionError, match="ne fait pas partie de votre passeport"):
         decisions.choose_appellation(other, entry.pk, "489089")
 

@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from passeport.core.models import WorkerHeartbeat
 from passeport.core.tasks import worker_heartbeat
+from passeport.testing import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,9 +57,7 @@ def run_worker(*extra: str, timeout: int = 120) -> subprocess.Popen:
 
 @pytest.fixture
 def operator(django_user_model):
-    return django_user_model.objects.create_user(
-        "ops@example.org", "Mot-de-passe-solide-42", is_staff=True
-    )
+    return factories.UserFactory(email="ops@example.org", staff=True)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -83,7 +82,7 @@ def test_task_enqueued_by_a_request_is_run_by_the_worker(client, operator):
 @pytest.mark.django_db(transaction=True)
 def test_status_page_is_for_operators_only(client, django_user_model):
     assert client.get("/back-office/statut/").status_code == 302  # to the login page
-    user = django_user_model.objects.create_user("someone@example.org", "Mot-de-passe-solide-42")
+    user = factories.UserFactory(email="someone@example.org")
     client.force_login(user)
     response = client.post("/back-office/statut/")
     assert response.status_code == 302 and "connexion" in response["Location"]

@@ -1,13 +1,13 @@
 """REST API: every endpoint, every error (problem+json in French)."""
 
 import pytest
-from deposit_helpers import make_certifier, register_holders, run_worker, sample_flux
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from passeport.certifiers.models import issue_token
 from passeport.deposits.models import Deposit
 from passeport.flux.accuses import read_accuse
+from passeport.testing import factories, tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +16,7 @@ URL = "/api/v1/depots"
 
 @pytest.fixture
 def certifier():
-    return make_certifier()
+    return factories.CertifierFactory(sample=True)
 
 
 @pytest.fixture
@@ -39,8 +39,8 @@ def assert_problem(response, status, words):
 
 
 def test_deposit_follow_and_download(client, auth):
-    register_holders(8)
-    response = post_flux(client, auth, sample_flux(8), "promo-2026.xml")
+    factories.register_holders(8)
+    response = post_flux(client, auth, factories.sample_flux(8), "promo-2026.xml")
     assert response.status_code == 202, response.content
     body = response.json()
     assert body["statut"] == "recu"
@@ -53,7 +53,7 @@ def test_deposit_follow_and_download(client, auth):
     body_pending = assert_problem(pending, 409, "pas encore disponible")
     assert "passages traités" in body_pending["detail"]
 
-    run_worker()
+    tasks.run_worker()
     state = client.get(f"{URL}/{body['id']}", **auth).json()
     assert state["statut"] in ("traite", "traite_avec_erreurs")
     assert state["passages"]["total"] == 8
@@ -74,7 +74,7 @@ def test_deposit_follow_and_download(client, auth):
 
 
 def test_same_bytes_twice_answer_the_same_deposit(client, auth):
-    data = sample_flux(3)
+    data = factories.sample_flux(3)
     first = post_flux(client, auth, data).json()
     again = post_flux(client, auth, data, "autre-nom.xml")
     assert again.status_code == 200
@@ -93,7 +93,7 @@ def test_rejected_at_reception_is_422_with_reasons(client, auth):
 
 
 def test_other_certifiers_ids_are_rejected(client, auth):
-    response = post_flux(client, auth, sample_flux(2, emetteur="ZZ999ZZZ"))
+    response = post_flux(client, auth, factories.sample_flux(2, emetteur="ZZ999ZZZ"))
     body = assert_problem(response, 422, "ne correspond pas au compte déposant")
     assert "AB123CDE" in body["detail"]
 
@@ -122,10 +122,12 @@ def test_authentication_errors(client, certifier):
 
 
 def test_deposits_of_others_are_invisible(client, auth):
-    other = make_certifier("CD456EFG", name="Autre école")
+    other = factories.CertifierFactory(sample=True, id_client="CD456EFG", name="Autre école")
     _token, clear = issue_token(other, "autre")
     theirs = post_flux(
-        client, {"HTTP_AUTHORIZATION": f"Bearer {clear}"}, sample_flux(2, emetteur="CD456EFG")
+        client,
+        {"HTTP_AUTHORIZATION": f"Bearer {clear}"},
+        factories.sample_flux(2, emetteur="CD456EFG"),
     ).json()
     for path in (f"{URL}/{theirs['id']}", f"{URL}/{theirs['id']}/accuse-traitement"):
         assert_problem(client.get(path, **auth), 404, "Dépôt introuvable")
@@ -137,7 +139,7 @@ def test_deposits_of_others_are_invisible(client, auth):
 
 @override_settings(MAX_UPLOAD_BYTES=1000)
 def test_too_large(client, auth):
-    response = post_flux(client, auth, sample_flux(5))
+    response = post_flux(client, auth, factories.sample_flux(5))
     assert_problem(response, 413, "taille maximale")
     assert Deposit.objects.count() == 0
 
@@ -171,7 +173,7 @@ def test_a_large_upload_is_hashed_on_arrival_and_moved_into_storage(client, auth
         raise AssertionError("the upload was copied and hashed again")
 
     monkeypatch.setattr(reception._HashingFile, "chunks", no_copy)
-    data = sample_flux(4)
+    data = factories.sample_flux(4)
     body = post_flux(client, auth, data, "gros.xml").json()
     deposit = Deposit.objects.get(pk=body["id"])
     assert deposit.sha256 == hashlib.sha256(data).hexdigest()
@@ -185,5 +187,5 @@ def test_a_large_upload_is_hashed_on_arrival_and_moved_into_storage(client, auth
 
 @override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=0, MAX_UPLOAD_BYTES=1000)
 def test_too_large_through_a_temporary_file(client, auth):
-    assert_problem(post_flux(client, auth, sample_flux(5)), 413, "taille maximale")
+    assert_problem(post_flux(client, auth, factories.sample_flux(5)), 413, "taille maximale")
     assert Deposit.objects.count() == 0

@@ -1,7 +1,6 @@
 """Operator back office: every deposit, reprocessing (audited), identity register imports."""
 
 import pytest
-from deposit_helpers import make_certifier, register_holders, run_worker, sample_flux
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -10,24 +9,26 @@ from passeport.deposits.models import Deposit, PassageOutcome
 from passeport.deposits.reception import receive
 from passeport.identity.models import IdentityImport, Person
 from passeport.passport.models import Entry
+from passeport.testing import factories, tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def operator(client):
-    from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.create_user("operateur@example.fr", "x" * 20, is_staff=True)
+    user = factories.UserFactory(email="operateur@example.fr", staff=True)
     client.force_login(user)
     return user
 
 
 def test_operator_lists_any_deposit_and_reprocesses(client, operator):
-    certifier = make_certifier()
-    register_holders(6)
-    deposit = receive(ContentFile(sample_flux(6)), file_name="f.xml", certifier=certifier).deposit
-    run_worker()
+    certifier = factories.CertifierFactory(sample=True)
+    factories.register_holders(6)
+    deposit = receive(
+        ContentFile(factories.sample_flux(6)), file_name="f.xml", certifier=certifier
+    ).deposit
+    tasks.run_worker()
     deposit.refresh_from_db()
     ok, ko = deposit.passages_ok, deposit.passages_ko
     page = client.get("/back-office/depots/").content.decode()
@@ -41,7 +42,7 @@ def test_operator_lists_any_deposit_and_reprocesses(client, operator):
     assert AuditEvent.objects.filter(action="deposit.reprocess", actor=operator).exists()
     deposit.refresh_from_db()
     assert deposit.status == Deposit.Status.RECEIVED and deposit.passages_done == 0
-    run_worker()
+    tasks.run_worker()
     deposit.refresh_from_db()
     # Same verdicts: its own passport entries are not « already in base » for itself.
     assert (deposit.passages_ok, deposit.passages_ko) == (ok, ko)
@@ -50,20 +51,17 @@ def test_operator_lists_any_deposit_and_reprocesses(client, operator):
 
 
 def test_back_office_is_for_operators_only(client):
-    from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.create_user("quelqu.un@example.fr", "x" * 20)
+    user = factories.UserFactory(email="quelqu.un@example.fr")
     client.force_login(user)
     response = client.get("/back-office/depots/")
     assert response.status_code == 302 and "connexion" in response.url
 
 
 def test_identity_import_from_the_back_office(client, operator):
-    from deposit_helpers import make_nir
-
     csv = (
         "nir,nom_naissance,prenoms,sexe,date_naissance,code_insee_naissance,code_pays_naissance\n"
-        f"{make_nir()},Durand,Paul,M,1990-05-17,31555,99100\n"
+        f"{factories.nir()},Durand,Paul,M,1990-05-17,31555,99100\n"
         "123,Durand,Paul,M,1990-05-17,31555,99100\n"
     ).encode()
     response = client.post(
@@ -71,7 +69,7 @@ def test_identity_import_from_the_back_office(client, operator):
         {"fichier": SimpleUploadedFile("registre.csv", csv, "text/csv")},
     )
     assert response.status_code == 302
-    run_worker()
+    tasks.run_worker()
     assert Person.objects.count() == 1
     record = IdentityImport.objects.get()
     assert (record.lines, record.created) == (2, 1)

@@ -4,21 +4,11 @@ import re
 
 import pyotp
 import pytest
-from deposit_helpers import (
-    PASSWORD,
-    SECRET,
-    expected_ok,
-    make_certifier,
-    make_member,
-    register_holders,
-    run_worker,
-    sample_flux,
-)
-from tests_identity_builder import build_person
 
 from passeport.deposits.models import Deposit, PassageOutcome
 from passeport.flux.samples import sample_passage
 from passeport.identity.models import Person
+from passeport.testing import factories, tasks
 from passeport.testing.browser import assert_no_console_errors, unnamed_interactive_elements
 
 
@@ -30,19 +20,19 @@ def check_page(page):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_upload_progress_accuses_and_online_correction(page, live_server, tmp_path):
-    certifier = make_certifier()
-    make_member(certifier, "scolarite@example.fr")
+    certifier = factories.CertifierFactory(sample=True)
+    factories.MemberFactory(certifier=certifier, email="scolarite@example.fr", depositor=True)
     # Passage 1's holder is missing from the register: it comes back KO, to be corrected.
-    register_holders(6, skip=(0,))
+    factories.register_holders(6, skip=(0,))
     flux = tmp_path / "promotion-2026.xml"
-    flux.write_bytes(sample_flux(6))
+    flux.write_bytes(factories.sample_flux(6))
 
     page.goto(f"/depots/{certifier.pk}/")
     page.get_by_label("Adresse électronique").fill("scolarite@example.fr")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
-        pyotp.TOTP(SECRET).now()
+        pyotp.TOTP(factories.TOTP_SECRET).now()
     )
     page.get_by_role("button", name="Valider").click()
     page.get_by_role("heading", name="Tableau de bord des dépôts").wait_for()
@@ -59,10 +49,10 @@ def test_upload_progress_accuses_and_online_correction(page, live_server, tmp_pa
     deposit = Deposit.objects.get()
     assert deposit.status == "recu"
 
-    run_worker()
+    tasks.run_worker()
     link = progress.get_by_role("link", name="Voir le dépôt et ses accusés")
     link.wait_for()
-    ok = expected_ok(6, skip=(0,))
+    ok = factories.expected_ok(6, skip=(0,))
     assert f"{ok} accepté(s), {6 - ok} rejeté(s)" in progress.inner_text()
     link.click()
 
@@ -75,7 +65,13 @@ def test_upload_progress_accuses_and_online_correction(page, live_server, tmp_pa
 
     outcome = PassageOutcome.objects.get(status="ko", position=1)
     holder = sample_passage(0, 1)["identificationTitulaire"]["titulaire"]
-    Person.objects.bulk_create([build_person(holder, "Nom-Rectifié")])
+    Person.objects.bulk_create(
+        [
+            factories.PersonFactory.build(
+                **{**factories.titulaire_fields(holder), "birth_name": "Nom-Rectifié"}
+            )
+        ]
+    )
     page.get_by_role("link", name=f"Corriger en ligne le passage {outcome.id_technique}").click()
     page.get_by_role("heading", name=f"Corriger le passage {outcome.id_technique}").wait_for()
     check_page(page)
@@ -95,7 +91,7 @@ def test_upload_progress_accuses_and_online_correction(page, live_server, tmp_pa
     page.get_by_text("Correction du passage").wait_for()
     correction = Deposit.objects.exclude(pk=deposit.pk).get()
     page.get_by_role("heading", name=re.compile(f"Dépôt n° {correction.number} ")).wait_for()
-    run_worker()
+    tasks.run_worker()
     # status.js polls and reloads the page once the deposit is processed.
     page.get_by_role("heading", name="Accusé de traitement").wait_for()
     assert "1 passage(s) accepté(s), 0 rejeté(s)" in page.content()

@@ -4,10 +4,10 @@ import time
 import uuid
 
 import pytest
-from deposit_helpers import make_certifier
 
 from passeport.deposits import bulk
 from passeport.deposits.models import Deposit, PassageOutcome
+from passeport.testing import factories
 
 
 def test_new_ids_are_distinct_time_ordered_version_7_uuids():
@@ -27,7 +27,11 @@ def test_new_ids_are_distinct_time_ordered_version_7_uuids():
 @pytest.mark.django_db
 def test_insert_gives_each_row_its_own_id_and_keeps_given_ones():
     deposit = Deposit.objects.create(
-        number=1, certifier=make_certifier(), file_name="f.xml", size=1, sha256="0" * 64
+        number=1,
+        certifier=factories.CertifierFactory(sample=True),
+        file_name="f.xml",
+        size=1,
+        sha256="0" * 64,
     )
     given = uuid.uuid4()
     rows = [

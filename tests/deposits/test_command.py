@@ -1,17 +1,17 @@
 import pytest
-from deposit_helpers import make_certifier, register_holders, sample_flux
 from django.core.management import CommandError, call_command
 
 from passeport.deposits.models import Deposit
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_deposit_command_batch(tmp_path, capsys):
-    make_certifier()
-    register_holders(4)
+    factories.CertifierFactory(sample=True)
+    factories.register_holders(4)
     good = tmp_path / "promo.xml"
-    good.write_bytes(sample_flux(4))
+    good.write_bytes(factories.sample_flux(4))
     bad = tmp_path / "faux.xml"
     bad.write_bytes(b"<rien/>")
     with pytest.raises(CommandError, match="2 fichier"):

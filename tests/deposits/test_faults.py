@@ -16,7 +16,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from deposit_helpers import expected_ok, make_certifier, register_holders, sample_flux
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -27,6 +26,7 @@ from passeport.deposits.models import Deposit, PassageOutcome
 from passeport.deposits.reception import StorageFull, receive
 from passeport.flux.accuses import read_accuse
 from passeport.passport.models import Entry
+from passeport.testing import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSAGES = 600
@@ -88,10 +88,12 @@ def stop(worker: subprocess.Popen) -> str:
 
 
 def new_deposit(passages=PASSAGES, seed=3):
-    certifier = make_certifier()
-    register_holders(passages, seed=seed)
+    certifier = factories.CertifierFactory(sample=True)
+    factories.register_holders(passages, seed=seed)
     reception = receive(
-        ContentFile(sample_flux(passages, seed=seed)), file_name="gros.xml", certifier=certifier
+        ContentFile(factories.sample_flux(passages, seed=seed)),
+        file_name="gros.xml",
+        certifier=certifier,
     )
     assert reception.deposit.status == Deposit.Status.RECEIVED
     return reception.deposit
@@ -104,7 +106,7 @@ def assert_processed_exactly_once(deposit_id, passages=PASSAGES, seed=3):
         PassageOutcome.objects.filter(deposit=deposit).values_list("position", flat=True)
     )
     assert sorted(positions) == list(range(1, passages + 1))
-    ok = expected_ok(passages, seed=seed)
+    ok = factories.expected_ok(passages, seed=seed)
     assert deposit.passages_ok == ok
     assert deposit.passages_ko == passages - ok
     assert Entry.objects.filter(deposit_id=deposit.pk).count() == ok
@@ -206,14 +208,14 @@ def test_full_disk_while_writing_the_accuse_then_resume(monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_full_disk_at_reception_stores_nothing(monkeypatch):
-    certifier = make_certifier()
+    certifier = factories.CertifierFactory(sample=True)
 
     def full_disk(name, content, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(default_storage, "save", full_disk)
     with pytest.raises(StorageFull, match="rien n'a été déposé"):
-        receive(ContentFile(sample_flux(2)), file_name="f.xml", certifier=certifier)
+        receive(ContentFile(factories.sample_flux(2)), file_name="f.xml", certifier=certifier)
     assert Deposit.objects.count() == 0
 
 

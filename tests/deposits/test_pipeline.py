@@ -1,14 +1,6 @@
 """The deposit pipeline end to end: reception, processing by a real worker, accusés."""
 
 import pytest
-from deposit_helpers import (
-    expected_ok,
-    make_certifier,
-    make_member,
-    register_holders,
-    run_worker,
-    sample_flux,
-)
 from django.core import mail
 from django.core.files.base import ContentFile
 
@@ -16,6 +8,7 @@ from passeport.deposits.models import Deposit, PassageOutcome
 from passeport.deposits.reception import receive
 from passeport.flux.accuses import read_accuse
 from passeport.passport.models import Entry
+from passeport.testing import factories, tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,16 +18,18 @@ def deposit_bytes(data: bytes, certifier, user=None, name="flux.xml"):
 
 
 def test_small_deposit_is_processed_with_accuse(tmp_path):
-    certifier = make_certifier()
-    user = make_member(certifier)
-    register_holders(12)
-    reception = deposit_bytes(sample_flux(12), certifier, user)
+    certifier = factories.CertifierFactory(sample=True)
+    user = factories.MemberFactory(
+        certifier=certifier, email="depositaire@example.fr", depositor=True
+    )
+    factories.register_holders(12)
+    reception = deposit_bytes(factories.sample_flux(12), certifier, user)
     deposit = reception.deposit
     assert deposit.status == Deposit.Status.RECEIVED, deposit.rejection_reasons
     assert deposit.passages_total == 12
-    run_worker()
+    tasks.run_worker()
     deposit.refresh_from_db()
-    ok = expected_ok(12)
+    ok = factories.expected_ok(12)
     assert deposit.passages_ok == ok
     assert deposit.passages_ko == 12 - ok
     assert deposit.status == (
@@ -59,9 +54,9 @@ def test_receive_refuses_oversized_files_while_streaming(settings):
         return {os.path.join(d, f) for d, _, files in os.walk(root) for f in files}
 
     settings.MAX_UPLOAD_BYTES = 2048
-    certifier = make_certifier()
+    certifier = factories.CertifierFactory(sample=True)
     before = stored_files()
     with pytest.raises(FileTooLarge, match="taille maximale"):
-        deposit_bytes(sample_flux(5), certifier)
+        deposit_bytes(factories.sample_flux(5), certifier)
     assert Deposit.objects.count() == 0
     assert stored_files() == before  # the partial file was removed

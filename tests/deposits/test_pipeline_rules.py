@@ -5,13 +5,6 @@ import datetime
 import re
 
 import pytest
-from deposit_helpers import (
-    make_certifier,
-    make_nir,
-    register_holders,
-    run_worker,
-    sample_flux,
-)
 from django.core.files.base import ContentFile
 
 from passeport.certifiers.models import Mandate
@@ -20,6 +13,7 @@ from passeport.deposits.reception import receive
 from passeport.flux.suppression import build_suppression
 from passeport.identity.models import Person
 from passeport.passport.models import Entry
+from passeport.testing import factories, tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,7 +25,7 @@ DUPLICATE = (
 
 def deposit(data: bytes, certifier, name="flux.xml") -> Deposit:
     reception = receive(ContentFile(data), file_name=name, certifier=certifier)
-    run_worker()
+    tasks.run_worker()
     reception.deposit.refresh_from_db()
     return reception.deposit
 
@@ -46,7 +40,7 @@ def outcomes(d: Deposit) -> list[tuple[str, str, str]]:
 
 def one_passage_flux(**changes) -> bytes:
     """The official-example-like sample passage 5 of seed 1, with text replacements."""
-    data = sample_flux(1, seed=7).decode()
+    data = factories.sample_flux(1, seed=7).decode()
     for old, new in changes.items():
         data = re.sub(old, new, data, count=1)
     return data.encode()
@@ -54,11 +48,15 @@ def one_passage_flux(**changes) -> bytes:
 
 @pytest.fixture
 def certifier():
-    return make_certifier()
+    return factories.CertifierFactory(sample=True)
 
 
 def test_xsd_invalid_file_is_rejected_with_line_and_processes_nothing(certifier):
-    data = sample_flux(3).decode().replace("<cpf:sexe>M</cpf:sexe>", "<cpf:sexe>X</cpf:sexe>", 1)
+    data = (
+        factories.sample_flux(3)
+        .decode()
+        .replace("<cpf:sexe>M</cpf:sexe>", "<cpf:sexe>X</cpf:sexe>", 1)
+    )
     data = data.replace("<cpf:sexe>F</cpf:sexe>", "<cpf:sexe>X</cpf:sexe>", 1)
     d = deposit(data.encode(), certifier)
     assert d.status == Deposit.Status.REJECTED
@@ -79,17 +77,21 @@ def test_not_xml_and_empty_files_are_rejected(certifier):
 
 
 def test_ids_of_another_account_or_contract_or_certification_are_rejected(certifier):
-    wrong_contract = sample_flux(2).replace(b"2560080000127J", b"AUTRECONTRAT")
+    wrong_contract = factories.sample_flux(2).replace(b"2560080000127J", b"AUTRECONTRAT")
     reasons = deposit(wrong_contract, certifier).rejection_reasons
     assert any("L'idContrat AUTRECONTRAT ne correspond pas" in r for r in reasons)
-    bare = make_certifier("EF789GHJ", name="Sans certification", codes=())
-    reasons = deposit(sample_flux(2, emetteur="EF789GHJ"), bare).rejection_reasons
+    bare = factories.CertifierFactory(
+        sample=True, id_client="EF789GHJ", name="Sans certification", codes=()
+    )
+    reasons = deposit(factories.sample_flux(2, emetteur="EF789GHJ"), bare).rejection_reasons
     assert any("La certification RNCP35185 n'est pas rattachée" in r for r in reasons)
 
 
 def test_trusted_third_party_deposits_only_for_its_mandators(certifier):
-    third = make_certifier("TP234TPX", name="Tiers", is_trusted_third_party=True)
-    data = sample_flux(3, emetteur="TP234TPX", certificateur="AB123CDE")
+    third = factories.CertifierFactory(
+        sample=True, id_client="TP234TPX", name="Tiers", trusted_third_party=True
+    )
+    data = factories.sample_flux(3, emetteur="TP234TPX", certificateur="AB123CDE")
     refused = deposit(data, third, "sans-mandat.xml")
     assert refused.status == Deposit.Status.REJECTED
     assert (
@@ -99,7 +101,7 @@ def test_trusted_third_party_deposits_only_for_its_mandators(certifier):
     Mandate.objects.create(
         third_party=third, mandator=certifier, starts_on=datetime.date(2020, 1, 1)
     )
-    register_holders(3)
+    factories.register_holders(3)
     accepted = deposit(data + b" ", third, "avec-mandat.xml")
     assert accepted.status in (Deposit.Status.PROCESSED, Deposit.Status.PROCESSED_WITH_ERRORS)
     assert accepted.passages_ok >= 1
@@ -109,14 +111,14 @@ def test_trusted_third_party_deposits_only_for_its_mandators(certifier):
 
 
 def test_id_technique_unique_per_emetteur_across_deposits(certifier):
-    register_holders(4)
-    first = deposit(sample_flux(4), certifier, "premier.xml")
+    factories.register_holders(4)
+    first = deposit(factories.sample_flux(4), certifier, "premier.xml")
     accepted = [i for i, status, _ in outcomes(first) if status == "ok"]
     rejected = [i for i, status, _ in outcomes(first) if status == "ko"]
     assert accepted
     # The same passages again (other bytes: a space at the end): accepted ones are duplicates,
     # rejected ones are processed again.
-    second = deposit(sample_flux(4) + b"\n", certifier, "second.xml")
+    second = deposit(factories.sample_flux(4) + b"\n", certifier, "second.xml")
     by_id = {i: (status, message) for i, status, message in outcomes(second)}
     for id_technique in accepted:
         assert by_id[id_technique] == ("ko", DUPLICATE.format(id_technique))
@@ -126,17 +128,17 @@ def test_id_technique_unique_per_emetteur_across_deposits(certifier):
 
 
 def test_rejected_passage_may_come_again_with_the_same_id(certifier):
-    first = deposit(sample_flux(4, seed=2), certifier)
+    first = deposit(factories.sample_flux(4, seed=2), certifier)
     assert first.passages_ok == 0
-    register_holders(4, seed=2)
-    again = deposit(sample_flux(4, seed=2) + b" ", certifier)
+    factories.register_holders(4, seed=2)
+    again = deposit(factories.sample_flux(4, seed=2) + b" ", certifier)
     assert again.passages_ok >= 1
     assert all(DUPLICATE.format(i) != m for i, _s, m in outcomes(again))
 
 
 def test_same_id_twice_in_one_file(certifier):
-    register_holders(2)
-    data = sample_flux(2).decode()
+    factories.register_holders(2)
+    data = factories.sample_flux(2).decode()
     ids = re.findall(r"<cpf:idTechnique>([^<]+)</cpf:idTechnique>", data)
     data = data.replace(ids[1], ids[0])
     d = deposit(data.encode(), certifier)
@@ -146,7 +148,7 @@ def test_same_id_twice_in_one_file(certifier):
 
 
 def test_provisional_then_confirmed(certifier):
-    register_holders(1, seed=7)
+    factories.register_holders(1, seed=7)
     provisional = deposit(
         one_passage_flux(**{"<cpf:donneeCertifiee>true": "<cpf:donneeCertifiee>false"}),
         certifier,
@@ -163,7 +165,7 @@ def test_provisional_then_confirmed(certifier):
 
 
 def test_business_rule_error_makes_the_passage_ko(certifier):
-    register_holders(1, seed=7)
+    factories.register_holders(1, seed=7)
     data = one_passage_flux(
         **{
             r"<cpf:dateFinValidite[^>]*?(/>|>[^<]*</cpf:dateFinValidite>)": "<cpf:dateFinValidite>2001-01-01</cpf:dateFinValidite>"
@@ -177,7 +179,7 @@ def test_business_rule_error_makes_the_passage_ko(certifier):
 
 
 def test_identifiant_national_and_suppression_115(certifier):
-    nir = make_nir("F", 1990, 3)
+    nir = factories.nir("F", 1990, 3)
     Person.build(
         nir=nir,
         birth_name="Lefèvre",
@@ -185,7 +187,7 @@ def test_identifiant_national_and_suppression_115(certifier):
         sex="F",
         birth_date=datetime.date(1990, 3, 2),
     ).save()
-    data = sample_flux(1, seed=7, version="1.1.5").decode()
+    data = factories.sample_flux(1, seed=7, version="1.1.5").decode()
     data = re.sub(
         r"<cpf:identificationTitulaire>.*</cpf:identificationTitulaire>",
         "<cpf:identificationTitulaire><cpf:identifiantNational>"
@@ -222,7 +224,7 @@ def test_identifiant_national_and_suppression_115(certifier):
 
 
 def test_dossier_formation_branch_is_explained(certifier):
-    data = sample_flux(1, seed=7).decode()
+    data = factories.sample_flux(1, seed=7).decode()
     data = re.sub(
         r"<cpf:identificationTitulaire>.*</cpf:identificationTitulaire>",
         "<cpf:identificationTitulaire><cpf:dossierFormation>"

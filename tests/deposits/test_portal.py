@@ -5,30 +5,24 @@ import io
 import re
 
 import pytest
-from deposit_helpers import (
-    make_certifier,
-    make_member,
-    register_holders,
-    run_worker,
-    sample_flux,
-    verified_client,
-)
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from passeport.certifiers.models import Role
 from passeport.deposits.models import Deposit, PassageOutcome
 from passeport.flux.samples import sample_passage
 from passeport.passport.models import Entry
+from passeport.testing import factories, tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def setup(client):
-    certifier = make_certifier()
-    user = make_member(certifier)
-    verified_client(client, user)
+    certifier = factories.CertifierFactory(sample=True)
+    user = factories.MemberFactory(
+        certifier=certifier, email="depositaire@example.fr", depositor=True
+    )
+    factories.verified_client(client, user)
     return {"certifier": certifier, "user": user, "base": f"/depots/{certifier.pk}/"}
 
 
@@ -43,10 +37,10 @@ def upload(client, base, *files, json=False):
 
 def processed_deposit(client, setup, passages=10, skip=(0, 1, 2)):
     # The holders of the first passages are missing from the register: they come back KO.
-    register_holders(passages, skip=skip)
-    response = upload(client, setup["base"], ("promo.xml", sample_flux(passages)))
+    factories.register_holders(passages, skip=skip)
+    response = upload(client, setup["base"], ("promo.xml", factories.sample_flux(passages)))
     assert response.status_code == 302
-    run_worker()
+    tasks.run_worker()
     return Deposit.objects.get()
 
 
@@ -54,8 +48,8 @@ def test_upload_several_files_json_then_status(client, setup):
     response = upload(
         client,
         setup["base"],
-        ("a.xml", sample_flux(3, seed=1)),
-        ("b.xml", sample_flux(3, seed=2)),
+        ("a.xml", factories.sample_flux(3, seed=1)),
+        ("b.xml", factories.sample_flux(3, seed=2)),
         json=True,
     )
     assert response.status_code == 200
@@ -150,11 +144,16 @@ def test_online_correction_redeposits_the_passage(client, setup):
     holder = values["identificationTitulaire"]["titulaire"]
     assert f'value="{holder["nomNaissance"]}"' in html
     # The certifier fixes the birth name to the register's spelling… which we add now.
-    from tests_identity_builder import build_person
 
     from passeport.identity.models import Person
 
-    Person.objects.bulk_create([build_person(holder, "Nouveau-Nom")])
+    Person.objects.bulk_create(
+        [
+            factories.PersonFactory.build(
+                **{**factories.titulaire_fields(holder), "birth_name": "Nouveau-Nom"}
+            )
+        ]
+    )
     data = {key: value for key, value in form.context["form"].initial.items()}
     data["nomNaissance"] = "Nouveau-Nom"
     response = client.post(url, data)
@@ -162,7 +161,7 @@ def test_online_correction_redeposits_the_passage(client, setup):
     correction = Deposit.objects.exclude(pk=deposit.pk).get()
     assert correction.channel == Deposit.Channel.CORRECTION
     assert correction.correction_of_id == outcome.pk
-    run_worker()
+    tasks.run_worker()
     correction.refresh_from_db()
     assert correction.passages_ok == 1, correction.rejection_reasons
     entry = Entry.objects.get(deposit_id=correction.pk)
@@ -214,10 +213,12 @@ def test_online_entry_reports_builder_anomalies_then_deposits(client, setup):
 
 
 def test_rights(client, setup):
-    other = make_certifier("CD456EFG", name="Autre")
+    other = factories.CertifierFactory(sample=True, id_client="CD456EFG", name="Autre")
     assert client.get(f"/depots/{other.pk}/").status_code == 404
-    reader = make_member(setup["certifier"], "lecteur@example.fr", Role.READ_ONLY)
-    verified_client(client, reader)
+    reader = factories.MemberFactory(
+        certifier=setup["certifier"], email="lecteur@example.fr", read_only=True
+    )
+    factories.verified_client(client, reader)
     assert client.get(setup["base"]).status_code == 200
     assert client.get(setup["base"] + "deposer/").status_code == 403
     assert client.get(setup["base"] + "saisir/").status_code == 403

@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from deposit_helpers import expected_ok, make_certifier, register_holders, run_worker, sample_flux
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -14,6 +13,7 @@ from passeport.deposits import business_rules, processing, staging
 from passeport.deposits.models import Deposit, PassageOutcome
 from passeport.deposits.reading import Header, iter_flux
 from passeport.deposits.reception import receive
+from passeport.testing import factories, tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +25,7 @@ BAD_DATES = (
 
 def _flux(passages=40, seed=3, bad=(4, 17)) -> bytes:
     """A sample flux whose passages number `bad` break a business rule (REG-DATES-VALIDITE)."""
-    data = sample_flux(passages, seed=seed).decode()
+    data = factories.sample_flux(passages, seed=seed).decode()
     parts = data.split("<cpf:passageCertification>")
     for index in bad:
         parts[index + 1] = re.sub(*BAD_DATES, parts[index + 1], count=1)
@@ -50,7 +50,7 @@ def _staged(deposit, start_after=0, today=None):
 
 def test_staged_passages_are_what_the_xml_gives(monkeypatch):
     monkeypatch.setattr(staging, "CHUNK", 7)  # several chunks for a small file
-    deposit = _receive(_flux(), make_certifier())
+    deposit = _receive(_flux(), factories.CertifierFactory(sample=True))
     checker = business_rules.checker(deposit.schema_version, deposit.action)
     declared = Header.from_json(deposit.certificateurs)
     with default_storage.open(deposit.file.name, "rb") as stream:
@@ -74,14 +74,14 @@ def test_staged_passages_are_what_the_xml_gives(monkeypatch):
 
 def test_a_resumed_deposit_reads_from_its_marker(monkeypatch):
     monkeypatch.setattr(staging, "CHUNK", 7)
-    deposit = _receive(_flux(), make_certifier())
+    deposit = _receive(_flux(), factories.CertifierFactory(sample=True))
     for start_after in (0, 6, 7, 8, 21, 39, 40):
         positions = [p.position for p in _staged(deposit, start_after=start_after)]
         assert positions == list(range(start_after + 1, 41)), start_after
 
 
 def test_a_staged_passage_refuses_a_value_it_did_not_keep():
-    deposit = _receive(_flux(5, bad=()), make_certifier())
+    deposit = _receive(_flux(5, bad=()), factories.CertifierFactory(sample=True))
     passage = next(iter(_staged(deposit)))
     assert passage.value("idTechnique")
     with pytest.raises(KeyError):
@@ -89,16 +89,16 @@ def test_a_staged_passage_refuses_a_value_it_did_not_keep():
 
 
 def test_the_processing_reads_the_staged_passages_not_the_xml(monkeypatch):
-    register_holders(40, seed=3)
-    deposit = _receive(_flux(), make_certifier())
+    factories.register_holders(40, seed=3)
+    deposit = _receive(_flux(), factories.CertifierFactory(sample=True))
 
     def no_xml(*args, **kwargs):
         raise AssertionError("the XML was read again")
 
     monkeypatch.setattr(processing, "iter_flux", no_xml)
-    run_worker()
+    tasks.run_worker()
     deposit.refresh_from_db()
-    assert deposit.passages_ok == expected_ok(40, seed=3, skip=(4, 17))
+    assert deposit.passages_ok == factories.expected_ok(40, seed=3, skip=(4, 17))
     ko = PassageOutcome.objects.filter(deposit=deposit, rule="REG-DATES-VALIDITE")
     assert sorted(ko.values_list("position", flat=True)) == [5, 18]
     assert "précède la date d'obtention" in ko.first().message
@@ -106,7 +106,7 @@ def test_the_processing_reads_the_staged_passages_not_the_xml(monkeypatch):
 
 
 def test_another_day_or_other_bytes_read_the_xml():
-    deposit = _receive(_flux(5, bad=()), make_certifier())
+    deposit = _receive(_flux(5, bad=()), factories.CertifierFactory(sample=True))
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     assert _staged(deposit, today=tomorrow) is None  # the rules depend on the day
     deposit.sha256 = "0" * 64
@@ -114,7 +114,7 @@ def test_another_day_or_other_bytes_read_the_xml():
 
 
 def test_another_python_or_a_damaged_file_reads_the_xml(monkeypatch):
-    deposit = _receive(_flux(5, bad=()), make_certifier())
+    deposit = _receive(_flux(5, bad=()), factories.CertifierFactory(sample=True))
     assert _staged(deposit) is not None
     monkeypatch.setattr(staging, "_PYTHON", "3.99")  # marshal's format is Python's own
     assert _staged(deposit) is None
@@ -125,21 +125,21 @@ def test_another_python_or_a_damaged_file_reads_the_xml(monkeypatch):
 
 
 def test_same_outcomes_with_and_without_staging():
-    register_holders(40, seed=3)
-    certifier = make_certifier()
+    factories.register_holders(40, seed=3)
+    certifier = factories.CertifierFactory(sample=True)
     staged = _receive(_flux(), certifier)
-    run_worker()
+    tasks.run_worker()
     with_staging = list(
         PassageOutcome.objects.filter(deposit=staged)
         .order_by("position")
         .values_list("position", "status", "message", "rule", "field")
     )
     # The same passages from another émetteur's account, without a staged file.
-    other = make_certifier(id_client="ZZ999ZZZ")
+    other = factories.CertifierFactory(sample=True, id_client="ZZ999ZZZ")
     data = _flux().replace(b"AB123CDE", b"ZZ999ZZZ")
     deposit = _receive(data, other)
     staging.remove(deposit.file.name)
-    run_worker()
+    tasks.run_worker()
     without = list(
         PassageOutcome.objects.filter(deposit=deposit)
         .order_by("position")
@@ -150,12 +150,12 @@ def test_same_outcomes_with_and_without_staging():
 
 
 def test_a_full_disk_while_staging_costs_nothing_but_speed(monkeypatch, tmp_path):
-    register_holders(10, seed=3)
+    factories.register_holders(10, seed=3)
     unwritable = tmp_path / "absent" / "x.passages"  # its folder does not exist: open fails
     monkeypatch.setattr(staging, "path_of", lambda name: unwritable)
-    deposit = _receive(_flux(10, bad=(2,)), make_certifier())
+    deposit = _receive(_flux(10, bad=(2,)), factories.CertifierFactory(sample=True))
     assert not unwritable.exists()
-    run_worker()
+    tasks.run_worker()
     deposit.refresh_from_db()
     assert deposit.status == Deposit.Status.PROCESSED_WITH_ERRORS
     assert deposit.passages_ok + deposit.passages_ko == 10
@@ -176,6 +176,6 @@ def test_a_reception_validates_in_its_own_process(monkeypatch):
         raise AssertionError("la réception a lancé un second processus")
 
     monkeypatch.setattr(validation, "_validate_parallel", no_fork)
-    deposit = _receive(_flux(4, bad=(2,)), make_certifier())
+    deposit = _receive(_flux(4, bad=(2,)), factories.CertifierFactory(sample=True))
     assert deposit.status == Deposit.Status.RECEIVED
     assert deposit.passages_total == 4

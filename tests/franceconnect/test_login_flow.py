@@ -10,6 +10,7 @@ from passeport.franceconnect.identities import BY_KEY, ensure_in_register
 from passeport.passport.linking import relink_unlinked_holders
 from passeport.passport.models import Holder
 from passeport.passport.recording import record_certification
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -222,7 +223,7 @@ def test_header_logout_of_a_franceconnect_session_goes_through_franceconnect(
     assert 'action="/franceconnect/deconnexion/"' in html
     client.post("/franceconnect/deconnexion/")
     # A password session (certifier staff, operators) keeps the ordinary logout.
-    staff = django_user_model.objects.create_user("ops@example.org", "Mot-de-passe-solide-42")
+    staff = factories.UserFactory(email="ops@example.org")
     client.force_login(staff)
     html = client.get("/").content.decode()
     assert 'action="/compte/deconnexion/"' in html

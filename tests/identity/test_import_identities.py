@@ -2,11 +2,11 @@
 
 import pytest
 from django.core.management import CommandError, call_command
-from identity_helpers import make_nir
 
 from passeport.core.models import AuditEvent
 from passeport.identity.models import IdentityImport, Person
 from passeport.identity.register import Criteria, reconcile
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def write(tmp_path, lines, name="registre.csv", header=HEADER):
 
 
 def test_import_then_reimport_updates_by_nir(tmp_path, capsys):
-    nir1, nir2 = make_nir("M", 1996, 11), make_nir("F", 1980, 2)
+    nir1, nir2 = factories.nir("M", 1996, 11), factories.nir("F", 1980, 2)
     path = write(
         tmp_path,
         [
@@ -57,20 +57,20 @@ def test_import_then_reimport_updates_by_nir(tmp_path, capsys):
 
 
 def test_bad_lines_are_reported_with_line_and_column_and_skipped(tmp_path, capsys):
-    good = make_nir("M", 1996, 11)
+    good = factories.nir("M", 1996, 11)
     bad_key = good[:13] + ("00" if good[13:] != "00" else "01")
     path = write(
         tmp_path,
         [
             f"{good},Dupont,Antoine,M,1996-11-15,31555,99100",
             f"{bad_key},Durand,Paul,M,1996-11-15,31555,99100",
-            f"{make_nir()},,Paul,M,1996-11-15,31555,99100",
-            f"{make_nir()},Durand,,M,1996-11-15,31555,99100",
-            f"{make_nir()},Durand,Paul,Z,1996-11-15,31555,99100",
-            f"{make_nir()},Durand,Paul,M,15/11/1996,31555,99100",
-            f"{make_nir('F')},Durand,Paula,M,1996-11-15,31555,99100",
+            f"{factories.nir()},,Paul,M,1996-11-15,31555,99100",
+            f"{factories.nir()},Durand,,M,1996-11-15,31555,99100",
+            f"{factories.nir()},Durand,Paul,Z,1996-11-15,31555,99100",
+            f"{factories.nir()},Durand,Paul,M,15/11/1996,31555,99100",
+            f"{factories.nir('F')},Durand,Paula,M,1996-11-15,31555,99100",
             "123,Durand,Paul,M,1996-11-15,31555,99100",
-            f"{make_nir()},Durand,Paul,M,1996-11-15,315,99100",
+            f"{factories.nir()},Durand,Paul,M,1996-11-15,315,99100",
         ],
     )
     with pytest.raises(CommandError, match="8 ligne"):
@@ -90,7 +90,7 @@ def test_bad_lines_are_reported_with_line_and_column_and_skipped(tmp_path, capsy
 
 
 def test_thirteen_character_nir_and_semicolons_and_bom(tmp_path):
-    nir = make_nir("F", 1970, 1)
+    nir = factories.nir("F", 1970, 1)
     path = tmp_path / "r.csv"
     path.write_bytes(
         (
@@ -114,13 +114,15 @@ def test_missing_columns_empty_and_unreadable_files(tmp_path):
     with pytest.raises(CommandError, match="lecture impossible"):
         call_command("import_identities", str(tmp_path / "absent.csv"))
     latin = tmp_path / "latin.csv"
-    latin.write_bytes((HEADER + f"{make_nir()},Lefèvre,Anne,M,1970-01-05,,\n").encode("cp1252"))
+    latin.write_bytes(
+        (HEADER + f"{factories.nir()},Lefèvre,Anne,M,1970-01-05,,\n").encode("cp1252")
+    )
     with pytest.raises(CommandError, match="n'est pas en UTF-8"):
         call_command("import_identities", str(latin))
 
 
 def test_duplicate_nir_in_one_batch_last_line_wins(tmp_path):
-    nir = make_nir()
+    nir = factories.nir()
     path = write(
         tmp_path,
         [

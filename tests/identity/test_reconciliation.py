@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from identity_helpers import make_nir, make_person
 
 from passeport.identity.register import (
     MSG_SEVERAL,
@@ -17,6 +16,7 @@ from passeport.identity.register import (
     reconcile,
     reconcile_many,
 )
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_messages_are_the_cdc_wordings():
 
 
 def test_step1_single_candidate_is_found_despite_spelling():
-    person = make_person(birth_name="Le Bœuf-Dupont", given_names="Jean-Éric Paul")
+    person = factories.PersonFactory(birth_name="Le Bœuf-Dupont", given_names="Jean-Éric Paul")
     match = reconcile(criteria(birth_name="LE BOEUF DUPONT", first_name="jean eric"))
     assert match.status is MatchStatus.FOUND
     assert match.person_id == person.id
@@ -56,7 +56,7 @@ def test_step1_single_candidate_is_found_despite_spelling():
 
 
 def test_step1_no_candidate():
-    make_person()
+    factories.PersonFactory()
     match = reconcile(criteria(birth_name="Durand"))
     assert match.status is MatchStatus.NONE
     assert match.message == MSG_STEP1
@@ -69,13 +69,13 @@ def test_step1_no_candidate():
 )
 def test_step1_each_mandatory_criterion_counts(override):
     # prenom1 is compared with the FIRST given name only: « Julien » is the second one.
-    make_person()
+    factories.PersonFactory()
     assert reconcile(criteria(**override)).message == MSG_STEP1
 
 
 def test_birth_name_not_usage_name():
     # The register's birth name is what counts; a passage sending the usage name fails step 1.
-    make_person(birth_name="Martin", given_names="Claire", sex="F")
+    factories.PersonFactory(birth_name="Martin", given_names="Claire", sex="F")
     assert reconcile(criteria(birth_name="Martin", first_name="Claire", sex="F")).found
     assert (
         reconcile(criteria(birth_name="Durand-Martin", first_name="Claire", sex="F")).message
@@ -84,21 +84,21 @@ def test_birth_name_not_usage_name():
 
 
 def test_missing_mandatory_criterion_is_step1():
-    make_person()
+    factories.PersonFactory()
     assert reconcile(criteria(birth_year=None)).message == MSG_STEP1
     assert reconcile(criteria(sex="")).message == MSG_STEP1
 
 
 def test_step2_narrows_homonyms_by_day_and_month():
-    make_person(birth_date=datetime.date(1996, 3, 2))
-    wanted = make_person(birth_date=BORN)
+    factories.PersonFactory(birth_date=datetime.date(1996, 3, 2))
+    wanted = factories.PersonFactory(birth_date=BORN)
     match = reconcile(criteria())
     assert match.found and match.person_id == wanted.id and match.step == 2
 
 
 def test_step2_no_candidate():
-    make_person(birth_date=datetime.date(1996, 3, 2))
-    make_person(birth_date=datetime.date(1996, 4, 2))
+    factories.PersonFactory(birth_date=datetime.date(1996, 3, 2))
+    factories.PersonFactory(birth_date=datetime.date(1996, 4, 2))
     match = reconcile(criteria())
     assert match.status is MatchStatus.NONE
     assert match.message == MSG_STEP2
@@ -106,35 +106,35 @@ def test_step2_no_candidate():
 
 
 def test_step2_day_month_inverted_is_reported():
-    make_person(birth_date=datetime.date(1996, 11, 3))
-    make_person(birth_date=datetime.date(1996, 1, 1))
+    factories.PersonFactory(birth_date=datetime.date(1996, 11, 3))
+    factories.PersonFactory(birth_date=datetime.date(1996, 1, 1))
     assert reconcile(criteria(birth_month=3, birth_day=11)).message == MSG_STEP2
 
 
 def test_step3_commune_decides():
-    make_person(birth_commune="75056")
-    wanted = make_person(birth_commune="31555")
+    factories.PersonFactory(birth_commune="75056")
+    wanted = factories.PersonFactory(birth_commune="31555")
     match = reconcile(criteria(birth_commune="31555"))
     assert match.found and match.person_id == wanted.id and match.step == 3
 
 
 def test_step3_second_given_name_decides():
-    make_person(given_names="Antoine Paul")
-    wanted = make_person(given_names="Antoine Julien Philippe")
+    factories.PersonFactory(given_names="Antoine Paul")
+    wanted = factories.PersonFactory(given_names="Antoine Julien Philippe")
     match = reconcile(criteria(other_given_names=("julien",)))
     assert match.found and match.person_id == wanted.id
 
 
 def test_step3_country_decides():
-    make_person(birth_commune="", birth_country="99109")
-    wanted = make_person(birth_commune="", birth_country="99100")
+    factories.PersonFactory(birth_commune="", birth_country="99109")
+    wanted = factories.PersonFactory(birth_commune="", birth_country="99100")
     match = reconcile(criteria(birth_country="100"))
     assert match.found and match.person_id == wanted.id
 
 
 def test_step3_nobody_matches_the_optional_data():
-    make_person(birth_commune="75056")
-    make_person(birth_commune="69123")
+    factories.PersonFactory(birth_commune="75056")
+    factories.PersonFactory(birth_commune="69123")
     match = reconcile(criteria(birth_commune="31555"))
     assert match.status is MatchStatus.NONE
     assert match.message == MSG_STEP3
@@ -142,8 +142,8 @@ def test_step3_nobody_matches_the_optional_data():
 
 
 def test_step3_still_several():
-    make_person(birth_commune="31555")
-    make_person(birth_commune="31555")
+    factories.PersonFactory(birth_commune="31555")
+    factories.PersonFactory(birth_commune="31555")
     match = reconcile(criteria(birth_commune="31555"))
     assert match.status is MatchStatus.AMBIGUOUS
     assert match.message == MSG_SEVERAL
@@ -151,14 +151,14 @@ def test_step3_still_several():
 
 
 def test_step3_without_optional_data_is_ambiguous():
-    make_person()
-    make_person()
+    factories.PersonFactory()
+    factories.PersonFactory()
     assert reconcile(criteria()).message == MSG_SEVERAL
 
 
 def test_nir_branch_found_and_checks_birth_name():
-    nir = make_nir("F", 1988, 4)
-    person = make_person(
+    nir = factories.nir("F", 1988, 4)
+    person = factories.PersonFactory(
         birth_name="Lefèvre",
         given_names="Anne",
         sex="F",
@@ -173,17 +173,17 @@ def test_nir_branch_found_and_checks_birth_name():
 
 
 def test_nir_branch_unknown_nir():
-    make_person()
-    match = reconcile(Criteria(birth_name="Dupont", nir=make_nir()[:13]))
+    factories.PersonFactory()
+    match = reconcile(Criteria(birth_name="Dupont", nir=factories.nir()[:13]))
     assert match.message == MSG_STEP1
 
 
 def test_reconcile_many_mixes_branches_in_order():
-    single = make_person(birth_name="Seul", given_names="Unique")
-    make_person(birth_date=datetime.date(1996, 3, 2))
-    twin = make_person(birth_date=BORN)
-    nir = make_nir()
-    by_nir = make_person(birth_name="Nirou", given_names="Nina", nir=nir)
+    single = factories.PersonFactory(birth_name="Seul", given_names="Unique")
+    factories.PersonFactory(birth_date=datetime.date(1996, 3, 2))
+    twin = factories.PersonFactory(birth_date=BORN)
+    nir = factories.nir()
+    by_nir = factories.PersonFactory(birth_name="Nirou", given_names="Nina", nir=nir)
     results = reconcile_many(
         [
             criteria(birth_name="Seul", first_name="Unique"),
@@ -199,9 +199,9 @@ def test_reconcile_many_mixes_branches_in_order():
 def test_a_batch_decides_each_passage_as_alone():
     # Passages sharing a step-1 key (same name, first name, sex, year) are decided each on its
     # own birth day, commune…: the batch counts candidates per passage, not per key.
-    march = make_person(birth_date=datetime.date(1996, 3, 2))
-    make_person(birth_date=BORN, birth_commune="75056")
-    toulouse = make_person(birth_date=BORN, birth_commune="31555")
+    march = factories.PersonFactory(birth_date=datetime.date(1996, 3, 2))
+    factories.PersonFactory(birth_date=BORN, birth_commune="75056")
+    toulouse = factories.PersonFactory(birth_date=BORN, birth_commune="31555")
     batch = [
         criteria(birth_month=3, birth_day=2),
         criteria(birth_commune="31555"),
@@ -236,7 +236,7 @@ def test_criteria_from_flux_values():
 
 
 def test_pivot_identity_found_none_ambiguous():
-    person = make_person(given_names="Antoine Julien")
+    person = factories.PersonFactory(given_names="Antoine Julien")
     pivot = PivotIdentity(
         family_name="DUPONT",
         given_names="Antoine Julien",
@@ -252,12 +252,12 @@ def test_pivot_identity_found_none_ambiguous():
     assert find_by_pivot(other).status is MatchStatus.NONE
     elsewhere = PivotIdentity(**{**pivot.__dict__, "birthplace": "75056"})
     assert find_by_pivot(elsewhere).status is MatchStatus.NONE
-    make_person(given_names="Antoine Julien")
+    factories.PersonFactory(given_names="Antoine Julien")
     assert find_by_pivot(pivot).status is MatchStatus.AMBIGUOUS
 
 
 def test_pivot_identity_born_abroad_and_incomplete():
-    person = make_person(
+    person = factories.PersonFactory(
         birth_name="Silva", given_names="Ana", sex="F", birth_commune="", birth_country="99139"
     )
     pivot = PivotIdentity("Silva", "Ana", datetime.date(1996, 11, 15), "female", "", "99139")
@@ -273,8 +273,8 @@ def test_pivot_identity_born_abroad_and_incomplete():
 def test_identity_is_encrypted_at_rest():
     from django.db import connection
 
-    nir = make_nir()
-    person = make_person(birth_name="Chiffré", nir=nir)
+    nir = factories.nir()
+    person = factories.PersonFactory(birth_name="Chiffré", nir=nir)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nir, identity_data FROM identity_person WHERE id = %s",

@@ -2,6 +2,7 @@
 
 import pytest
 
+from passeport.testing import factories
 from passeport.testing.browser import assert_no_console_errors, unnamed_interactive_elements
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,14 +38,14 @@ def test_skip_link_moves_to_the_content(page):
 
 
 def test_login_page_reports_a_wrong_password(page, django_user_model):
-    django_user_model.objects.create_user("agent@example.org", "Mot-de-passe-solide-42")
+    factories.UserFactory(email="agent@example.org")
     page.goto("/compte/connexion/")
     page.get_by_label("Adresse électronique").fill("agent@example.org")
     page.get_by_label("Mot de passe").fill("mauvais")
     page.get_by_role("button", name="Se connecter").click()
     alert = page.get_by_role("alert")
     assert "mot de passe incorrect" in alert.inner_text()
-    page.get_by_label("Mot de passe").fill("Mot-de-passe-solide-42")
+    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/")
     assert page.get_by_role("button", name="Se déconnecter").is_visible()

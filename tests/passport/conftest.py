@@ -1,17 +1,18 @@
 """Fixtures of the passport tests."""
 
 import pytest
-from passport_helpers import make_holder, make_person
+
+from passeport.testing import factories
 
 
 @pytest.fixture
 def alice(db):
-    return make_holder("alice", person_id=make_person("Alice"))
+    return factories.HolderFactory(name="alice", linked=True)
 
 
 @pytest.fixture
 def bob(db):
-    return make_holder("bob", person_id=make_person("Bob"))
+    return factories.HolderFactory(name="bob", linked=True)
 
 
 @pytest.fixture

@@ -5,19 +5,23 @@ Someone else's object answers 404 (not 403): its existence is not disclosed.
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from passport_helpers import PDF, certify, declare
 
 from passeport.passport.documents import attach_document
 from passeport.passport.models import Document, Entry
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def bobs_things(bob, private_storage):
-    guaranteed = certify(bob.person_id, id_technique="BOB-1", title="Diplôme de Bob")
-    declared = declare(bob, "Secret de Bob")
-    document = attach_document(declared, SimpleUploadedFile("bob.pdf", PDF), "application/pdf")
+    guaranteed = factories.CertificationFactory(
+        person=bob.person, id_technique="BOB-1", title="Diplôme de Bob"
+    )
+    declared = factories.EntryFactory(holder=bob, title="Secret de Bob")
+    document = attach_document(
+        declared, SimpleUploadedFile("bob.pdf", factories.PDF), "application/pdf"
+    )
     return guaranteed, declared, document
 
 
@@ -43,7 +47,7 @@ def test_alice_cannot_reach_bobs_entries_or_documents(client, alice, bobs_things
         assert (
             client.post(
                 f"/passeport/entrees/{entry.pk}/justificatifs/",
-                {"document": SimpleUploadedFile("x.pdf", PDF)},
+                {"document": SimpleUploadedFile("x.pdf", factories.PDF)},
             ).status_code
             == 404
         )
@@ -89,9 +93,8 @@ def test_anonymous_gets_nothing(client, bobs_things):
 
 
 def test_guaranteed_entries_of_an_unlinked_account_stay_hidden(client, db, bobs_things):
-    from passport_helpers import make_holder
 
-    stranger = make_holder("stranger")  # not linked to any person
+    stranger = factories.HolderFactory(name="stranger")  # not linked to any person
     client.force_login(stranger.user)
     assert "Diplôme de Bob" not in client.get("/passeport/").content.decode()
 
@@ -99,8 +102,8 @@ def test_guaranteed_entries_of_an_unlinked_account_stay_hidden(client, db, bobs_
 def test_delete_account_keeps_guaranteed_entries_with_the_person(
     client, alice, private_storage, django_user_model
 ):
-    guaranteed = certify(alice.person_id)
-    declared = declare(alice)
+    guaranteed = factories.CertificationFactory(person=alice.person)
+    declared = factories.EntryFactory(holder=alice)
     client.force_login(alice.user)
     response = client.post("/passeport/mes-donnees/supprimer-compte/")
     assert response.status_code == 302 and django_user_model.objects.filter(pk=alice.user.pk)
@@ -115,7 +118,7 @@ def test_operator_reads_in_the_back_office_are_logged_for_the_holder(
 ):
     from passeport.passport.models import AccessLog
 
-    entry = certify(alice.person_id)
+    entry = factories.CertificationFactory(person=alice.person)
     operator = django_user_model.objects.create_superuser(
         email="olivia@cdc.test", password="x" * 16, first_name="Olivia", last_name="Agent"
     )

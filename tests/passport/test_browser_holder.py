@@ -4,11 +4,11 @@
 import json
 
 import pytest
-from passport_helpers import PDF
 
 from passeport.franceconnect import client as fc_client
 from passeport.franceconnect.identities import BY_KEY, ensure_in_register
 from passeport.passport.recording import record_certification
+from passeport.testing import factories
 from passeport.testing.browser import assert_no_console_errors, unnamed_interactive_elements
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,7 +76,7 @@ def test_holder_journey(page, live_server, fc_dev, private_storage, tmp_path):
     page.get_by_label("Intitulé").fill("Permis de conduire B")
     page.get_by_label("Date d'obtention").fill("2008-06-12")
     document = tmp_path / "permis.pdf"
-    document.write_bytes(PDF)
+    document.write_bytes(factories.PDF)
     page.get_by_label("Justificatif").set_input_files(str(document))
     _check(page)
     page.get_by_role("button", name="Enregistrer").click()

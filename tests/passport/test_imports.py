@@ -7,11 +7,11 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from passport_helpers import make_holder
 
 from passeport.franceconnect.identities import BY_KEY, ensure_in_register
 from passeport.passport.models import AccessLog, Entry
 from passeport.passport.reminders import send_prevention_reminders
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,7 @@ def test_import_prevention_rejects_unknown_attestation_type(camille, tmp_path, c
 
 
 def test_export_passport_command_is_the_holders_download_and_is_logged(camille, client, tmp_path):
-    holder = make_holder("camille", person_id=camille.pk)
+    holder = factories.HolderFactory(name="camille", person=camille)
     Entry.objects.create(
         person_id=camille.pk,
         kind="training",
@@ -218,7 +218,7 @@ def test_export_passport_unknown_or_invalid_nir(camille):
 
 
 def test_prevention_reminders_once_before_expiry(camille):
-    holder = make_holder("camille", person_id=camille.pk)
+    holder = factories.HolderFactory(name="camille", person=camille)
     today = datetime.date(2026, 3, 1)
     soon = Entry.objects.create(
         person_id=camille.pk,
@@ -250,7 +250,7 @@ def test_prevention_reminders_once_before_expiry(camille):
 
 
 def test_command_send_prevention_reminders(camille, capsys):
-    make_holder("camille", person_id=camille.pk)
+    factories.HolderFactory(name="camille", person=camille)
     Entry.objects.create(
         person_id=camille.pk,
         kind="prevention",

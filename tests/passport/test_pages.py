@@ -6,11 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from passport_helpers import PDF, PNG, certify, declare
 
 from passeport.core.models import AuditEvent
 from passeport.passport.models import Document, Entry
 from passeport.passport.signals import entry_error_reported
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -22,19 +22,21 @@ def test_anonymous_visitor_is_sent_to_franceconnect(client):
 
 
 def test_account_without_holder_profile_has_no_passport(client, django_user_model):
-    staff = django_user_model.objects.create_user(email="agent@cdc.test", password="x" * 14)
+    staff = factories.UserFactory(email="agent@cdc.test")
     client.force_login(staff)
     assert client.get("/passeport/").status_code == 404
 
 
 def test_passport_shows_three_trust_levels_in_words(client, alice, private_storage):
-    certify(alice.person_id, mention="Bien")
-    declare(alice, "Permis B", Entry.Kind.LICENCE)
-    with_doc = declare(alice, "Stage en mairie", Entry.Kind.EXPERIENCE)
+    factories.CertificationFactory(person=alice.person, mention="Bien")
+    factories.EntryFactory(holder=alice, title="Permis B", kind=Entry.Kind.LICENCE)
+    with_doc = factories.EntryFactory(
+        holder=alice, title="Stage en mairie", kind=Entry.Kind.EXPERIENCE
+    )
     client.force_login(alice.user)
     client.post(
         f"/passeport/entrees/{with_doc.pk}/justificatifs/",
-        {"document": SimpleUploadedFile("attestation.pdf", PDF)},
+        {"document": SimpleUploadedFile("attestation.pdf", factories.PDF)},
     )
     html = client.get("/passeport/").content.decode()
     assert "BTS Services informatiques" in html and "Permis B" in html
@@ -45,7 +47,7 @@ def test_passport_shows_three_trust_levels_in_words(client, alice, private_stora
 
 
 def test_guaranteed_entry_is_traceable_and_never_editable(client, alice):
-    entry = certify(alice.person_id, id_technique="IDT-TRACE")
+    entry = factories.CertificationFactory(person=alice.person, id_technique="IDT-TRACE")
     client.force_login(alice.user)
     html = client.get(f"/passeport/entrees/{entry.pk}/").content.decode()
     assert "IDT-TRACE" in html and "Lycée de Démo" in html and "CERT0001" in html
@@ -61,7 +63,7 @@ def test_guaranteed_entry_is_traceable_and_never_editable(client, alice):
     assert (
         client.post(
             f"/passeport/entrees/{entry.pk}/justificatifs/",
-            {"document": SimpleUploadedFile("a.pdf", PDF)},
+            {"document": SimpleUploadedFile("a.pdf", factories.PDF)},
         ).status_code
         == 404
     )
@@ -70,7 +72,7 @@ def test_guaranteed_entry_is_traceable_and_never_editable(client, alice):
 
 
 def test_report_an_error_sends_the_signal(client, alice):
-    entry = certify(alice.person_id)
+    entry = factories.CertificationFactory(person=alice.person)
     received = []
 
     def receiver(sender, entry, holder, message, **kwargs):
@@ -93,7 +95,7 @@ def test_report_an_error_sends_the_signal(client, alice):
 
 
 def test_declared_entry_cannot_be_reported(client, alice):
-    entry = declare(alice)
+    entry = factories.EntryFactory(holder=alice)
     client.force_login(alice.user)
     assert client.get(f"/passeport/entrees/{entry.pk}/signaler/").status_code == 404
 
@@ -111,7 +113,7 @@ def test_add_edit_delete_a_declared_entry_with_document(
             "start_date": "2023-03-01",
             "end_date": "2023-03-02",
             "description": "PSC1",
-            "document": SimpleUploadedFile("psc1.png", PNG, content_type="image/png"),
+            "document": SimpleUploadedFile("psc1.png", factories.PNG, content_type="image/png"),
         },
     )
     assert response.status_code == 302
@@ -120,12 +122,12 @@ def test_add_edit_delete_a_declared_entry_with_document(
     assert entry.trust == Entry.Trust.DECLARED_WITH_PROOF
     assert entry.source == Entry.Source.HOLDER and entry.details == {"description": "PSC1"}
     document = entry.documents.get()
-    assert document.content_type == "image/png" and document.size == len(PNG)
-    assert (private_storage / document.file.name).read_bytes() == PNG
+    assert document.content_type == "image/png" and document.size == len(factories.PNG)
+    assert (private_storage / document.file.name).read_bytes() == factories.PNG
     assert "psc1" not in document.file.name  # stored under a random name
 
     download = client.get(f"/passeport/justificatifs/{document.pk}/")
-    assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
+    assert download.status_code == 200 and b"".join(download.streaming_content) == factories.PNG
     assert download["Content-Type"] == "image/png"
 
     response = client.post(
@@ -165,15 +167,27 @@ def test_add_edit_delete_a_declared_entry_with_document(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("cv.pdf", b"MZ\x90\x00 not a pdf at all", "n’est ni un PDF, ni une image PNG ou JPEG"),
-        ("photo.jpg", b"GIF89a....", "n’est ni un PDF, ni une image PNG ou JPEG"),
-        ("script.pdf", b"<script>alert(1)</script>", "n’est ni un PDF, ni une image PNG ou JPEG"),
+        (
+            "cv.pdf",
+            b"MZ\x90\x00 not a pdf at all",
+            "n’est ni un PDF, ni une image PNG ou JPEG",
+        ),
+        (
+            "photo.jpg",
+            b"GIF89a....",
+            "n’est ni un PDF, ni une image PNG ou JPEG",
+        ),
+        (
+            "script.pdf",
+            b"<script>alert(1)</script>",
+            "n’est ni un PDF, ni une image PNG ou JPEG",
+        ),
     ],
 )
 def test_document_type_is_checked_by_content(
     client, alice, private_storage, name, content, message
 ):
-    entry = declare(alice)
+    entry = factories.EntryFactory(holder=alice)
     client.force_login(alice.user)
     response = client.post(
         f"/passeport/entrees/{entry.pk}/justificatifs/",
@@ -190,11 +204,11 @@ def test_document_size_is_limited(client, alice, private_storage, monkeypatch):
     from passeport.passport import documents
 
     monkeypatch.setattr(documents, "MAX_DOCUMENT_BYTES", 1024)
-    entry = declare(alice)
+    entry = factories.EntryFactory(holder=alice)
     client.force_login(alice.user)
     response = client.post(
         f"/passeport/entrees/{entry.pk}/justificatifs/",
-        {"document": SimpleUploadedFile("big.pdf", PDF + b"0" * 2048)},
+        {"document": SimpleUploadedFile("big.pdf", factories.PDF + b"0" * 2048)},
     )
     assert response.status_code == 400
     assert "la limite est de" in response.content.decode()
@@ -202,8 +216,8 @@ def test_document_size_is_limited(client, alice, private_storage, monkeypatch):
 
 
 def test_timeline_filters_by_kind_and_trust(client, alice):
-    certify(alice.person_id)
-    declare(alice, "Aide aux devoirs", Entry.Kind.VOLUNTEERING)
+    factories.CertificationFactory(person=alice.person)
+    factories.EntryFactory(holder=alice, title="Aide aux devoirs", kind=Entry.Kind.VOLUNTEERING)
     Entry.objects.create(
         holder=alice,
         kind="training",
@@ -225,7 +239,7 @@ def test_timeline_filters_by_kind_and_trust(client, alice):
 def test_withdrawn_certification_disappears(client, alice):
     from passeport.passport.recording import withdraw_certification
 
-    certify(alice.person_id, id_technique="IDT-W")
+    factories.CertificationFactory(person=alice.person, id_technique="IDT-W")
     withdraw_certification("EMET0001", "IDT-W", "SUPPRESSION")
     client.force_login(alice.user)
     assert "BTS Services informatiques" not in client.get("/passeport/").content.decode()
@@ -235,8 +249,8 @@ def test_passport_page_query_count_does_not_grow_with_entries(
     client, alice, django_assert_max_num_queries
 ):
     for index in range(60):
-        certify(alice.person_id, id_technique=f"IDT-{index}")
-        declare(alice, f"Déclaration {index}")
+        factories.CertificationFactory(person=alice.person, id_technique=f"IDT-{index}")
+        factories.EntryFactory(holder=alice, title=f"Déclaration {index}")
     client.force_login(alice.user)
     with django_assert_max_num_queries(6):
         response = client.get("/passeport/")
@@ -248,8 +262,10 @@ def test_passport_list_is_never_stale(client, alice, private_storage):
     """The rendered list is cached: every change that shows must show at once."""
     from passeport.passport.recording import withdraw_certification
 
-    provisional = certify(alice.person_id, id_technique="IDT-P", provisional=True)
-    entry = declare(alice, "Titre initial")
+    provisional = factories.CertificationFactory(
+        person=alice.person, id_technique="IDT-P", provisional=True
+    )
+    entry = factories.EntryFactory(holder=alice, title="Titre initial")
     client.force_login(alice.user)
     assert "Titre initial" in client.get("/passeport/").content.decode()
     client.post(
@@ -259,7 +275,7 @@ def test_passport_list_is_never_stale(client, alice, private_storage):
     assert "Titre corrigé" in html and "Titre initial" not in html and "Provisoire" in html
     client.post(
         f"/passeport/entrees/{entry.pk}/justificatifs/",
-        {"document": SimpleUploadedFile("a.pdf", PDF)},
+        {"document": SimpleUploadedFile("a.pdf", factories.PDF)},
     )
     assert "1 justificatif" in client.get("/passeport/").content.decode()
     # Confirmed by a bulk update that does not touch updated_at: still seen.
@@ -270,8 +286,8 @@ def test_passport_list_is_never_stale(client, alice, private_storage):
 
 
 def test_delete_all_declared_entries_needs_confirmation(client, alice, private_storage):
-    guaranteed = certify(alice.person_id)
-    declared = declare(alice)
+    guaranteed = factories.CertificationFactory(person=alice.person)
+    declared = factories.EntryFactory(holder=alice)
     client.force_login(alice.user)
     response = client.post("/passeport/mes-donnees/supprimer-declarations/", follow=True)
     assert "Cochez la case de confirmation" in response.content.decode()
@@ -286,7 +302,7 @@ def test_the_passport_page_costs_two_queries_once_cached(client, alice):
     # Session, user and holder come in one query (accounts/sessions.py, SESSION_USER_RELATED);
     # the cached list is checked by one aggregate (listing.py). Every other query is a regression
     # of bench/bench_passport_page.py.
-    certify(alice.person_id)
+    factories.CertificationFactory(person=alice.person)
     client.force_login(alice.user)
     client.get("/passeport/")
     with CaptureQueriesContext(connection) as queries:
@@ -301,25 +317,25 @@ def test_the_passport_page_costs_two_queries_once_cached(client, alice):
 def test_a_new_entry_shows_at_once_despite_the_cache(client, alice):
     client.force_login(alice.user)
     assert "BTS Services informatiques" not in client.get("/passeport/").content.decode()
-    certify(alice.person_id)
+    factories.CertificationFactory(person=alice.person)
     assert "BTS Services informatiques" in client.get("/passeport/").content.decode()
 
 
 @pytest.mark.parametrize(
     ("sent_as", "content", "saved_as"),
     [
-        ("cv.html", PDF, "cv.pdf"),  # the name says HTML, the content is a PDF
-        ("diplome.pdf", PNG, "diplome.png"),
-        ("scan", PDF, "scan.pdf"),
-        ("Attestation.PDF", PDF, "Attestation.PDF"),
+        ("cv.html", factories.PDF, "cv.pdf"),  # the name says HTML, the content is a factories.PDF
+        ("diplome.pdf", factories.PNG, "diplome.png"),
+        ("scan", factories.PDF, "scan.pdf"),
+        ("Attestation.PDF", factories.PDF, "Attestation.PDF"),
         ("photo.jpeg", b"\xff\xd8\xff\xe0" + b"0" * 32, "photo.jpeg"),
-        ("note.2024.html", PNG, "note.2024.png"),
+        ("note.2024.html", factories.PNG, "note.2024.png"),
     ],
 )
 def test_download_name_follows_the_checked_type(
     client, alice, private_storage, sent_as, content, saved_as
 ):
-    entry = declare(alice)
+    entry = factories.EntryFactory(holder=alice)
     client.force_login(alice.user)
     client.post(
         f"/passeport/entrees/{entry.pk}/justificatifs/",
@@ -334,11 +350,11 @@ def test_download_name_follows_the_checked_type(
 
 
 def test_personal_pages_and_downloads_are_never_stored(client, alice, private_storage):
-    entry = declare(alice)
+    entry = factories.EntryFactory(holder=alice)
     client.force_login(alice.user)
     client.post(
         f"/passeport/entrees/{entry.pk}/justificatifs/",
-        {"document": SimpleUploadedFile("attestation.pdf", PDF)},
+        {"document": SimpleUploadedFile("attestation.pdf", factories.PDF)},
     )
     document = entry.documents.get()
     for url in (

@@ -4,7 +4,6 @@ import datetime
 import uuid
 
 import pytest
-from passport_helpers import make_person
 
 from passeport.core.models import AuditEvent
 from passeport.passport.models import Entry
@@ -13,6 +12,7 @@ from passeport.passport.recording import (
     record_certification,
     withdraw_certification,
 )
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _record(person_id, **overrides):
 
 
 def test_records_a_guaranteed_certification_traceable_to_its_deposit():
-    person_id = make_person()
+    person_id = factories.PersonFactory().pk
     entry = _record(person_id, valid_until=datetime.date(2030, 6, 30), score="15.5")
     entry.refresh_from_db()
     assert entry.person_id == person_id and entry.holder is None
@@ -52,7 +52,7 @@ def test_records_a_guaranteed_certification_traceable_to_its_deposit():
 
 
 def test_same_passage_twice_from_the_same_deposit_is_idempotent():
-    person_id = make_person()
+    person_id = factories.PersonFactory().pk
     first = _record(person_id)
     again = _record(person_id)
     assert first.pk == again.pk
@@ -60,7 +60,7 @@ def test_same_passage_twice_from_the_same_deposit_is_idempotent():
 
 
 def test_a_later_deposit_confirms_a_provisional_entry():
-    person_id = make_person()
+    person_id = factories.PersonFactory().pk
     provisional = _record(person_id, provisional=True)
     assert provisional.provisional
     confirmed = _record(person_id, provisional=False, deposit_id=uuid.uuid4(), mention="Très bien")
@@ -71,9 +71,9 @@ def test_a_later_deposit_confirms_a_provisional_entry():
 
 
 def test_a_confirmed_passage_from_another_deposit_is_the_cdc_duplicate():
-    _record(make_person())
+    _record(factories.PersonFactory().pk)
     with pytest.raises(PassageAlreadyRecorded) as error:
-        _record(make_person(), deposit_id=uuid.uuid4())
+        _record(factories.PersonFactory().pk, deposit_id=uuid.uuid4())
     assert str(error.value) == (
         "Le passage certification avec le bcr émetteur EMET0001 et l'id technique partenaire "
         "ID-42 existe déjà en base"
@@ -81,14 +81,14 @@ def test_a_confirmed_passage_from_another_deposit_is_the_cdc_duplicate():
 
 
 def test_same_id_technique_from_another_emetteur_is_another_passage():
-    person_id = make_person()
+    person_id = factories.PersonFactory().pk
     _record(person_id)
     _record(person_id, emetteur_id="EMET0002")
     assert Entry.objects.count() == 2
 
 
 def test_withdraw_hides_the_entry_audits_and_can_be_recreated():
-    person_id = make_person()
+    person_id = factories.PersonFactory().pk
     entry = _record(person_id)
     withdrawn = withdraw_certification("EMET0001", "ID-42", "Erreur de saisie")
     assert withdrawn.pk == entry.pk and withdrawn.is_withdrawn
@@ -110,7 +110,7 @@ def test_person_is_required():
 def test_certification_values_are_what_record_certification_writes():
     from passeport.passport.recording import certification_values
 
-    person_id = make_person()
+    person_id = factories.PersonFactory().pk
     kwargs = dict(
         emetteur_id="EMET0009",
         certificateur_id="CERT0009",
@@ -145,7 +145,7 @@ def test_a_register_person_with_entries_cannot_be_deleted():
 
     from passeport.identity.models import Person
 
-    person_id = make_person()
+    person_id = factories.PersonFactory().pk
     _record(person_id)
     with pytest.raises(ProtectedError):
         Person.objects.get(pk=person_id).delete()

@@ -4,9 +4,9 @@ import io
 
 import pytest
 from django.core.management import call_command
-from passport_helpers import make_holder
 
 from passeport.passport.models import Holder
+from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)  # db_worker closes connections
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)  # db_worker closes connect
 def test_identity_import_attaches_waiting_accounts():
     import json
 
-    holder = make_holder("nadia")
+    holder = factories.HolderFactory(name="nadia")
     holder.pivot_identity = json.dumps(
         {
             "given_name": "Nadia",
@@ -47,7 +47,7 @@ def test_relink_holders_command(capsys):
 
     from passeport.identity.models import Person
 
-    holder = make_holder("inès")
+    holder = factories.HolderFactory(name="inès")
     holder.pivot_identity = json.dumps(
         {
             "given_name": "Inès",

@@ -19,13 +19,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
-from passport_helpers import make_holder, make_person
 
 from passeport.core import periodic
 from passeport.passport import reminders
 from passeport.passport.models import Entry
 from passeport.passport.scheduling import ensure_scheduled
 from passeport.passport.tasks import daily_prevention_reminders
+from passeport.testing import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 PARIS = ZoneInfo("Europe/Paris")
@@ -51,7 +51,7 @@ def pending():
 
 
 def holder_with_expiring_training(name="camille", *, in_days=20, reference="SST-1"):
-    holder = make_holder(name, person_id=make_person(name.capitalize()))
+    holder = factories.HolderFactory(name=name, linked=True)
     entry = Entry.objects.create(
         person_id=holder.person_id,
         kind=Entry.Kind.PREVENTION,
@@ -304,9 +304,7 @@ def test_the_worker_runs_the_scheduled_reminders_then_waits_for_tomorrow(tmp_pat
 
 @pytest.mark.django_db
 def test_status_page_shows_the_next_run(client, django_user_model):
-    operator = django_user_model.objects.create_user(
-        "ops@example.org", "Mot-de-passe-solide-42", is_staff=True
-    )
+    operator = factories.UserFactory(email="ops@example.org", staff=True)
     client.force_login(operator)
     page = client.get("/back-office/statut/").content.decode()
     assert "daily_prevention_reminders" not in page and "Rien de planifié" in page
