@@ -2,7 +2,7 @@
 
 from passeport.core import abilities
 
-from .models import Credential
+from .models import CV, Credential, SignedDocument
 
 
 def _holder(user):
@@ -21,3 +21,27 @@ def credential_abilities(user, credential: Credential) -> dict[str, bool]:
     )
     valid = owner and not credential.is_revoked
     return {"view": owner, "download": valid, "share": valid}
+
+
+@abilities.register(CV)
+def cv_abilities(user, cv: CV) -> dict[str, bool]:
+    """A CV is its holder's alone; once revoked it is kept (its PDFs verify as revoked) but no
+    longer edited or signed."""
+    holder = _holder(user)
+    owner = holder is not None and holder.pk == cv.holder_id
+    live = owner and not cv.is_revoked
+    return {
+        "view": owner,
+        "edit": live,
+        "preview": live,
+        "sign": live,
+        "revoke": live,
+        "delete": owner,
+    }
+
+
+@abilities.register(SignedDocument)
+def signed_document_abilities(user, document: SignedDocument) -> dict[str, bool]:
+    holder = _holder(user)
+    owner = holder is not None and holder.pk == document.holder_id
+    return {"view": owner, "download": owner}

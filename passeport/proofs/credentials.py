@@ -26,7 +26,7 @@ from django.utils import timezone
 from passeport.core.crypto import keyed_hash
 from passeport.passport.models import Entry
 
-from . import linkeddata, signing, statuslists
+from . import linkeddata, referentials, signing, statuslists
 from .models import Credential
 
 OB_SCHEMA = (
@@ -181,6 +181,32 @@ def achievement(entry: Entry) -> dict:
                 "targetType": "ceterms:Credential",
             }
         ]
+        found = referentials.fiche(entry.certification_code)
+        if found is not None:
+            # The fiche's blocs of competences and its level (cadre national des
+            # certifications professionnelles), from the current France Compétences release.
+            value["alignment"] += [
+                {
+                    "type": ["Alignment"],
+                    "targetName": bloc.title,
+                    "targetUrl": f"{achievement_id}#{bloc.code}",
+                    "targetCode": bloc.code,
+                    "targetFramework": "Blocs de compétences RNCP",
+                    "targetType": "ceasn:Competency",
+                }
+                for bloc in found.blocs
+            ]
+            if found.level_label:
+                value["alignment"].append(
+                    {
+                        "type": ["Alignment"],
+                        "targetName": found.level_label,
+                        "targetUrl": f"{achievement_id}#niveau",
+                        "targetCode": found.level,
+                        "targetFramework": "Cadre national des certifications professionnelles",
+                        "targetType": "ext:NiveauDeQualification",
+                    }
+                )
     if entry.details.get("option"):
         value["specialization"] = entry.details["option"]
     return value

@@ -106,3 +106,104 @@ class Credential(BaseModel):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class CV(BaseModel):
+    """A CV the holder composes from their passport (several per holder)."""
+
+    class Template(models.TextChoices):
+        CLASSIC = "classique", "Classique (une colonne)"
+        COLUMNS = "colonnes", "Deux colonnes"
+
+    # Section keys, in the default order; `sections` keeps the holder's order and choice.
+    SECTIONS = {
+        "certifications": "Diplômes et certifications",
+        "experiences": "Expériences professionnelles",
+        "formations": "Formations",
+        "competences": "Compétences",
+        "engagements": "Bénévolat et engagement citoyen",
+        "permis": "Permis et habilitations",
+        "prevention": "Santé et sécurité au travail",
+        "autres": "Autres",
+    }
+
+    holder = models.ForeignKey("passport.Holder", on_delete=models.CASCADE, related_name="cvs")
+    title = models.CharField(
+        "nom du CV", max_length=120, help_text="Pour vous y retrouver : « Candidature Airbus »."
+    )
+    headline = models.CharField(
+        "titre affiché",
+        max_length=200,
+        blank=True,
+        help_text="Par exemple « Technicienne réseaux ».",
+    )
+    summary = models.TextField("présentation", max_length=1500, blank=True)
+    template = models.CharField("modèle", max_length=20, choices=Template, default=Template.CLASSIC)
+    sections = models.JSONField("rubriques, dans l'ordre", default=list, blank=True)
+    entry_ids = models.JSONField("entrées retenues", default=list, blank=True)
+    contact = models.JSONField("coordonnées affichées", default=dict, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "CV"
+        verbose_name_plural = "CV"
+
+    def __str__(self) -> str:
+        return f"CV « {self.title} »"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def ordered_sections(self) -> list[str]:
+        chosen = [key for key in self.sections if key in self.SECTIONS]
+        return chosen or list(self.SECTIONS)
+
+
+def signed_document_path(instance: "SignedDocument", filename: str) -> str:
+    return f"proofs/documents/{instance.pk.hex}.pdf"
+
+
+class SignedDocument(BaseModel):
+    """A PDF the service rendered and signed (PAdES): a CV or an attestation, as issued."""
+
+    class Kind(models.TextChoices):
+        CV = "cv", "CV"
+        CERTIFICATION = "attestation_certification", "Attestation de certification"
+        PREVENTION = "attestation_prevention", "Attestation de prévention"
+
+    kind = models.CharField("nature", max_length=30, choices=Kind)
+    holder = models.ForeignKey(
+        "passport.Holder", on_delete=models.CASCADE, related_name="signed_documents"
+    )
+    cv = models.ForeignKey(
+        CV, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+    entry = models.ForeignKey(
+        "passport.Entry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The short code printed on the document and in its QR code (/verifier/<code>/).
+    code = models.CharField("code de vérification", max_length=20, unique=True)
+    sha256 = models.CharField("empreinte SHA-256 du PDF", max_length=64, db_index=True)
+    file = models.FileField("PDF signé", upload_to=signed_document_path, max_length=255)
+    size = models.PositiveIntegerField("taille (octets)")
+    pages = models.PositiveIntegerField("pages", default=0)
+    # What the PDF states, for the comparison with the passport of the day: the holder's name,
+    # the entries shown with their trust level, the credentials embedded.
+    snapshot = models.JSONField("contenu attesté", default=dict)
+    credentials = models.ManyToManyField(Credential, blank=True, related_name="documents")
+    valid_until = models.DateField("valable jusqu'au", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+    verification_count = models.PositiveIntegerField("vérifications", default=0)
+    last_verified_at = models.DateTimeField("dernière vérification", null=True, blank=True)
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "document signé"
+        verbose_name_plural = "documents signés"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.code}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -335,6 +335,8 @@ def verify_bytes(data: bytes, *, name: str = "") -> Verdict:
     """An uploaded file: a baked badge image (PNG, SVG); PDFs are read by `verify_pdf`."""
     from . import baking
 
+    if data.startswith(b"%PDF-"):
+        return verify_pdf(data)
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         text = baking.unbake_png(data)
         if text is None:
@@ -349,4 +351,189 @@ def verify_bytes(data: bytes, *, name: str = "") -> Verdict:
     raise InputError(
         f"Le fichier « {name} » n’est ni un PDF, ni une image de badge PNG ou SVG : seuls les "
         "documents issus du passeport peuvent être vérifiés ici."
+    )
+
+
+# -- signed PDFs and printed codes ----------------------------------------------------------
+
+
+def _entry_text(item: dict) -> str:
+    parts = [item.get("title", "")]
+    if item.get("code"):
+        parts[0] += f" ({item['code']})"
+    parts += [item.get("organisation", ""), item.get("period", "")]
+    return " — ".join(part for part in parts if part)
+
+
+def comparison(document) -> list[dict]:
+    """For each guaranteed entry the document states: what it says, what the passport holds
+    today, and whether they agree."""
+    from passeport.passport.models import Entry
+
+    from . import cvs
+
+    rows = []
+    items = [i for i in document.snapshot.get("entrees", []) if i.get("trust") == "garantie"]
+    today = {
+        str(entry.pk): entry
+        for entry in Entry.objects.filter(pk__in=[item["entry"] for item in items])
+    }
+    for item in items:
+        entry = today.get(item["entry"])
+        row = {"document": _entry_text(item), "today": "", "same": False, "difference": ""}
+        if entry is None:
+            row["difference"] = "n’existe plus dans le passeport"
+        elif entry.is_withdrawn:
+            row["today"] = _entry_text(cvs.line(entry).snapshot())
+            row["difference"] = (
+                f"retirée par le certificateur le {timezone.localtime(entry.withdrawn_at):%d/%m/%Y}"
+            )
+        else:
+            now = cvs.line(entry).snapshot()
+            row["today"] = _entry_text(now)
+            same = all(now[k] == item.get(k) for k in ("title", "organisation", "period", "code"))
+            row["same"] = same
+            row["difference"] = "" if same else "modifiée depuis la signature"
+        rows.append(row)
+    return rows
+
+
+def _document_facts(document) -> dict:
+    return {
+        "titulaire": document.snapshot.get("titulaire", ""),
+        "intitule": document.get_kind_display(),
+        "signe_le": f"{timezone.localtime(document.created_at):%d/%m/%Y à %H:%M}",
+        "code_de_verification": document.code,
+    }
+
+
+def _judge_document(document, checks: list[Check], *, count: bool, from_code: bool) -> Verdict:
+    from .models import SignedDocument
+
+    kind = "cv" if document.kind == SignedDocument.Kind.CV else "attestation"
+    facts = _document_facts(document)
+    if count:
+        SignedDocument.objects.filter(pk=document.pk).update(
+            verification_count=F("verification_count") + 1, last_verified_at=timezone.now()
+        )
+    if document.revoked_at is not None:
+        when = timezone.localtime(document.revoked_at)
+        checks.append(Check("Révocation", False, f"révoqué le {when:%d/%m/%Y}"))
+        return Verdict(
+            REVOKED,
+            f"Ce document a été révoqué par son titulaire le {when:%d/%m/%Y} : il ne doit plus "
+            "être pris en compte.",
+            kind,
+            checks,
+            facts,
+            document=document,
+        )
+    checks.append(Check("Révocation", True, "non révoqué"))
+    if document.valid_until and document.valid_until < timezone.localdate():
+        checks.append(
+            Check("Période de validité", False, f"jusqu’au {document.valid_until:%d/%m/%Y}")
+        )
+        return Verdict(
+            EXPIRED,
+            f"Ce document n’est plus valable depuis le {document.valid_until:%d/%m/%Y}.",
+            kind,
+            checks,
+            facts,
+            document=document,
+        )
+    revoked = [c for c in document.credentials.all() if c.is_revoked]
+    total = document.credentials.count()
+    if total:
+        checks.append(
+            Check(
+                "Attestations numériques jointes",
+                not revoked,
+                f"{total} jointe(s)"
+                + (f", dont {len(revoked)} révoquée(s) depuis" if revoked else ""),
+            )
+        )
+    reason = (
+        f"Un document portant ce code a bien été émis par le passeport le {facts['signe_le']}. "
+        "Comparez-le au document qu’on vous a remis ; pour le contrôler entièrement, déposez le PDF."
+        if from_code
+        else "Ce PDF a été signé par le passeport et n’a pas été modifié depuis."
+    )
+    return Verdict(
+        AUTHENTIC, reason, kind, checks, facts, document=document, comparison=comparison(document)
+    )
+
+
+def verify_pdf(data: bytes, *, count: bool = True) -> Verdict:
+    import hashlib
+
+    from .models import SignedDocument
+
+    check = signing.check_pdf(data)
+    checks: list[Check] = []
+    if check.status == signing.PDF_UNREADABLE:
+        raise InputError(f"Le fichier n’est pas un PDF lisible : {check.message}.")
+    if check.status == signing.PDF_NO_SIGNATURE:
+        checks.append(Check("Signature électronique", False, check.message))
+        return Verdict(
+            UNKNOWN_SIGNATURE,
+            "Ce PDF ne porte aucune signature électronique : il n’est pas issu du passeport, ou "
+            "sa signature a été retirée.",
+            "pdf",
+            checks,
+        )
+    facts = {"signataire": check.signer}
+    if check.status == signing.ALTERED:
+        checks.append(Check("Intégrité", False, check.message))
+        return Verdict(
+            ALTERED,
+            f"Ce PDF a été modifié après sa signature : {check.message}.",
+            "pdf",
+            checks,
+            facts,
+        )
+    if check.status == signing.UNKNOWN_KEY:
+        checks.append(Check("Certificat du signataire", False, check.message))
+        return Verdict(
+            UNKNOWN_SIGNATURE,
+            f"Ce PDF est signé, mais pas par le passeport ({check.signer or 'signataire inconnu'}).",
+            "pdf",
+            checks,
+            facts,
+        )
+    checks += [
+        Check("Intégrité", True, "la signature couvre tout le fichier"),
+        Check("Certificat du signataire", True, check.signer),
+    ]
+    digest = hashlib.sha256(data).hexdigest()
+    document = SignedDocument.objects.filter(sha256=digest).first()
+    if document is None:
+        checks.append(Check("Registre des documents", False, "absent"))
+        return Verdict(
+            NOT_FOUND,
+            "Ce PDF est signé par le passeport mais ne figure pas dans son registre des documents "
+            "émis : il ne peut pas être confirmé.",
+            "pdf",
+            checks,
+            facts,
+        )
+    checks.append(Check("Registre des documents", True, f"code {document.code}"))
+    return _judge_document(document, checks, count=count, from_code=False)
+
+
+def verify_code(typed: str, *, count: bool = True) -> Verdict:
+    from .documents import normalise_code
+    from .models import SignedDocument
+
+    code = normalise_code(typed or "")
+    document = SignedDocument.objects.filter(code=code).first() if code else None
+    if document is None:
+        return Verdict(
+            NOT_FOUND,
+            "Aucun document émis par le passeport ne porte ce code. Vérifiez sa saisie (10 "
+            "caractères) ; un document dont le code est inconnu n’est pas authentique.",
+            "code",
+            [Check("Code de vérification", False, typed[:40] if typed else "vide")],
+        )
+    return _judge_document(
+        document, [Check("Code de vérification", True, code)], count=count, from_code=True
     )

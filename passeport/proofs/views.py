@@ -7,22 +7,25 @@ The holder's: « Mes attestations numériques » and their downloads, through th
 import json
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from passeport.core import abilities
+from passeport.core.models import AuditEvent
 from passeport.passport.models import Entry
 from passeport.passport.views import holder_required
 
-from . import baking, credentials, signing, statuslists, verification
-from .forms import VerifyForm
-from .models import Credential, StatusList
+from . import baking, credentials, documents, signing, statuslists, verification
+from . import cvs as cv_module
+from .forms import CVForm, VerifyForm
+from .models import CV, Credential, SignedDocument, StatusList
 
 
 def _public_json(data, *, max_age: int, content_type="application/json") -> HttpResponse:
@@ -206,6 +209,193 @@ def verify(request):
             "issuer_url": signing.issuer_id(),
         },
         status=status,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# -- « Mes CV » and signed documents ------------------------------------------------------------
+
+
+def _own_cv(request, pk, action: str) -> CV:
+    cv = get_object_or_404(CV, pk=pk, holder=request.holder)  # someone else's: 404
+    if not abilities.for_request(request, cv)[action]:
+        raise PermissionDenied(_("Ce CV est révoqué : il ne peut plus être modifié ni signé."))
+    return cv
+
+
+def _pdf_response(document: SignedDocument, filename: str) -> FileResponse:
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=filename,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@holder_required
+def cv_list(request):
+    cvs_ = list(
+        CV.objects.filter(holder=request.holder)
+        .prefetch_related("documents")
+        .order_by("-created_at")
+    )
+    attestations = SignedDocument.objects.filter(holder=request.holder, cv__isnull=True).order_by(
+        "-created_at"
+    )[:50]
+    certifications = [
+        entry
+        for entry in _credential_entries(request.holder)
+        if entry.kind == Entry.Kind.CERTIFICATION
+    ]
+    return render(
+        request,
+        "proofs/cv_list.html",
+        {
+            "title": _("Mes CV et attestations"),
+            "cvs": cvs_,
+            "attestations": attestations,
+            "certifications": certifications,
+        },
+    )
+
+
+def _cv_form(request, instance=None):
+    entries = cv_module.choosable_entries(request.holder)
+    return CVForm(
+        request.POST or None,
+        instance=instance or CV(holder=request.holder),
+        holder=request.holder,
+        entries=entries,
+    )
+
+
+def _preview_content(form) -> object:
+    cv = form.save(commit=False)
+    return cv_module.content(cv), cv.template
+
+
+@require_http_methods(["GET", "POST"])
+@holder_required
+def cv_edit(request, pk=None):
+    cv = _own_cv(request, pk, "edit") if pk else None
+    form = _cv_form(request, cv)
+    if request.method == "POST" and form.is_valid() and "apercu" not in request.POST:
+        saved = form.save()
+        AuditEvent.record("proofs.cv_saved", actor=request.user, target=saved)
+        messages.success(
+            request, _("Votre CV « %(title)s » est enregistré.") % {"title": saved.title}
+        )
+        return redirect("proofs:cv_list")
+    preview = None
+    if form.is_bound and form.is_valid():
+        preview = _preview_content(form)
+    elif cv is not None:
+        preview = (cv_module.content(cv), cv.template)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request,
+        "proofs/cv_form.html",
+        {
+            "title": _("Modifier le CV") if cv else _("Nouveau CV"),
+            "form": form,
+            "cv": cv,
+            "cv_content": preview[0] if preview else None,
+            "template": preview[1] if preview else "",
+        },
+        status=status,
+    )
+
+
+@require_POST
+@holder_required
+def cv_preview(request, pk=None):
+    """The live preview: the CV's body for the form's current values (an HTML fragment)."""
+    cv = _own_cv(request, pk, "preview") if pk else None
+    form = _cv_form(request, cv)
+    if not form.is_valid():
+        return render(request, "proofs/cv/_preview_errors.html", {"form": form}, status=400)
+    content, template = _preview_content(form)
+    return render(request, "proofs/cv/_preview.html", {"cv_content": content, "template": template})
+
+
+@require_POST
+@holder_required
+def cv_sign(request, pk):
+    cv = _own_cv(request, pk, "sign")
+    document = documents.sign_cv(cv)
+    return _pdf_response(document, f"cv-{document.code}.pdf")
+
+
+@require_POST
+@holder_required
+def cv_revoke(request, pk):
+    cv = _own_cv(request, pk, "revoke")
+    count = cv_module.revoke(cv, actor=request.user)
+    messages.success(
+        request,
+        _(
+            "Le CV « %(title)s » est révoqué : ses %(count)s PDF signés apparaissent désormais comme « révoqué par son titulaire »."
+        )
+        % {"title": cv.title, "count": count},
+    )
+    return redirect("proofs:cv_list")
+
+
+@require_POST
+@holder_required
+def cv_delete(request, pk):
+    cv = _own_cv(request, pk, "delete")
+    with transaction.atomic():
+        cv_module.revoke(cv, actor=request.user)
+        cv.delete()  # its PDFs stay recorded (revoked), so that they verify as such
+    messages.success(request, _("Le CV « %(title)s » est supprimé.") % {"title": cv.title})
+    return redirect("proofs:cv_list")
+
+
+@require_GET
+@holder_required
+def document_download(request, pk):
+    document = get_object_or_404(SignedDocument, pk=pk, holder=request.holder)
+    if not abilities.for_request(request, document)["download"]:
+        raise PermissionDenied
+    return _pdf_response(document, f"{document.kind}-{document.code}.pdf")
+
+
+@require_POST
+@holder_required
+def attestation_certification(request, entry_pk):
+    entry = get_object_or_404(
+        Entry.objects.of_holder(request.holder).guaranteed(),
+        pk=entry_pk,
+        kind=Entry.Kind.CERTIFICATION,
+    )
+    if not credentials.eligible(entry):
+        raise Http404(_("Cette certification est provisoire : elle ne s’atteste pas encore."))
+    document = documents.sign_certification_attestation(request.holder, entry)
+    return _pdf_response(document, f"attestation-{document.code}.pdf")
+
+
+@require_POST
+@holder_required
+def attestation_prevention(request):
+    document = documents.sign_prevention_attestation(request.holder)
+    return _pdf_response(document, f"attestation-prevention-{document.code}.pdf")
+
+
+@require_GET
+def verify_code(request, code):
+    """The QR code's address: the document recorded under that printed code."""
+    verdict = verification.verify_code(code)
+    response = render(
+        request,
+        "proofs/verdict.html",
+        {"title": _("Vérification d’un document"), "verdict": verdict},
+        status=404 if verdict.code == verification.NOT_FOUND else 200,
     )
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "no-store"

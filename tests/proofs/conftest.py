@@ -7,6 +7,8 @@ import pytest
 from passeport.passport.models import Entry
 from passeport.passport.recording import record_certification
 
+TODAY = datetime.date.today()
+
 
 @pytest.fixture
 def person(db):
@@ -51,8 +53,8 @@ def prevention(person):
         source_reference="SST-1",
         title="Sauveteur secouriste du travail",
         organisation="Organisme de formation de démo",
-        award_date=datetime.date(2024, 3, 1),
-        expires_on=datetime.date(2026, 3, 1),
+        award_date=TODAY - datetime.timedelta(days=400),
+        expires_on=TODAY + datetime.timedelta(days=320),
     )
 
 

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+from django.utils import timezone
 
 from passeport.passport.models import Entry
 from passeport.passport.recording import record_certification, withdraw_certification
@@ -88,7 +89,13 @@ def test_the_subject_is_a_salted_name_hash_never_the_nir(certification, person):
 
 def test_an_expiring_entry_has_valid_until(prevention):
     document = _document(credentials.current(prevention))
-    assert document["validUntil"] == "2026-03-01T23:00:00Z"  # through 1 March 2026 in Paris
+    # Valid through its expiry day: until the next midnight in Paris (TIME_ZONE).
+    until = datetime.datetime.fromisoformat(document["validUntil"])
+    local = timezone.localtime(until)
+    assert (local.date(), local.time()) == (
+        prevention.expires_on + datetime.timedelta(days=1),
+        datetime.time(0, 0),
+    )
     assert document["credentialSubject"]["achievement"]["achievementType"] == "Certificate"
 
 

@@ -87,11 +87,13 @@ def test_a_revoked_bit_fails_there_for_its_status(
 
 def test_an_expired_credential_fails_there_for_its_date(client, prevention):
     document = json.loads(credentials.current(prevention).document)
-    result = _verify(client, document, now="2026-06-01T00:00:00Z")
+    after = prevention.expires_on + datetime.timedelta(days=2)
+    result = _verify(client, document, now=f"{after.isoformat()}T12:00:00Z")
     # The library checks the dates before the proof: the reason is the expiry.
     assert result["verified"] is False
     assert any('after "validUntil"' in error for error in result["errors"]), result["errors"]
-    assert _verify(client, document, now="2025-06-01T00:00:00Z")["verified"] is True
+    before = prevention.expires_on - datetime.timedelta(days=2)
+    assert _verify(client, document, now=f"{before.isoformat()}T12:00:00Z")["verified"] is True
 
 
 def test_a_control_character_verifies_there(client, person):
