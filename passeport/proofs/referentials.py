@@ -5,15 +5,18 @@ neighbour that may be absent from an installation or have no referential loaded 
 function here answers « nothing known » then, and CVs and credentials are made without it.
 
 - `fiche(code)`: the level and the blocs of competences of an RNCP/RS fiche (current release);
-- `cv_competences(holder, entries)`: the competences a CV lists — the holder's own choice in
-  « Mes compétences » when the app offers it (`passeport.competences.summary.for_cv`), else the
-  blocs of competences of the guaranteed certifications shown, each with its source.
+- `cv_competences(holder, entries)`: the competences a CV lists — those « Mes compétences »
+  deduces from the entries the CV shows (or the holder declared or confirmed), hidden ones left
+  out, strongest first (`passeport.competences.profiles.state_of`); without that app, the blocs
+  of competences of the guaranteed certifications shown. Each with its source.
 """
 
 from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.apps import apps
+
+MAX_CV_COMPETENCES = 12
 
 
 @dataclass(frozen=True)
@@ -70,16 +73,31 @@ def fiche(code: str) -> Fiche | None:
         return None
 
 
+def _deduced(holder, entries) -> list[CompetenceLine] | None:
+    """From « Mes compétences », None when that app offers no profile."""
+    try:
+        profiles = import_module("passeport.competences.profiles")
+        profile = profiles.state_of(holder).profile
+        shown = {str(entry.pk) for entry in entries}
+        lines = []
+        for competence in sorted(profile.visible(), key=lambda c: -c.score):
+            sources = [p for p in competence.provenances if p.entree in shown]
+            if not sources and competence.statut not in ("confirmee", "declaree"):
+                continue
+            source = sources[0].entree_intitule if sources else "déclarée par le titulaire"
+            lines.append(CompetenceLine(competence.libelle, source))
+            if len(lines) == MAX_CV_COMPETENCES:
+                break
+        return lines
+    except Exception:  # a neighbour's change must not break CVs: fall back
+        return None
+
+
 def cv_competences(holder, entries) -> list[CompetenceLine]:
     if _installed():
-        try:
-            summary = import_module("passeport.competences.summary")
-        except ImportError:
-            summary = None
-        if summary is not None and hasattr(summary, "for_cv"):
-            return [
-                CompetenceLine(str(label), str(source)) for label, source in summary.for_cv(holder)
-            ]
+        deduced = _deduced(holder, entries)
+        if deduced is not None:
+            return deduced
     lines: list[CompetenceLine] = []
     for entry in entries:
         if not (entry.is_guaranteed and entry.certification_code):
