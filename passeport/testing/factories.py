@@ -520,3 +520,59 @@ class DepositFactory(DjangoModelFactory):
         return receive(
             ContentFile(data), file_name=file_name, certifier=certifier, user=user
         ).deposit
+
+
+# --------------------------------------------------------------------------------------------
+# Proofs
+# --------------------------------------------------------------------------------------------
+
+
+class GuaranteedEntryFactory(DjangoModelFactory):
+    """A guaranteed entry of `person` from an authority's import (a training by default);
+    `prevention=True`: a health-and-safety training valid for about another year."""
+
+    class Meta:
+        model = Entry
+
+    class Params:
+        prevention = factory.Trait(
+            kind=Entry.Kind.PREVENTION,
+            source=Entry.Source.PREVENTION,
+            title="Sauveteur secouriste du travail",
+            organisation="Organisme de formation de démo",
+            award_date=factory.LazyFunction(
+                lambda: timezone.localdate() - datetime.timedelta(days=400)
+            ),
+            expires_on=factory.LazyFunction(
+                lambda: timezone.localdate() + datetime.timedelta(days=320)
+            ),
+        )
+
+    person_id = factory.LazyAttribute(lambda o: PersonFactory().pk)
+    trust = Entry.Trust.GUARANTEED
+    kind = Entry.Kind.TRAINING
+    source = Entry.Source.AGORA
+    source_reference = factory.Sequence(lambda n: f"IMPORT-{n + 1}")
+    title = "Formation bureautique"
+    organisation = "Organisme de formation de démo"
+    award_date = datetime.date(2023, 5, 12)
+
+
+class CVFactory(DjangoModelFactory):
+    """A CV of `holder` showing `entries` (entry objects or ids), every section in the default
+    order; `revoked=True` for a CV its holder revoked."""
+
+    class Meta:
+        model = "proofs.CV"
+
+    class Params:
+        entries = ()
+        revoked = factory.Trait(revoked_at=factory.LazyFunction(timezone.now))
+
+    holder = factory.SubFactory(HolderFactory, linked=True)
+    title = "Candidature"
+    headline = "Technicienne systèmes et réseaux"
+    entry_ids = factory.LazyAttribute(
+        lambda o: [str(getattr(entry, "pk", entry)) for entry in o.entries]
+    )
+    contact = factory.LazyFunction(lambda: {"email": "titulaire@example.fr", "city": "Lyon"})

@@ -4,31 +4,19 @@ revocation; nobody else reaches a holder's CV; the public page answers for a PDF
 import pytest
 from django.urls import reverse
 
-from passeport.passport.models import Entry
 from passeport.proofs import verification
 from passeport.proofs.models import CV, SignedDocument
+from passeport.testing import factories
 
 
 @pytest.fixture(autouse=True)
-def storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
+def _storage(storage):
+    return storage
 
 
 @pytest.fixture
 def declared(holder):
-    return Entry.objects.create(
-        holder=holder,
-        kind=Entry.Kind.VOLUNTEERING,
-        trust=Entry.Trust.DECLARED,
-        source=Entry.Source.HOLDER,
-        title="Bénévole aux Restos du cœur",
-    )
+    return factories.EntryFactory(holder=holder, organisation="Restos du cœur")
 
 
 def _form(entries, **extra):

@@ -6,43 +6,23 @@ import json
 import pytest
 from django.urls import reverse
 
-from passeport.passport.models import Entry
 from passeport.proofs import cvs, documents, signing, verification
-from passeport.proofs.models import CV, SignedDocument
+from passeport.proofs.models import SignedDocument
+from passeport.testing import factories
 from passeport.testing.verifiers import pdfsig
 
 
 @pytest.fixture
-def storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
-
-
-@pytest.fixture
 def declared(holder):
-    return Entry.objects.create(
-        holder=holder,
-        kind=Entry.Kind.VOLUNTEERING,
-        trust=Entry.Trust.DECLARED,
-        source=Entry.Source.HOLDER,
-        title="Bénévole aux Restos du cœur",
-        organisation="Restos du cœur",
-    )
+    return factories.EntryFactory(holder=holder, organisation="Restos du cœur")
 
 
 @pytest.fixture
 def cv(holder, certification, prevention, declared):
-    return CV.objects.create(
+    return factories.CVFactory(
         holder=holder,
         title="Candidature technicienne",
-        headline="Technicienne systèmes et réseaux",
-        entry_ids=[str(certification.pk), str(prevention.pk), str(declared.pk)],
-        contact={"email": "camille@example.fr", "city": "Lyon"},
+        entries=[certification, prevention, declared],
     )
 
 
