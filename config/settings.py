@@ -247,6 +247,8 @@ THROTTLE_RATES = {
     # Password reset e-mails (every request counts): per address asked for, per client.
     "password-reset-email": "3/h",
     "password-reset-address": "20/h",
+    # « Vérifier un document » (every submission counts), per client address.
+    "verification-address": os.environ.get("VERIFICATION_PAGE_THROTTLE_RATE", "30/m"),
 }
 
 # Uploads: the largest official flux is ~200 MB; bigger requests are refused before reading.
@@ -258,6 +260,8 @@ FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 # The API (passeport/api): requests per token (or per client address for public operations),
 # as "<count>/<s|min|h|day>"; beyond it, 429 with Retry-After.
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/min")
+# The public verification operation (POST /api/v1/verifications), per client address.
+API_VERIFICATIONS_THROTTLE_RATE = os.environ.get("API_VERIFICATIONS_THROTTLE_RATE", "60/min")
 # Reverse proxies in front of the service that append to X-Forwarded-For (0: the client's
 # address is REMOTE_ADDR; a client-sent header is then ignored). Read by ninja's throttling.
 # Read by ninja's throttling and the pages' (core/throttling.py).

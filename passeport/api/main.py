@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
-from . import deposits, validation
+from . import deposits, validation, verifications
 from .auth import BEARER_HINT
 from .problems import PROBLEM, TITLES, ApiProblem, problem
 from .throttling import TokenRateThrottle
@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 # (mount prefix, router): every path of the service's API, in the order of the document.
 ROUTERS = [
     ("/api/v1/", deposits.router),
+    ("/api/v1/", verifications.router),
 ]
 
 DESCRIPTION = """\
@@ -36,6 +37,9 @@ L'API du Passeport d'orientation, de formation et de compétences.
 - **Organismes certificateurs** : dépôt des flux XML de la Caisse des Dépôts (schéma
   urn:cdc:cpf:pc5:schema:1.0.0, versions 1.1.2 et 1.1.5), suivi du traitement, accusé de
   traitement. Authentification par jeton d'API de l'organisme (`Authorization: Bearer pp_…`).
+- **Employeurs, recruteurs, tout public** : vérification d'un CV ou d'une attestation (PDF
+  signé), d'une attestation numérique Open Badges 3.0 (JSON ou JWT) ou d'un code imprimé ; sans
+  authentification, limitée en débit par adresse.
 
 Les listes sont paginées (`?page=N`). Chaque jeton est limité en débit : au-delà, la réponse est
 `429` avec l'en-tête `Retry-After`. Les erreurs suivent la RFC 9457

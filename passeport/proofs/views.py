@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from passeport.core import abilities
 from passeport.core.models import AuditEvent
+from passeport.core.throttling import Rule, throttle
 from passeport.passport.models import Entry
 from passeport.passport.views import holder_required
 
@@ -184,6 +185,7 @@ def _verify_upload(upload) -> verification.Verdict:
 
 
 @require_http_methods(["GET", "POST"])
+@throttle(Rule("verification-address"), message="Trop de vérifications depuis votre adresse.")
 def verify(request):
     """« Vérifier un document »: a PDF or badge image uploaded, or a credential pasted."""
     form = VerifyForm(request.POST or None, request.FILES or None)

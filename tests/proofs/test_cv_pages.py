@@ -130,3 +130,12 @@ def test_the_public_page_verifies_an_uploaded_pdf(client, holder_client, holder,
     assert junk.status_code == 400 and "photo.jpg" in junk.content.decode()
     empty = client.post(reverse("proofs:verify"), {"text": ""})
     assert empty.status_code == 400 and "Choisissez un fichier" in empty.content.decode()
+
+
+def test_the_verification_page_is_throttled_per_address(client, settings, db):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "verification-address": "2/m"}
+    for _ in range(2):
+        assert client.post(reverse("proofs:verify"), {"text": "AAAA"}).status_code == 400
+    response = client.post(reverse("proofs:verify"), {"text": "AAAA"})
+    assert response.status_code == 429 and response["Retry-After"]
+    assert "Trop de vérifications" in response.content.decode()
