@@ -155,7 +155,7 @@ AUTH_USER_MODEL = "accounts.User"
 SESSION_ENGINE = "passeport.accounts.sessions"
 AUTHENTICATION_BACKENDS = ["passeport.accounts.sessions.SessionUserBackend"]
 # …and the holder profile with them: the passport pages need it on every request.
-SESSION_USER_RELATED = ("holder",)
+SESSION_USER_RELATED = ("holder", "professional_goal")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "pages:home"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("certificateurs/", include("passeport.certifiers.urls")),
     path("back-office/", include("passeport.certifiers.backoffice_urls")),
     path("passeport/", include("passeport.passport.urls")),
+    path("", include("passeport.competences.urls")),
     path("", include("passeport.proofs.urls")),
     path("franceconnect/", include("passeport.franceconnect.urls")),
     # Development identity provider: every view answers 404 unless FRANCECONNECT_DEV_PROVIDER.

@@ -51,5 +51,5 @@ def appellation_choice_abilities(user, choice: AppellationChoice) -> dict[str, b
 
 @abilities.register(ProfessionalGoal)
 def goal_abilities(user, goal: ProfessionalGoal) -> dict[str, bool]:
-    owner = _owns(user, goal)
+    owner = _is_holder(user) and goal.user_id == user.pk
     return {"view": owner, "change": owner, "delete": owner}

@@ -8,4 +8,11 @@ class CompetencesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import abilities  # noqa: F401 - registers the abilities of this app's objects
+        from passeport.passport import signals
+
+        from . import abilities, receivers  # noqa: F401 - abilities register themselves
+
+        signals.export_sections.connect(
+            receivers.export_sections, dispatch_uid="competences.export_sections"
+        )
+        signals.home_panels.connect(receivers.goal_panel, dispatch_uid="competences.goal_panel")

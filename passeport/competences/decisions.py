@@ -131,10 +131,10 @@ def set_goal(holder: Holder, fiche_code: str) -> ProfessionalGoal:
     if fiche is None:
         raise DecisionError(f"La fiche métier {fiche_code} n'existe pas dans le ROME en vigueur.")
     goal, _ = ProfessionalGoal.objects.update_or_create(
-        holder=holder, defaults={"fiche_code": fiche.code, "libelle": fiche.libelle}
+        user_id=holder.user_id, defaults={"fiche_code": fiche.code, "libelle": fiche.libelle}
     )
     return goal
 
 
 def clear_goal(holder: Holder) -> None:
-    ProfessionalGoal.objects.filter(holder=holder).delete()
+    ProfessionalGoal.objects.filter(user_id=holder.user_id).delete()

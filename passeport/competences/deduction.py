@@ -172,6 +172,7 @@ class Profile:
     unresolved: list[Unresolved]
     suggestions: list[Suggestion]
     own_fiches: dict[str, list[str]]  # ROME fiche → ids of the entries that lead to it
+    entries: list[EntryFacts] = field(default_factory=list)
 
     def by_key(self) -> dict[str, Competence]:
         return {c.key: c for c in self.competences}
@@ -365,6 +366,7 @@ def deduce(
 ) -> Profile:
     """Every competence the entries lead to, with every provenance, and the holder's choices."""
     choices = choices or {}
+    entries = list(entries)
     collector = _Collector(referential)
     unresolved: list[Unresolved] = []
     suggestions: list[Suggestion] = []
@@ -434,7 +436,7 @@ def deduce(
             fold(c.libelle),
         ),
     )
-    return Profile(ordered, unresolved, suggestions, own)
+    return Profile(ordered, unresolved, suggestions, own, entries)
 
 
 def _experience(collector: _Collector, entry: EntryFacts, own, suggestions) -> str | None:

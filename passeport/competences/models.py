@@ -17,6 +17,7 @@ the entries and the current referentials (`profiles.py`), so they follow every n
 every new release, and nothing deduced can drift into a stored « garantie ».
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -404,10 +405,13 @@ class AppellationChoice(BaseModel):
 
 
 class ProfessionalGoal(BaseModel):
-    """The occupation the holder aims at: « Mon avenir » and the passport show the gap to it."""
+    """The occupation the holder aims at: « Mon avenir » and the passport show the gap to it.
 
-    holder = models.OneToOneField(
-        "passport.Holder", on_delete=models.CASCADE, related_name="professional_goal"
+    Hung on the holder's account (the user): `settings.SESSION_USER_RELATED` loads it with the
+    session, so the passport page knows whether there is a goal without a query of its own."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="professional_goal"
     )
     fiche_code = models.CharField("fiche ROME visée", max_length=5)
     libelle = models.CharField("métier visé", max_length=300)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from passeport.passport.models import Entry, Holder
 
-from . import indexing, ranking
+from . import exporting, indexing, ranking
 from .deduction import Choice, EntryFacts, Profile, deduce
 from .models import AppellationChoice, CompetenceChoice, ProfessionalGoal
 from .referential import Referential
@@ -118,7 +118,7 @@ def state_of(holder: Holder | None = None, *, person_id=None) -> HolderState:
             key: Choice(status, libelle, categorie)
             for key, status, libelle, categorie in choice_rows
         }
-        goal = ProfessionalGoal.objects.filter(holder=holder).first()
+        goal = ProfessionalGoal.objects.filter(user_id=holder.user_id).first()
     key = _digest(
         "profile",
         referential.rome.id if referential.rome else "",
@@ -140,4 +140,12 @@ def avenir_of(state: HolderState, *, limit: int = 10) -> ranking.Avenir:
         lambda: ranking.avenir(
             referential, profile.codes(), profile.own_fiches, limit=limit, goal=goal
         ),
+    )
+
+
+def avenir_view(state: HolderState, *, limit: int = 10) -> dict:
+    """`exporting.avenir_data` of the holder's « Mon avenir », kept like the rest."""
+    key = _digest("avenir-view", state.key, state.goal.fiche_code if state.goal else None, limit)
+    return _remember(
+        key, lambda: exporting.avenir_data(state.referential, avenir_of(state, limit=limit))
     )

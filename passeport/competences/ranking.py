@@ -55,26 +55,38 @@ class Coverage:
 @dataclass(frozen=True)
 class _Cores:
     core: dict[str, frozenset[str]]
-    emerging: dict[str, frozenset[str]]
-    order: dict[str, tuple[str, ...]]  # each fiche's items in referential order
+    # Each fiche's core and emerging items, in the referential's order (what pages list).
+    core_order: dict[str, tuple[str, ...]]
+    emerging_order: dict[str, tuple[str, ...]]
+
+
+def _counted_order(
+    referential: Referential, fiche: Fiche
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    core, emerging = [], []
+    for item_code, flag in fiche.items:
+        if flag not in ("principale", "emergente"):
+            continue
+        item = referential.items.get(item_code) if fiche.version == referential.rome else None
+        if item is None:
+            item = referential.item(item_code, fiche)
+        if item is not None and item.categorie in COUNTED:
+            (core if flag == "principale" else emerging).append(item_code)
+    return tuple(core), tuple(emerging)
 
 
 def _cores(referential: Referential) -> _Cores:
+    """Computed once per referential (a release), kept on it."""
     cached = referential.__dict__.get("_ranking_cores")
     if cached is not None:
         return cached
-    core, emerging, order = {}, {}, {}
+    core, core_order, emerging_order = {}, {}, {}
     for code, fiche in referential.fiches.items():
-        counted = []
-        for item_code, _flag in fiche.items:
-            item = referential.items.get(item_code)
-            if item is not None and item.categorie in COUNTED:
-                counted.append(item_code)
-        keep = set(counted)
-        core[code] = frozenset(fiche.core & keep)
-        emerging[code] = frozenset(fiche.emerging & keep)
-        order[code] = tuple(counted)
-    cached = _Cores(core, emerging, order)
+        ordered_core, ordered_emerging = _counted_order(referential, fiche)
+        core[code] = frozenset(ordered_core)
+        core_order[code] = ordered_core
+        emerging_order[code] = ordered_emerging
+    cached = _Cores(core, core_order, emerging_order)
     referential.__dict__["_ranking_cores"] = cached
     return cached
 
@@ -90,33 +102,28 @@ def effective(referential: Referential, have: frozenset[str]) -> frozenset[str]:
     return frozenset(have) | macros
 
 
-def coverage(referential: Referential, fiche: Fiche, have: frozenset[str]) -> Coverage:
+def coverage(
+    referential: Referential,
+    fiche: Fiche,
+    have: frozenset[str],
+    *,
+    owned: frozenset[str] | None = None,
+) -> Coverage:
+    """`owned`: `effective(referential, have)`, when the caller computes many coverages."""
     cores = _cores(referential)
     if fiche.code in cores.core and fiche.version == referential.rome:
-        core, emerging, order = (
-            cores.core[fiche.code],
-            cores.emerging[fiche.code],
-            cores.order[fiche.code],
-        )
+        core, emerging = cores.core_order[fiche.code], cores.emerging_order[fiche.code]
     else:  # a fiche of an older release (a goal whose code has since disappeared)
-        counted = [
-            c
-            for c, _ in fiche.items
-            if (i := referential.item(c, fiche)) and i.categorie in COUNTED
-        ]
-        core, emerging, order = (
-            fiche.core & set(counted),
-            fiche.emerging & set(counted),
-            tuple(counted),
-        )
-    owned = effective(referential, have)
+        core, emerging = _counted_order(referential, fiche)
+    if owned is None:
+        owned = effective(referential, have)
     return Coverage(
         fiche=fiche.code,
         libelle=fiche.libelle,
         core=len(core),
-        covered=tuple(c for c in order if c in core and c in owned),
-        missing=tuple(c for c in order if c in core and c not in owned),
-        emerging_missing=tuple(c for c in order if c in emerging and c not in owned),
+        covered=tuple(c for c in core if c in owned),
+        missing=tuple(c for c in core if c not in owned),
+        emerging_missing=tuple(c for c in emerging if c not in owned),
     )
 
 
@@ -135,11 +142,11 @@ def rank(
         if code in exclude or not core:
             continue
         covered = len(core & owned)
-        ratio = covered / len(core)
-        scored.append((-ratio, -covered, len(core) - covered, code))
+        scored.append((-covered / len(core), -covered, len(core) - covered, code))
     scored.sort()
     selected = scored if limit is None else scored[:limit]
-    return [coverage(referential, referential.fiches[code], have) for *_, code in selected]
+    fiches = referential.fiches
+    return [coverage(referential, fiches[code], have, owned=owned) for *_, code in selected]
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,7 @@ class MobilityPath:
 def mobilities(
     referential: Referential, own_fiches: dict[str, list[str]], have: frozenset[str]
 ) -> list[MobilityPath]:
+    owned = effective(referential, have)
     paths = []
     for code in sorted(own_fiches, key=lambda c: (-len(own_fiches[c]), c)):
         fiche = referential.fiche(code)
@@ -161,7 +169,7 @@ def mobilities(
         for target, ordre in fiche.mobilities:
             target_fiche = referential.fiche(target)
             if target_fiche is not None:
-                targets.append((ordre, coverage(referential, target_fiche, have)))
+                targets.append((ordre, coverage(referential, target_fiche, have, owned=owned)))
         paths.append(MobilityPath(fiche.code, fiche.libelle, tuple(targets)))
     return paths
 
@@ -287,8 +295,13 @@ def avenir(
     limit: int = 20,
     goal: str | None = None,
 ) -> Avenir:
+    owned = effective(referential, have)
     own = sorted(
-        (coverage(referential, f, have) for f in map(referential.fiche, own_fiches) if f),
+        (
+            coverage(referential, f, have, owned=owned)
+            for f in map(referential.fiche, own_fiches)
+            if f
+        ),
         key=lambda c: c.sort_key,
     )
     ranked = rank(referential, have, exclude=set(own_fiches), limit=limit)
@@ -296,7 +309,7 @@ def avenir(
     if goal:
         goal_fiche = referential.fiche(goal)
         if goal_fiche is not None:
-            result.goal = coverage(referential, goal_fiche, have)
+            result.goal = coverage(referential, goal_fiche, have, owned=owned)
     for target in [*ranked, *([result.goal] if result.goal else [])]:
         result.certifications[target.fiche] = certifications_for(referential, target)
     return result

@@ -17,6 +17,9 @@ Sent inside the transaction that changes the entry (receivers defer their work w
   a holder reported on a guaranteed entry (sent by the certifiers app).
 - `export_sections(sender=Holder, holder, person_id)`: the personal-data export is being built;
   each receiver returns a dict of extra top-level sections (`attestations_numeriques`…).
+- `home_panels(sender=Holder, request, holder)`: the passport page is being shown; each
+  receiver returns a piece of HTML (a `SafeString`) to show above the entries, or None (the
+  competences app: the gap to the holder's professional goal).
 """
 
 from django.dispatch import Signal
@@ -27,3 +30,4 @@ entry_withdrawn = Signal()
 entry_corrected = Signal()
 entry_error_confirmed = Signal()
 export_sections = Signal()
+home_panels = Signal()

@@ -31,7 +31,7 @@ from .forms import (
 )
 from .listing import passport_sections
 from .models import DETAIL_LABELS, Document, Entry, Holder
-from .signals import entry_error_reported
+from .signals import entry_error_reported, home_panels
 
 REMINDER_DAYS = 90  # prevention entries expiring within this many days are highlighted
 
@@ -67,6 +67,13 @@ def _own_entry(request, pk, *, declared_only: bool = False) -> Entry:
 def home(request):
     today = timezone.localdate()
     sections, counts, total = passport_sections(request.holder, today=today)
+    panels = [
+        html
+        for _receiver, html in home_panels.send(
+            sender=Holder, request=request, holder=request.holder
+        )
+        if html
+    ]
     return render(
         request,
         "passport/home.html",
@@ -76,6 +83,7 @@ def home(request):
             "sections": sections,
             "total": total,
             "counts": counts,
+            "panels": panels,
         },
     )
 

@@ -31,7 +31,7 @@ def test_choices_and_goals_are_their_holders_only(db):
     alice = factories.HolderFactory(name="alice", linked=True)
     bob = factories.HolderFactory(name="bob", linked=True)
     choice = CompetenceChoice.objects.create(holder=alice, key="rome:1", status="confirmee")
-    goal = ProfessionalGoal.objects.create(holder=alice, fiche_code="M1805", libelle="Dev")
+    goal = ProfessionalGoal.objects.create(user=alice.user, fiche_code="M1805", libelle="Dev")
     assert all(abilities.for_user(alice.user, choice).values())
     assert not any(abilities.for_user(bob.user, choice).values())
     assert all(abilities.for_user(alice.user, goal).values())

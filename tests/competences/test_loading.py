@@ -30,7 +30,7 @@ def test_the_demo_referentials_load_and_become_current(demo_dir):
     assert rncp.version.label == "2026-09-29"  # the date in the export's file name
     assert _rows(rome.version) == rome.counts and rome.counts["fiches"] == 66
     assert _rows(rncp.version) == rncp.counts
-    assert rncp.counts["certifications"] == 6 and rncp.counts["successions"] == 2
+    assert rncp.counts["certifications"] == 7 and rncp.counts["successions"] == 2
     assert m.RomeFiche.objects.get(version=rome.version, code="M1812").libelle == (
         "Responsable de la Sécurité des Systèmes d'Information (RSSI)"
     )
