@@ -18,6 +18,9 @@
     entry = factories.EntryFactory(holder=alice)               # declared by the holder
     factories.DocumentFactory(entry=entry)                     # a PDF proof (private storage)
     factories.DepositFactory(certifier=univ, passages=10)      # received (not yet processed)
+    factories.GuaranteedEntryFactory(person_id=p, career=True, details={"code_rome": "I1404"})
+    factories.ProfessionalGoalFactory(user=alice.user, fiche_code="M1812")
+    factories.CompetenceChoiceFactory(holder=alice, key="rome:115552", status="masquee")
 
 Every factory works with `.build()` (unsaved) and `.create()` (the default). Passwords and TOTP
 secrets are the constants below: log in with `PASSWORD` and `totp_code()`.
@@ -51,6 +54,7 @@ from passeport.certifiers.models import (
     Role,
     issue_token,
 )
+from passeport.competences.models import CompetenceChoice, ProfessionalGoal
 from passeport.flux import samples
 from passeport.identity.models import Person
 from passeport.passport.models import Document, Entry, Holder
@@ -548,6 +552,18 @@ class GuaranteedEntryFactory(DjangoModelFactory):
             ),
         )
 
+        # An employment period from the DSN (import_careers), with its optional job codes in
+        # `details` (code_rome, appellation): what competences are deduced from.
+        career = factory.Trait(
+            kind=Entry.Kind.EXPERIENCE,
+            source=Entry.Source.CAREER,
+            title="Technicien support",
+            organisation="Employeur de démo",
+            award_date=None,
+            start_date=datetime.date(2017, 9, 1),
+            details=factory.LazyAttribute(lambda o: {"job_title": o.title}),
+        )
+
     person_id = factory.LazyAttribute(lambda o: PersonFactory().pk)
     trust = Entry.Trust.GUARANTEED
     kind = Entry.Kind.TRAINING
@@ -576,3 +592,25 @@ class CVFactory(DjangoModelFactory):
         lambda o: [str(getattr(entry, "pk", entry)) for entry in o.entries]
     )
     contact = factory.LazyFunction(lambda: {"email": "titulaire@example.fr", "city": "Lyon"})
+
+
+class ProfessionalGoalFactory(DjangoModelFactory):
+    """A holder's professional goal (competences): an occupation of the ROME by its code."""
+
+    class Meta:
+        model = ProfessionalGoal
+
+    user = factory.SubFactory(UserFactory)
+    fiche_code = "M1805"
+    libelle = "Développeur / Développeuse informatique"
+
+
+class CompetenceChoiceFactory(DjangoModelFactory):
+    """What a holder decided about one competence (`status`: confirmee, masquee, declaree)."""
+
+    class Meta:
+        model = CompetenceChoice
+
+    holder = factory.SubFactory(HolderFactory)
+    key = "rome:115552"
+    status = CompetenceChoice.Status.CONFIRMED

@@ -8,8 +8,8 @@ import pytest
 
 from passeport.franceconnect import client as fc_client
 from passeport.franceconnect.identities import BY_KEY, ensure_in_register
-from passeport.passport.models import Entry
 from passeport.passport.recording import record_certification
+from passeport.testing import factories
 from passeport.testing.browser import assert_no_console_errors, unnamed_interactive_elements
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,24 +45,12 @@ def test_competences_and_avenir_journey(page, live_server, dev_provider, loaded)
         id_technique="NAV-BTS-1",
         flux_id="FLUX-NAV",
     )
-    for reference, title, details in (
-        (
-            "DSN-NAV-1",
-            "Administratrice systèmes et réseaux",
-            {"code_rome": "M1801", "appellation": "489089"},
-        ),
-        ("DSN-NAV-2", "RSSI", {}),
+    for title, codes in (
+        ("Administratrice systèmes et réseaux", {"code_rome": "M1801", "appellation": "489089"}),
+        ("RSSI", {}),  # no code: its appellation is suggested from the title
     ):
-        Entry.objects.create(
-            person_id=person.pk,
-            kind="experience",
-            trust="garantie",
-            source="dsn_rgcu",
-            source_reference=reference,
-            title=title,
-            organisation="Mutuelle Solidaire",
-            start_date=datetime.date(2015, 1, 1),
-            details={"job_title": title, **details},
+        factories.GuaranteedEntryFactory(
+            person_id=person.pk, career=True, title=title, details={"job_title": title, **codes}
         )
 
     page.goto("/franceconnect/")

@@ -1,7 +1,6 @@
 """The public fiches (HTML and JSON), « Mes compétences », « Mon avenir », the passport's goal
 panel and the GDPR export's sections, through Django's test client on the demo referential."""
 
-import datetime
 import html as html_module
 import io
 import json
@@ -9,27 +8,20 @@ import json
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from passport_helpers import certify, make_holder, make_person
 
 from passeport.competences import profiles
 from passeport.competences.deduction import bloc_key
 from passeport.competences.models import AppellationChoice, CompetenceChoice, ProfessionalGoal
 from passeport.franceconnect.identities import BY_KEY, ensure_in_register
 from passeport.passport.models import Entry
+from passeport.testing import factories
 
 
 @pytest.fixture
 def antoine(loaded):
-    holder = make_holder("antoine", person_id=make_person("Dupont", "Antoine"))
-    certify(holder.person_id)  # RNCP35340, the BTS SIO
-    Entry.objects.create(
-        holder=holder,
-        kind=Entry.Kind.EXPERIENCE,
-        trust=Entry.Trust.DECLARED,
-        source=Entry.Source.HOLDER,
-        title="Technicien support",
-        start_date=datetime.date(2017, 9, 1),
-    )
+    holder = factories.HolderFactory(name="antoine", linked=True)
+    factories.CertificationFactory(person=holder.person)  # RNCP35340, the BTS SIO
+    factories.EntryFactory(holder=holder, kind=Entry.Kind.EXPERIENCE, title="Technicien support")
     return holder
 
 
@@ -183,7 +175,7 @@ def test_an_appellation_answered_on_the_page(antoine, client_of):
     assert (choice.status, choice.fiche_code) == ("confirmee", "I1404")
     client.post(f"/passeport/competences/appellations/{entry.pk}/", {"appellation": "reprendre"})
     assert not AppellationChoice.objects.filter(holder=antoine).exists()
-    other = make_holder("eve", person_id=make_person("Eve"))
+    other = factories.HolderFactory(name="eve", linked=True)
     response = client_of(other).post(
         f"/passeport/competences/appellations/{entry.pk}/", {"appellation": "489106"}, follow=True
     )
@@ -254,7 +246,7 @@ def test_the_gdpr_export_has_competences_and_avenir_with_their_field_names(antoi
 
 def test_export_passport_command_has_the_same_sections(loaded):
     (person,) = ensure_in_register(BY_KEY["camille"])
-    certify(person.pk)
+    factories.CertificationFactory(person=person)
     out = io.StringIO()
     call_command("export_passport", "--nir", "288047511204519", "--format", "json", stdout=out)
     data = json.loads(out.getvalue())

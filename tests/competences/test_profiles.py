@@ -1,7 +1,5 @@
 """A holder's competences from the database: entries, choices, answers, goal, older releases."""
 
-import datetime
-
 import pytest
 
 from passeport.competences import decisions, indexing, profiles
@@ -13,28 +11,16 @@ from passeport.testing import factories
 
 
 def _job(holder, title, **details):
-    return Entry.objects.create(
+    return factories.GuaranteedEntryFactory(
         person_id=holder.person_id,
-        kind=Entry.Kind.EXPERIENCE,
-        trust=Entry.Trust.GUARANTEED,
-        source=Entry.Source.CAREER,
-        source_reference=f"DSN-{title}",
+        career=True,
         title=title,
-        organisation="Occitanie Numérique",
-        start_date=datetime.date(2017, 9, 1),
         details={"job_title": title, **details},
     )
 
 
 def _declared_job(holder, title):
-    return Entry.objects.create(
-        holder=holder,
-        kind=Entry.Kind.EXPERIENCE,
-        trust=Entry.Trust.DECLARED,
-        source=Entry.Source.HOLDER,
-        title=title,
-        start_date=datetime.date(2021, 1, 1),
-    )
+    return factories.EntryFactory(holder=holder, kind=Entry.Kind.EXPERIENCE, title=title)
 
 
 @pytest.fixture
