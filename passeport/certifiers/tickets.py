@@ -110,3 +110,52 @@ def set_status(ticket: Ticket, status: str, *, actor) -> None:
     AuditEvent.record(
         "certifiers.ticket_status", actor=actor, target=ticket, previous=previous, status=status
     )
+
+
+def error_confirmed(ticket: Ticket) -> bool:
+    return AuditEvent.objects.filter(
+        action="certifiers.reported_error_confirmed", target_id=str(ticket.pk)
+    ).exists()
+
+
+def can_confirm_error(ticket: Ticket) -> bool:
+    """A holder's report on a guaranteed entry, not yet confirmed."""
+    return (
+        ticket.origin == Ticket.Origin.HOLDER_REPORT
+        and ticket.passport_entry_id is not None
+        and not error_confirmed(ticket)
+    )
+
+
+@transaction.atomic
+def confirm_reported_error(ticket: Ticket, *, actor) -> bool:
+    """The certifier confirms that the entry a holder reported is wrong: the entry's
+    credentials are revoked (passport signal `entry_error_confirmed`, heard by the proofs app)
+    and the holder's ticket says so. Returns False when there was nothing to confirm."""
+    from passeport.passport.models import Entry
+    from passeport.passport.signals import entry_error_confirmed
+
+    if not can_confirm_error(ticket):
+        return False
+    entry = Entry.objects.filter(pk=ticket.passport_entry_id).first()
+    if entry is None:
+        return False
+    AuditEvent.record(
+        "certifiers.reported_error_confirmed",
+        actor=actor,
+        target=ticket,
+        entry=str(entry.pk),
+        id_technique=entry.id_technique,
+    )
+    entry_error_confirmed.send(sender=Entry, entry_id=entry.pk, person_id=entry.person_id)
+    post_message(
+        ticket,
+        body=(
+            "L'organisme confirme l'erreur signalée. Les attestations numériques de cette "
+            "donnée sont révoquées ; une correction sera déposée (même idTechnique après "
+            "suppression)."
+        ),
+        author=actor,
+        side=Side.CERTIFIER,
+    )
+    return True

@@ -14,7 +14,7 @@ from passeport.accounts.models import User
 from passeport.core.models import AuditEvent
 
 from . import invitations, onboarding, tickets
-from .access import ADMINISTER, certifier_member_required
+from .access import ADMINISTER, DEPOSIT, certifier_for_request, certifier_member_required
 from .forms import (
     InvitationAcceptForm,
     InviteForm,
@@ -33,6 +33,7 @@ from .models import (
     Ticket,
     TicketMessage,
     issue_token,
+    user_can_deposit,
 )
 
 NEW_TOKEN_SESSION_KEY = "certifiers_new_token"  # noqa: S105 - a session key name
@@ -335,6 +336,16 @@ def ticket_detail(request, certifier, ticket_id):
     ticket = get_object_or_404(Ticket, pk=ticket_id, certifier=certifier)
     form = MessageForm(request.POST or None)
     if request.method == "POST":
+        if request.POST.get("action") == "confirm_error":
+            # Revokes credentials: a member who may deposit (and correct) for the certifier.
+            certifier_for_request(request, certifier.pk, DEPOSIT)
+            if tickets.confirm_reported_error(ticket, actor=request.user):
+                messages.success(
+                    request,
+                    "Erreur confirmée : les attestations numériques de cette donnée sont "
+                    "révoquées. Déposez la correction.",
+                )
+            return redirect("certifiers:ticket", certifier.pk, ticket.pk)
         if request.POST.get("action") == "resolve":
             tickets.set_status(ticket, Ticket.Status.RESOLVED, actor=request.user)
             messages.success(request, "Demande marquée comme résolue.")
@@ -359,5 +370,7 @@ def ticket_detail(request, certifier, ticket_id):
             thread=ticket.messages.select_related("author"),
             form=form,
             now=timezone.now(),
+            can_confirm_error=tickets.can_confirm_error(ticket)
+            and user_can_deposit(request.user, certifier),
         ),
     )

@@ -153,3 +153,51 @@ def test_mail_server_failure_does_not_lose_the_message(
     assert Ticket.objects.get(pk=ticket.pk).messages.count() == 1
     assert "Envoi du courriel ticket_message_to_support" in caplog.text
     assert "depot@a.fr" not in caplog.text
+
+
+def _reported(univ, django_capture_on_commit_callbacks):
+    person = factories.PersonFactory()
+    entry = factories.CertificationFactory(
+        person=person, emetteur_id=univ.id_client, certificateur_id=univ.id_client
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_error_reported.send(sender=Entry, entry=entry, holder=None, message="Mauvais titre")
+    return entry, Ticket.objects.get(passport_entry_id=entry.pk)
+
+
+def test_the_certifier_confirms_a_reported_error_and_its_credentials_are_revoked(
+    client, univ, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from passeport.proofs import credentials, tasks
+    from passeport.proofs.models import Credential
+
+    entry, ticket = _reported(univ, django_capture_on_commit_callbacks)
+    credential = credentials.current(entry)
+    depositor = factories.MemberFactory(certifier=univ, email="depot@a.fr", depositor=True)
+    factories.verified_client(client, depositor)
+    url = f"/certificateurs/{univ.pk}/support/{ticket.pk}/"
+    page = client.get(url).content.decode()
+    assert "Confirmer l’erreur signalée" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "confirm_error"})
+    assert response.status_code == 302
+    for row in DBTaskResult.objects.filter(task_path=tasks.revoke_for_entries.module_path):
+        tasks.revoke_for_entries.call(*row.args_kwargs["args"])
+    credential.refresh_from_db()
+    assert credential.revocation_reason == Credential.RevocationReason.ERROR_CONFIRMED
+    assert "confirme l'erreur" in ticket.messages.order_by("-created_at").first().body
+    # Once: the action is gone and a second post changes nothing.
+    assert "Confirmer l’erreur signalée" not in client.get(url).content.decode()
+    assert AuditEvent.objects.filter(action="certifiers.reported_error_confirmed").count() == 1
+
+
+def test_a_read_only_member_cannot_confirm(client, univ, django_capture_on_commit_callbacks):
+    _entry, ticket = _reported(univ, django_capture_on_commit_callbacks)
+    reader = factories.MemberFactory(certifier=univ, email="lecture@a.fr", read_only=True)
+    factories.verified_client(client, reader)
+    url = f"/certificateurs/{univ.pk}/support/{ticket.pk}/"
+    assert "Confirmer l’erreur signalée" not in client.get(url).content.decode()
+    assert client.post(url, {"action": "confirm_error"}).status_code == 403
+    assert not AuditEvent.objects.filter(action="certifiers.reported_error_confirmed").exists()
