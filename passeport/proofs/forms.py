@@ -76,7 +76,8 @@ class _CVFields(forms.ModelForm):
         self.fields["entries"].choices = [
             (str(entry.pk), f"{entry.title} — {trust_words(entry)}") for entry in entries
         ]
-        order = self.instance.ordered_sections() if self.instance.pk else list(CV.SECTIONS)
+        existing = not self.instance._state.adding
+        order = self.instance.ordered_sections() if existing else list(CV.SECTIONS)
         for key, label in CV.SECTIONS.items():
             self.fields[f"section_{key}"] = forms.TypedChoiceField(
                 label=label,
@@ -86,7 +87,7 @@ class _CVFields(forms.ModelForm):
                 initial=str(order.index(key) + 1) if key in order else "0",
                 widget=forms.Select(attrs={"class": "fr-select"}),
             )
-        if self.instance.pk:
+        if existing:
             self.fields["entries"].initial = [str(i) for i in self.instance.entry_ids]
             for name in ("email", "phone", "city", "website"):
                 self.fields[name].initial = self.instance.contact.get(name, "")
