@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "passeport.competences",
     "passeport.proofs",
     "passeport.franceconnect",
+    "passeport.sharing",
+    "oauth2_provider",
     # django-ninja serves the API reference page's static files (Swagger UI), from our origin.
     "ninja",
     "passeport.api",
@@ -267,6 +269,28 @@ API_VERIFICATIONS_THROTTLE_RATE = os.environ.get("API_VERIFICATIONS_THROTTLE_RAT
 # Read by ninja's throttling and the pages' (core/throttling.py).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 NINJA_NUM_PROXIES = TRUSTED_PROXY_COUNT
+
+# OAuth 2.0 authorization server (django-oauth-toolkit; passeport/sharing/oauth.py).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "passeport.sharing.scopes.Scopes",
+    # Authorization code + PKCE with S256 only, for every client (RFC 7636, RFC 9700 §2.1.1).
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    # Only the SHA-256 checksum of access and refresh tokens is stored (RFC 9700 §4.14).
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("OAUTH_ACCESS_TOKEN_SECONDS", "3600")),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": int(
+        os.environ.get("OAUTH_REFRESH_TOKEN_SECONDS", str(30 * 24 * 3600))
+    ),
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # The holder approves every request: no silent re-authorization.
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"]
+    + (["http"] if DEBUG or env_bool("PASSEPORT_INSECURE_HTTP") else []),
+}
 
 # Background work: Django's Tasks API, stored in the database (django-tasks-db); any number of
 # `manage.py db_worker` processes on any number of machines share the same database.

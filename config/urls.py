@@ -16,6 +16,8 @@ urlpatterns = [
     path("depots/", include("passeport.deposits.urls")),
     path("back-office/depots/", include("passeport.deposits.backoffice_urls")),
     path("back-office/admin/", admin.site.urls),
+    path("", include("passeport.sharing.urls")),
+    path("oauth/", include("passeport.sharing.oauth")),
     # The API (/api/v1/…, and the Open Badges host API under /ims/): one django-ninja API whose
     # routers name their full paths; last, so that it never shadows a page.
     path("", include("passeport.api.urls")),

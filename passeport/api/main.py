@@ -16,9 +16,10 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.docs import Swagger
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
-from . import deposits, validation, verifications
+from . import deposits, holder, organisation, validation, verifications
 from .auth import BEARER_HINT
 from .problems import PROBLEM, TITLES, ApiProblem, problem
 from .throttling import TokenRateThrottle
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 ROUTERS = [
     ("/api/v1/", deposits.router),
     ("/api/v1/", verifications.router),
+    ("/api/v1/", holder.router),
+    ("/api/v1/", organisation.router),
 ]
 
 DESCRIPTION = """\
@@ -40,6 +43,14 @@ L'API du Passeport d'orientation, de formation et de compétences.
 - **Employeurs, recruteurs, tout public** : vérification d'un CV ou d'une attestation (PDF
   signé), d'une attestation numérique Open Badges 3.0 (JSON ou JWT) ou d'un code imprimé ; sans
   authentification, limitée en débit par adresse.
+- **Applications autorisées par un titulaire** : son passeport, rubrique par rubrique, ses
+  justificatifs, ses partages — OAuth 2.0, code d'autorisation avec PKCE (`/oauth/authorize/`,
+  `/oauth/token/`), une portée par rubrique (`passeport.certifications:lecture`…).
+- **Organisations** (conseil en évolution professionnelle, France Travail, Cap emploi, APEC,
+  missions locales) : les titulaires qui leur ont donné leur consentement et leur passeport,
+  limité aux rubriques consenties — OAuth 2.0 client credentials.
+
+Chaque lecture d'un passeport par un tiers est enregistrée et montrée au titulaire.
 
 Les listes sont paginées (`?page=N`). Chaque jeton est limité en débit : au-delà, la réponse est
 `429` avec l'en-tête `Retry-After`. Les erreurs suivent la RFC 9457
@@ -52,9 +63,30 @@ class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+class Document(OpenAPISchema):
+    """ninja's document, with each operation's OAuth 2.0 scopes in its security requirement
+    (ninja leaves them empty) and one named scheme per kind of credential."""
+
+    def operation_security(self, operation):
+        result = []
+        for auth in operation.auth_callbacks:
+            if not hasattr(auth, "openapi_security_schema"):
+                continue
+            name = getattr(auth, "name", auth.__class__.__name__)
+            result.append({name: list(getattr(auth, "scopes", ()))})
+            self.securitySchemes[name] = (
+                auth.security_schema()
+                if hasattr(auth, "security_schema")
+                else auth.openapi_security_schema
+            )
+        return result or None
+
+
 class PasseportAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = Document(api=self, path_prefix=path_prefix)
         _describe_errors(schema)
         return schema
 

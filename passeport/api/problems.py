@@ -71,7 +71,7 @@ def problem(status: int, title: str | None = None, detail: str = "", **extra) ->
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM
     )
-    if status == 401:
+    if status == 401 and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Bearer realm="passeport"'
     return response
 

@@ -1,4 +1,5 @@
-"""Logging filter that masks NIR-looking numbers: identity data must never reach the logs."""
+"""Logging filter that masks NIR-looking numbers and bearer secrets carried in URLs (share
+links' tokens, `sh_…`): identity data and secrets must never reach the logs."""
 
 import logging
 import re
@@ -9,8 +10,12 @@ _NIR = re.compile(
 )
 
 
+# A share link's token (passeport/sharing/links.py): its readable prefix is kept.
+_SHARE_TOKEN = re.compile(r"\b(sh_[0-9a-f]{8})_[A-Za-z0-9_-]{20,}")
+
+
 def redact(text: str) -> str:
-    return _NIR.sub("[NIR masqué]", text)
+    return _SHARE_TOKEN.sub(r"\1_[jeton masqué]", _NIR.sub("[NIR masqué]", text))
 
 
 class RedactPersonalData(logging.Filter):

@@ -335,6 +335,7 @@ class AccessLog(BaseModel):
         EXPORT = "export", "Export (demande d'accès RGPD)"
         API = "api", "API"
         SHARE = "partage", "Lien de partage"
+        ORGANISATION = "organisation", "Organisation (avec votre consentement)"
 
     person_id = models.UUIDField(
         "personne du registre d'identité", null=True, blank=True, db_index=True

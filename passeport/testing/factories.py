@@ -614,3 +614,110 @@ class CompetenceChoiceFactory(DjangoModelFactory):
     holder = factory.SubFactory(HolderFactory)
     key = "rome:115552"
     status = CompetenceChoice.Status.CONFIRMED
+
+
+# --------------------------------------------------------------------------------------------
+# Sharing
+# --------------------------------------------------------------------------------------------
+
+
+class OrganisationFactory(DjangoModelFactory):
+    """A counselling or employment service registered by operators (a mission locale)."""
+
+    class Meta:
+        model = "sharing.Organisation"
+
+    class Params:
+        inactive = factory.Trait(is_active=False)
+
+    name = factory.Sequence(lambda n: f"Mission locale n° {n}")
+    kind = "mission_locale"
+
+
+class AgentFactory(DjangoModelFactory):
+    """An agent of `organisation` (a new one by default), TOTP enrolled with TOTP_SECRET."""
+
+    class Meta:
+        model = "sharing.Agent"
+        skip_postgeneration_save = True
+
+    class Params:
+        inactive = factory.Trait(is_active=False)
+
+    user = factory.SubFactory(UserFactory, with_totp=True)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ConsentFactory(DjangoModelFactory):
+    """A holder's live consent to an organisation (certifications, 90 days)."""
+
+    class Meta:
+        model = "sharing.Consent"
+
+    class Params:
+        withdrawn = factory.Trait(withdrawn_at=factory.LazyFunction(timezone.now))
+        expired = factory.Trait(
+            expires_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+        )
+
+    holder = factory.SubFactory(HolderFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    sections = factory.LazyFunction(lambda: ["certifications"])
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=90))
+
+
+class ShareFactory(DjangoModelFactory):
+    """A share link made by `sharing.links.create_share`; `.clear_token` is its token (the
+    link is /p/<clear_token>/). `code="1234"` protects it with an access code."""
+
+    class Meta:
+        model = "sharing.Share"
+
+    holder = factory.SubFactory(HolderFactory)
+    label = "Candidature"
+    kind = "passeport"
+    entries = ()
+    code = ""
+
+    @classmethod
+    def _create(cls, model_class, holder, label, kind, entries, code, **kwargs):
+        from passeport.sharing import links
+
+        share, clear = links.create_share(
+            holder, label=label, kind=kind, entries=entries, access_code=code, **kwargs
+        )
+        share.clear_token = clear
+        return share
+
+
+class OAuthClientFactory(DjangoModelFactory):
+    """A django-oauth-toolkit application and its `sharing.OAuthClient`: acting for holders
+    (authorization code) by default; `organisation=…, grant="client-credentials"` for an
+    organisation's back end. `.clear_secret` is the client secret (stored hashed)."""
+
+    class Meta:
+        model = "sharing.OAuthClient"
+
+    organisation = None
+    grant = "authorization-code"
+    allowed_scopes = factory.LazyFunction(list)
+    name = "Appli démo"
+    redirect_uri = "https://appli.exemple.test/retour"
+
+    @classmethod
+    def _create(cls, model_class, organisation, grant, allowed_scopes, name, redirect_uri):
+        from oauth2_provider.models import get_application_model
+
+        secret = uuid.uuid4().hex + uuid.uuid4().hex
+        application = get_application_model().objects.create(
+            name=name,
+            client_type="confidential",
+            authorization_grant_type=grant,
+            redirect_uris=redirect_uri if grant == "authorization-code" else "",
+            client_secret=secret,
+        )
+        client = model_class.objects.create(
+            application=application, organisation=organisation, allowed_scopes=list(allowed_scopes)
+        )
+        client.clear_secret = secret
+        return client
