@@ -51,9 +51,12 @@ def create_share(
     expires_on: datetime.date | None = None,
     access_code: str = "",
     actor=None,
+    clear: str | None = None,
 ) -> tuple[Share, str]:
     """A new link; returns `(share, clear_token)`. Raises ValidationError (French) when the
-    expiry, the entries or the shared object are not acceptable."""
+    expiry, the entries or the shared object are not acceptable.
+
+    `clear` lets the demo data install a documented fixed link; never pass it elsewhere."""
     today = timezone.localdate()
     expires_on = expires_on or today + datetime.timedelta(days=DEFAULT_DAYS)
     if expires_on <= today:
@@ -73,10 +76,10 @@ def create_share(
         entries = []
     if access_code and len(access_code) < 4:
         raise ValidationError({"access_code": "Le code d'accès a au moins 4 caractères."})
-    while True:
+    while clear is None:
         clear = f"{TOKEN_PREFIX}{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
-        if not Share.objects.filter(prefix=clear[:PREFIX_LENGTH]).exists():
-            break
+        if Share.objects.filter(prefix=clear[:PREFIX_LENGTH]).exists():
+            clear = None
     end = datetime.datetime.combine(expires_on, datetime.time.max)
     with transaction.atomic():
         share = Share.objects.create(
