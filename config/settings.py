@@ -251,6 +251,8 @@ THROTTLE_RATES = {
     "password-reset-address": "20/h",
     # « Vérifier un document » (every submission counts), per client address.
     "verification-address": os.environ.get("VERIFICATION_PAGE_THROTTLE_RATE", "30/m"),
+    # Wrong access codes of one share link (passeport/sharing/links.py), whatever the address.
+    "share-access-code": "5/15m",
 }
 
 # Uploads: the largest official flux is ~200 MB; bigger requests are refused before reading.

@@ -4,7 +4,8 @@ A link's token is `sh_<8 hex>_<43 url-safe chars>` (256 random bits, `secrets`):
 the row, the SHA-256 of the whole token is compared in constant time (`hmac.compare_digest`), as
 for certifiers' API tokens; the clear token is shown to the holder once, in the link. An access
 code is chosen by the holder, hence short: it is stored with Django's password hasher, and wrong
-codes are rate-limited per link (`django-ratelimit`, `ACCESS_CODE_RATE`).
+codes are rate-limited per link (core.throttling, django-ratelimit: `share-access-code` in
+settings.THROTTLE_RATES).
 
 Revocation and expiry are checked on every request (nothing is cached): the next request after a
 revocation gets 410. Every opening — shown, refused, wrong code — is a `ShareView`; a shown one
@@ -20,8 +21,8 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django_ratelimit.core import get_usage
 
+from passeport.core import throttling
 from passeport.core.crypto import keyed_hash
 from passeport.core.models import AuditEvent
 from passeport.passport.access import log_access
@@ -34,7 +35,6 @@ TOKEN_PREFIX = "sh_"  # noqa: S105 - a public marker, not a secret
 PREFIX_LENGTH = len(TOKEN_PREFIX) + 8
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-ACCESS_CODE_RATE = "5/15m"  # wrong codes per link before « réessayez plus tard »
 
 
 def hash_token(clear: str) -> str:
@@ -115,18 +115,21 @@ def revoke(share: Share, *, actor=None) -> None:
         AuditEvent.record("sharing.share_revoked", actor=actor, target=share)
 
 
-def code_attempts_exceeded(request, share: Share, *, count_one: bool = False) -> bool:
-    """Have ACCESS_CODE_RATE's wrong codes been typed for this link in its window?
-    (`count_one`: count a wrong one first.) Per link, whatever the address: a visitor cannot
-    try more codes by changing addresses."""
-    usage = get_usage(
-        request,
-        group="sharing.access_code",
-        key=lambda group, req: share.prefix,
-        rate=ACCESS_CODE_RATE,
-        increment=count_one,
-    )
-    return usage is not None and usage["count"] >= usage["limit"]
+CODE_RULE = "share-access-code"  # settings.THROTTLE_RATES
+
+
+def _code_rule(share: Share) -> throttling.Rule:
+    # Per link, whatever the address: a visitor cannot try more codes by changing addresses.
+    return throttling.Rule(CODE_RULE, throttling.value(share.pk))
+
+
+def code_wait(request, share: Share) -> int:
+    """Seconds before another code may be tried on this link (0: now)."""
+    return throttling.blocked(request, _code_rule(share))
+
+
+def count_wrong_code(request, share: Share) -> int:
+    return throttling.hit(request, _code_rule(share))
 
 
 def check_access_code(share: Share, code: str) -> bool:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from oauth2_provider.models import get_access_token_model
 
-from passeport.core import abilities
+from passeport.core import abilities, throttling
 from passeport.passport.views import holder_required
 
 from . import consents, links, presenting
@@ -22,14 +22,6 @@ from .decorators import agent_required
 from .forms import AccessCodeForm, ConsentForm, ShareForm
 from .models import Consent, Share, ShareView
 from .sections import labels
-
-NO_STORE = "private, no-store"
-
-
-def _no_store(response):
-    response["Cache-Control"] = NO_STORE
-    return response
-
 
 # -- the holder's links -----------------------------------------------------------------------
 
@@ -64,12 +56,10 @@ def shares(request):
         .annotate(shown=Count("views", filter=Q(views__outcome=ShareView.Outcome.SHOWN)))
         .order_by("-created_at")
     )
-    return _no_store(
-        render(
-            request,
-            "sharing/shares.html",
-            {"title": "Mes partages", "form": form, "shares": items, "new_link": new_link},
-        )
+    return render(
+        request,
+        "sharing/shares.html",
+        {"title": "Mes partages", "form": form, "shares": items, "new_link": new_link},
     )
 
 
@@ -84,18 +74,16 @@ def _own_share(request, pk) -> Share:
 @holder_required
 def share_detail(request, pk):
     share = _own_share(request, pk)
-    return _no_store(
-        render(
-            request,
-            "sharing/share_detail.html",
-            {
-                "title": f"Partage « {share.label} »",
-                "share": share,
-                "views": list(share.views.all()[:200]),
-                "entries": list(share.entries.all()) if share.kind == Share.Kind.ENTRIES else [],
-                "can": abilities.for_request(request, share),
-            },
-        )
+    return render(
+        request,
+        "sharing/share_detail.html",
+        {
+            "title": f"Partage « {share.label} »",
+            "share": share,
+            "views": list(share.views.all()[:200]),
+            "entries": list(share.entries.all()) if share.kind == Share.Kind.ENTRIES else [],
+            "can": abilities.for_request(request, share),
+        },
     )
 
 
@@ -120,7 +108,7 @@ def _refused(request, share, outcome, status, title, text):
         request, "sharing/refused.html", {"title": title, "text": text}, status=status
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
-    return _no_store(response)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,20 +140,21 @@ def public(request, token):
         form = AccessCodeForm(request.POST or None)
         unlocked = False
         if request.method == "POST":
-            if links.code_attempts_exceeded(request, share):
-                response = render(
+            wait = links.code_wait(request, share)
+            if wait:
+                response = throttling.refusal(
                     request,
-                    "sharing/access_code.html",
-                    {"title": "Code d'accès", "form": form, "locked": True},
-                    status=429,
+                    wait,
+                    "Trop de codes erronés pour ce lien.",
+                    template="sharing/access_code.html",
+                    context={"form": form, "title": "Code d'accès"},
                 )
-                response["Retry-After"] = "900"
                 response["X-Robots-Tag"] = "noindex, nofollow"
-                return _no_store(response)
+                return response
             if form.is_valid() and links.check_access_code(share, form.cleaned_data["code"]):
                 unlocked = True
             else:
-                links.code_attempts_exceeded(request, share, count_one=True)
+                links.count_wrong_code(request, share)
                 links.record_view(share, request, ShareView.Outcome.WRONG_CODE)
                 form.add_error("code", "Ce code d'accès n'est pas le bon.")
         if not unlocked:
@@ -177,7 +166,7 @@ def public(request, token):
                 status=200,
             )
             response["X-Robots-Tag"] = "noindex, nofollow"
-            return _no_store(response)
+            return response
     links.record_view(share, request, ShareView.Outcome.SHOWN)
     response = render(
         request,
@@ -189,7 +178,7 @@ def public(request, token):
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
-    return _no_store(response)
+    return response
 
 
 # -- the holder's consents --------------------------------------------------------------------
@@ -227,18 +216,16 @@ def consent_list(request):
         .select_related("application")
         .order_by("-created")
     )
-    return _no_store(
-        render(
-            request,
-            "sharing/consents.html",
-            {
-                "title": "Organisations et applications autorisées",
-                "form": form,
-                "consents": items,
-                "tokens": tokens,
-                "now": timezone.now(),
-            },
-        )
+    return render(
+        request,
+        "sharing/consents.html",
+        {
+            "title": "Organisations et applications autorisées",
+            "form": form,
+            "consents": items,
+            "tokens": tokens,
+            "now": timezone.now(),
+        },
     )
 
 
@@ -275,12 +262,10 @@ def token_revoke(request, pk):
 @agent_required
 def agent_home(request):
     items = consents.live_consents_of(request.agent.organisation)
-    return _no_store(
-        render(
-            request,
-            "sharing/agent_home.html",
-            {"title": request.agent.organisation.name, "consents": items},
-        )
+    return render(
+        request,
+        "sharing/agent_home.html",
+        {"title": request.agent.organisation.name, "consents": items},
     )
 
 
@@ -303,17 +288,15 @@ def agent_holder(request, pk):
         accessor=request.user,
         what="Résumé imprimable" if printable else "Passeport partagé",
     )
-    return _no_store(
-        render(
-            request,
-            "sharing/agent_print.html" if printable else "sharing/agent_holder.html",
-            {
-                "title": "Passeport partagé",
-                "consent": consent,
-                "holder_name": consent.holder.user.display_name,
-                "sections": presenting.entries_for_display(consents.readable_entries(consent)),
-                "granted": labels(consent.sections),
-                "now": timezone.now(),
-            },
-        )
+    return render(
+        request,
+        "sharing/agent_print.html" if printable else "sharing/agent_holder.html",
+        {
+            "title": "Passeport partagé",
+            "consent": consent,
+            "holder_name": consent.holder.user.display_name,
+            "sections": presenting.entries_for_display(consents.readable_entries(consent)),
+            "granted": labels(consent.sections),
+            "now": timezone.now(),
+        },
     )

@@ -116,7 +116,7 @@ def test_pkce_is_required_and_checked(client, holder, app_client):
     }
     answer = client.get("/oauth/authorize/?" + urlencode(params))
     assert answer.status_code == 302 and "error=invalid_request" in answer["Location"]
-    verifier, challenge = pkce_pair()
+    _verifier, challenge = pkce_pair()
     _page, answer = authorize(client, app_client, CERTS, challenge)
     code = parse_qs(urlparse(answer["Location"]).query)["code"][0]
     wrong = exchange(client, app_client, code, pkce_pair()[0])
