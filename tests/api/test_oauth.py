@@ -61,14 +61,14 @@ def exchange(client, app_client, code, verifier):
 @pytest.fixture
 def holder():
     holder = factories.HolderFactory(linked=True)
-    factories.GuaranteedEntryFactory(person_id=holder.person_id, title="Licence de chimie")
-    factories.DeclaredEntryFactory(holder=holder, kind="training", title="Formation SST")
+    factories.CertificationFactory(person=holder.person, title="Licence de chimie")
+    factories.EntryFactory(holder=holder, kind="training", title="Formation SST")
     return holder
 
 
 @pytest.fixture
 def app_client():
-    return factories.OAuthClientFactory.create(name="Appli Carrière")
+    return factories.OAuthClientFactory(name="Appli Carrière")
 
 
 def holder_token(client, holder, app_client, scope=CERTS):
@@ -194,7 +194,7 @@ def test_holder_revokes_an_application_from_their_page(client, holder, app_clien
 
 
 def test_an_organisation_client_cannot_act_for_a_holder(client, holder):
-    organisation_client = factories.OAuthClientFactory.create(
+    organisation_client = factories.OAuthClientFactory(
         organisation=factories.OrganisationFactory(), name="Système de la mission locale"
     )
     client.force_login(holder.user)
@@ -224,11 +224,11 @@ def client_credentials(client, app_client, scope):
 
 def test_client_credentials_read_only_consented_sections(client, holder):
     organisation = factories.OrganisationFactory(name="Mission locale de Lyon")
-    org_client = factories.OAuthClientFactory.create(
+    org_client = factories.OAuthClientFactory(
         organisation=organisation, grant="client-credentials", name="SI Mission locale"
     )
     other_holder = factories.HolderFactory(linked=True)
-    factories.GuaranteedEntryFactory(person_id=other_holder.person_id)
+    factories.CertificationFactory(person=other_holder.person)
     consent = consents.grant(holder, organisation, sections=["certifications"], days=30)
     factories.ConsentFactory(holder=other_holder)  # consented to another organisation
     bearer = client_credentials(client, org_client, f"{CONSENTS} {CERTS} {TRAININGS}")
@@ -261,7 +261,7 @@ def test_tokens_of_one_kind_do_not_open_the_other(client, holder, app_client):
     holder_bearer = {"HTTP_AUTHORIZATION": f"Bearer {tokens['access_token']}"}
     answer = client.get("/api/v1/organisation/titulaires", **holder_bearer)
     assert answer.status_code == 403 and answer.json()["title"] == "Jeton d'un autre type"
-    org_client = factories.OAuthClientFactory.create(
+    org_client = factories.OAuthClientFactory(
         organisation=factories.OrganisationFactory(), grant="client-credentials"
     )
     org_bearer = client_credentials(client, org_client, f"{CONSENTS} {CERTS}")
@@ -275,7 +275,7 @@ def test_tokens_of_one_kind_do_not_open_the_other(client, holder, app_client):
 
 
 def test_a_client_may_only_ask_its_allowed_scopes(client, holder):
-    limited = factories.OAuthClientFactory.create(scopes=[CERTS], name="Appli limitée")
+    limited = factories.OAuthClientFactory(allowed_scopes=[CERTS], name="Appli limitée")
     client.force_login(holder.user)
     params = {
         "response_type": "code",

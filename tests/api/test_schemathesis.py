@@ -52,19 +52,19 @@ class Clients:
     """One credential per kind of client, and the data they can read."""
 
     def __init__(self):
-        from deposit_helpers import make_certifier
-
-        _token, self.certifier = issue_token(make_certifier(), "schemathesis")
+        _token, self.certifier = issue_token(
+            factories.CertifierFactory(sample=True), "schemathesis"
+        )
         holder = factories.HolderFactory(linked=True)
-        entry = factories.GuaranteedEntryFactory(person_id=holder.person_id)
-        factories.DeclaredEntryFactory(holder=holder, kind="training")
-        factories.ShareFactory.create(holder, kind="entrees", entries=[entry], code="1234")
+        entry = factories.CertificationFactory(person=holder.person)
+        factories.EntryFactory(holder=holder, kind="training")
+        factories.ShareFactory(holder=holder, kind="entrees", entries=[entry], code="1234")
         every = " ".join(all_scopes())
-        app = factories.OAuthClientFactory.create().application
+        app = factories.OAuthClientFactory().application
         self.holder = _access_token(user=holder.user, application=app, scope=every)
         organisation = factories.OrganisationFactory()
         consents.grant(holder, organisation, sections=["certifications", "formations"], days=30)
-        org_app = factories.OAuthClientFactory.create(
+        org_app = factories.OAuthClientFactory(
             organisation=organisation, grant="client-credentials"
         ).application
         self.organisation = _access_token(application=org_app, scope=every)

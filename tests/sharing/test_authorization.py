@@ -10,8 +10,6 @@ from passeport.core import abilities
 from passeport.sharing import consents, links
 from passeport.testing import factories
 
-from .test_consents import verified
-
 pytestmark = pytest.mark.django_db
 
 
@@ -26,7 +24,7 @@ def bob():
 
 
 def test_someone_elses_share(client, alice, bob):
-    share = factories.ShareFactory.create(alice)
+    share = factories.ShareFactory(holder=alice)
     client.force_login(bob.user)
     for url in (f"/passeport/partages/{share.pk}/", f"/passeport/partages/{uuid.uuid4()}/"):
         assert client.get(url).status_code == 404
@@ -43,7 +41,7 @@ def test_someone_elses_share(client, alice, bob):
 
 
 def test_anonymous_is_sent_to_franceconnect(client, alice):
-    share = factories.ShareFactory.create(alice)
+    share = factories.ShareFactory(holder=alice)
     for url in (
         "/passeport/partages/",
         f"/passeport/partages/{share.pk}/",
@@ -68,7 +66,7 @@ def test_agent_of_another_organisation(client, alice):
         alice, factories.OrganisationFactory(), sections=["certifications"], days=30
     )
     outsider = factories.AgentFactory()
-    verified(client, outsider.user)
+    factories.verified_client(client, outsider.user)
     assert client.get(f"/organisations/titulaires/{consent.pk}/").status_code == 404
     assert client.get(f"/organisations/titulaires/{uuid.uuid4()}/").status_code == 404
     assert not abilities.for_user(outsider.user, consent)["read_passport"]
@@ -94,8 +92,8 @@ def test_organisation_abilities(alice):
 
 
 def test_oauth_client_and_token_abilities(client, alice, bob):
-    third_party = factories.OAuthClientFactory.create()
-    org_client = factories.OAuthClientFactory.create(organisation=factories.OrganisationFactory())
+    third_party = factories.OAuthClientFactory()
+    org_client = factories.OAuthClientFactory(organisation=factories.OrganisationFactory())
     assert abilities.for_user(alice.user, third_party.application)["authorize"]
     assert not abilities.for_user(alice.user, org_client.application)["authorize"]
     assert not abilities.for_user(alice.user, third_party.application)["administer"]
@@ -119,9 +117,9 @@ def test_oauth_client_and_token_abilities(client, alice, bob):
 
 
 def test_a_share_token_only_opens_its_own_share(client, alice, bob):
-    factories.GuaranteedEntryFactory(person_id=alice.person_id, title="Diplôme d'Alice")
-    factories.GuaranteedEntryFactory(person_id=bob.person_id, title="Diplôme de Bob")
-    share = factories.ShareFactory.create(alice)
+    factories.CertificationFactory(person=alice.person, title="Diplôme d'Alice")
+    factories.CertificationFactory(person=bob.person, title="Diplôme de Bob")
+    share = factories.ShareFactory(holder=alice)
     html = client.get(f"/p/{share.clear_token}/").content.decode()
     assert "Alice" in html and "Bob" not in html
     assert links.find_share(share.clear_token).holder == alice

@@ -15,20 +15,11 @@ from passeport.testing import factories
 pytestmark = pytest.mark.django_db
 
 
-def verified(client, user):
-    """Logged in with both factors (the two-step login itself is tested in tests/accounts)."""
-    client.force_login(user)
-    session = client.session
-    session[twofactor.VERIFIED_SESSION_KEY] = True
-    session.save()
-    return client
-
-
 @pytest.fixture
 def holder():
     holder = factories.HolderFactory(linked=True, user__first_name="Léa", user__last_name="Durand")
-    factories.GuaranteedEntryFactory(person_id=holder.person_id, title="BTS Comptabilité")
-    factories.DeclaredEntryFactory(holder=holder, kind="prevention", title="SST recyclage")
+    factories.CertificationFactory(person=holder.person, title="BTS Comptabilité")
+    factories.EntryFactory(holder=holder, kind="prevention", title="SST recyclage")
     return holder
 
 
@@ -67,7 +58,7 @@ def test_form_refuses_no_section(client, holder, agent):
 
 def test_agent_reads_granted_sections_only_then_nothing(client, holder, agent):
     consent = consents.grant(holder, agent.organisation, sections=["certifications"], days=30)
-    verified(client, agent.user)
+    factories.verified_client(client, agent.user)
     home = client.get("/organisations/").content.decode()
     assert "Léa Durand" in home
     page = client.get(f"/organisations/titulaires/{consent.pk}/")
@@ -87,7 +78,7 @@ def test_agent_reads_granted_sections_only_then_nothing(client, holder, agent):
     )
     # Withdrawn: nothing at once.
     consents.withdraw(consent)
-    verified(client, agent.user)
+    factories.verified_client(client, agent.user)
     assert client.get(f"/organisations/titulaires/{consent.pk}/").status_code == 404
     assert "Léa Durand" not in client.get("/organisations/").content.decode()
 
@@ -97,7 +88,7 @@ def test_expired_consent_reads_nothing(client, holder, agent):
     Consent.objects.filter(pk=consent.pk).update(
         expires_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    verified(client, agent.user)
+    factories.verified_client(client, agent.user)
     assert client.get(f"/organisations/titulaires/{consent.pk}/").status_code == 404
     assert "Léa Durand" not in client.get("/organisations/").content.decode()
 
@@ -121,7 +112,7 @@ def test_agents_log_in_with_two_factors(client, agent):
 
 def test_inactive_agent_or_organisation_reads_nothing(client, holder, agent):
     consent = consents.grant(holder, agent.organisation, sections=["certifications"], days=30)
-    verified(client, agent.user)
+    factories.verified_client(client, agent.user)
     agent.organisation.is_active = False
     agent.organisation.save()
     assert client.get(f"/organisations/titulaires/{consent.pk}/").status_code == 404

@@ -20,7 +20,7 @@ def holder():
 
 
 def test_token_is_long_random_and_stored_hashed(holder):
-    share = factories.ShareFactory.create(holder)
+    share = factories.ShareFactory(holder=holder)
     clear = share.clear_token
     assert clear.startswith("sh_") and len(clear) >= 50
     row = Share.objects.get(pk=share.pk)
@@ -33,7 +33,7 @@ def test_token_is_long_random_and_stored_hashed(holder):
 
 
 def test_access_code_is_hashed(holder):
-    share = factories.ShareFactory.create(holder, code="7391")
+    share = factories.ShareFactory(holder=holder, code="7391")
     assert "7391" not in share.access_code_hash
     assert links.check_access_code(share, "7391")
     assert not links.check_access_code(share, "0000") and not links.check_access_code(share, "")
@@ -53,12 +53,12 @@ def test_expiry_must_be_within_a_year(holder, days, message):
 
 
 def test_default_expiry_is_thirty_days(holder):
-    share = factories.ShareFactory.create(holder)
+    share = factories.ShareFactory(holder=holder)
     assert (share.expires_at.date() - timezone.localdate()).days == 30
 
 
 def test_entries_of_someone_else_cannot_be_shared(holder):
-    theirs = factories.DeclaredEntryFactory()
+    theirs = factories.EntryFactory()
     with pytest.raises(ValidationError, match="au moins une entrée"):
         links.create_share(holder, label="x", kind=Share.Kind.ENTRIES, entries=[theirs])
     with pytest.raises(ValidationError):
@@ -66,12 +66,12 @@ def test_entries_of_someone_else_cannot_be_shared(holder):
 
 
 def test_visitor_sees_only_what_is_shared_with_trust_in_words(client, holder):
-    guaranteed = factories.GuaranteedEntryFactory(person_id=holder.person_id, title="Master Chimie")
-    declared = factories.DeclaredEntryFactory(holder=holder, title="Stage au labo")
-    hidden = factories.DeclaredEntryFactory(holder=holder, title="Entrée non partagée")
-    other = factories.DeclaredEntryFactory(title="Passeport d'un autre")
-    share = factories.ShareFactory.create(
-        holder, kind=Share.Kind.ENTRIES, entries=[guaranteed, declared]
+    guaranteed = factories.CertificationFactory(person=holder.person, title="Master Chimie")
+    declared = factories.EntryFactory(holder=holder, title="Stage au labo")
+    hidden = factories.EntryFactory(holder=holder, title="Entrée non partagée")
+    other = factories.EntryFactory(title="Passeport d'un autre")
+    share = factories.ShareFactory(
+        holder=holder, kind=Share.Kind.ENTRIES, entries=[guaranteed, declared]
     )
     response = client.get(f"/p/{share.clear_token}/", HTTP_USER_AGENT="Mozilla/5.0 Firefox/130.0")
     assert response.status_code == 200
@@ -96,8 +96,8 @@ def test_visitor_sees_only_what_is_shared_with_trust_in_words(client, holder):
 
 
 def test_withdrawn_entry_disappears_from_the_link(client, holder):
-    entry = factories.GuaranteedEntryFactory(person_id=holder.person_id, title="Retirée")
-    share = factories.ShareFactory.create(holder)
+    entry = factories.CertificationFactory(person=holder.person, title="Retirée")
+    share = factories.ShareFactory(holder=holder)
     assert "Retirée" in client.get(f"/p/{share.clear_token}/").content.decode()
     entry.withdrawn_at = timezone.now()
     entry.save()
@@ -105,7 +105,7 @@ def test_withdrawn_entry_disappears_from_the_link(client, holder):
 
 
 def test_revoked_link_answers_410_and_is_logged(client, holder):
-    share = factories.ShareFactory.create(holder)
+    share = factories.ShareFactory(holder=holder)
     assert client.get(f"/p/{share.clear_token}/").status_code == 200
     links.revoke(share, actor=holder.user)
     response = client.get(f"/p/{share.clear_token}/")
@@ -118,7 +118,7 @@ def test_revoked_link_answers_410_and_is_logged(client, holder):
 
 
 def test_expired_link_answers_410(client, holder):
-    share = factories.ShareFactory.create(holder)
+    share = factories.ShareFactory(holder=holder)
     Share.objects.filter(pk=share.pk).update(
         expires_at=timezone.now() - datetime.timedelta(seconds=1)
     )
@@ -132,8 +132,8 @@ def test_unknown_token_is_404(client):
 
 
 def test_access_code_then_rate_limited(client, holder):
-    factories.GuaranteedEntryFactory(person_id=holder.person_id, title="Secret")
-    share = factories.ShareFactory.create(holder, code="7391")
+    factories.CertificationFactory(person=holder.person, title="Secret")
+    share = factories.ShareFactory(holder=holder, code="7391")
     url = f"/p/{share.clear_token}/"
     page = client.get(url)
     assert page.status_code == 200 and "Secret" not in page.content.decode()
