@@ -281,6 +281,12 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     # Only the SHA-256 checksum of access and refresh tokens is stored (RFC 9700 §4.14).
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    # Neither the implicit nor the password grant (RFC 9700 §2.1.2, §2.4); tokens only in the
+    # Authorization header (§4.3.2); the authorization response names its issuer (RFC 9207).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("OAUTH_ACCESS_TOKEN_SECONDS", "3600")),
     "REFRESH_TOKEN_EXPIRE_SECONDS": int(
         os.environ.get("OAUTH_REFRESH_TOKEN_SECONDS", str(30 * 24 * 3600))

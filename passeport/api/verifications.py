@@ -106,10 +106,21 @@ def _too_large() -> ApiProblem:
 
 def _from_json(request) -> verification.Verdict:
     try:
-        body = json.loads(request.body or b"null")
-    except ValueError as error:
+        text = (request.body or b"null").decode("utf-8")
+    except UnicodeDecodeError as error:
+        # RFC 8259 §8.1: JSON exchanged between systems is UTF-8.
         raise ApiProblem(
-            400, "JSON illisible", f"Le corps n'est pas du JSON (ligne {error.lineno})."
+            400,
+            "JSON illisible",
+            f"Le corps n'est pas du texte UTF-8 (octet {error.start}) : envoyez le JSON en UTF-8.",
+        ) from None
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ApiProblem(
+            400,
+            "JSON illisible",
+            f"Le corps n'est pas du JSON (ligne {error.lineno}, colonne {error.colno}).",
         ) from None
     keys = [key for key in ("attestation", "jwt", "code") if isinstance(body, dict) and key in body]
     if len(keys) != 1:

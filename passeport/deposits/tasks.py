@@ -27,13 +27,14 @@ def enqueue_processing(deposit_id) -> None:
     )
 
 
-@task()
-def process_deposit(deposit_id: str) -> str:
+@task(takes_context=True)
+def process_deposit(context, deposit_id: str) -> str:
+    _close_lost_runs_if_lease_expired(deposit_id, context.task_result.id)
     return processing.process(deposit_id)
 
 
-@task()
-def watch_deposit(deposit_id: str) -> str:
+@task(takes_context=True)
+def watch_deposit(context, deposit_id: str) -> str:
     deposit = Deposit.objects.filter(pk=deposit_id).first()
     if deposit is None or deposit.is_finished:
         return deposit.status if deposit else "absent"
@@ -43,8 +44,7 @@ def watch_deposit(deposit_id: str) -> str:
     )
     lease = deposit.lease_expires_at
     if lease is None or lease < timezone.now():
-        if lease is not None:
-            _close_lost_runs(deposit_id, deposit.lease_owner)
+        _close_lost_runs_if_lease_expired(deposit_id, context.task_result.id)
         return processing.process(deposit_id)
     return deposit.status
 
@@ -53,19 +53,28 @@ class WorkerLost(Exception):
     """The worker running a deposit stopped renewing its lease: killed, or its machine lost."""
 
 
-def _close_lost_runs(deposit_id: str, owner: str) -> None:
-    """Mark as failed the runs of `process_deposit` for this deposit that a dead worker left
-    « running » in the task queue (django-tasks-db cannot know its worker died): the queue's
-    admin and the status page then tell the truth. The deposit itself resumes from its last
-    committed chunk, on this worker, right after."""
+def _close_lost_runs_if_lease_expired(deposit_id: str, current_run_id) -> None:
+    """Mark as failed the runs for this deposit that a dead worker left « running » in the task
+    queue (django-tasks-db cannot know its worker died), so that the queue's admin and the status
+    page tell the truth. Either task may have been the one killed: the processing, or a watch
+    that had started it. The deposit itself resumes from its last committed chunk right after."""
     from django_tasks_db.models import DBTaskResult
 
-    running = DBTaskResult.objects.running().filter(task_path=process_deposit.module_path)
+    deposit = Deposit.objects.filter(pk=deposit_id).only("lease_owner", "lease_expires_at").first()
+    if deposit is None or not deposit.lease_owner or deposit.lease_expires_at is None:
+        return
+    if deposit.lease_expires_at >= timezone.now():
+        return
+    running = (
+        DBTaskResult.objects.running()
+        .filter(task_path__in=[process_deposit.module_path, watch_deposit.module_path])
+        .exclude(pk=current_run_id)
+    )
     for result in running:
         if result.args_kwargs.get("args") == [str(deposit_id)]:
             result.set_failed(
                 WorkerLost(
-                    f"Le worker {owner or '?'} n'a plus renouvelé son bail sur le dépôt "
+                    f"Le worker {deposit.lease_owner} n'a plus renouvelé son bail sur le dépôt "
                     f"{deposit_id} : traitement repris par un autre worker."
                 )
             )

@@ -75,7 +75,8 @@ def test_a_credential_as_json_as_jwt_and_a_code(client, certification, signed_cv
     ("body", "content_type", "detail"),
     [
         ("{}", "application/json", "exactement une des clés"),
-        ("{pas du json", "application/json", "pas du JSON"),
+        ("{pas du json", "application/json", "pas du JSON (ligne 1, colonne 2)"),
+        (b"\xb4{}", "application/json", "pas du texte UTF-8 (octet 0)"),
         ('{"jwt": 12}', "application/json", "doit être un texte"),
         ('{"jwt": "a.b.c"}', "application/json", "Jeton illisible"),
         ("x", "text/plain", "multipart/form-data"),
