@@ -1,4 +1,4 @@
-"""Logging filter that masks NIR-looking numbers and bearer secrets carried in URLs (share
+"""Logging formatter that masks NIR-looking numbers and bearer secrets carried in URLs (share
 links' tokens, `sh_…`): identity data and secrets must never reach the logs."""
 
 import logging
@@ -18,10 +18,10 @@ def redact(text: str) -> str:
     return _SHARE_TOKEN.sub(r"\1_[jeton masqué]", _NIR.sub("[NIR masqué]", text))
 
 
-class RedactPersonalData(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        return True
+class RedactingFormatter(logging.Formatter):
+    """Masks the whole formatted record — the message with its arguments, and the traceback of
+    an exception whose text carries a NIR (a `ValueError` quoting a bad line, say), which a filter
+    on the message alone would let through (CNIL: the NIR is never written to a log)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))

@@ -1,0 +1,43 @@
+"""Identity data and bearer secrets never reach the logs, whatever writes them."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from passeport.core.logging import redact
+
+ROOT = Path(__file__).resolve().parents[2]
+NIR = "1 85 05 78 006 084 36"
+
+SCRIPT = f"""
+import logging
+log = logging.getLogger("passeport.test")
+log.warning("passage refusé pour %s", "{NIR}")
+log.warning("NIR collé : 185057800608436")
+try:
+    raise ValueError("ligne 4 : NIR {NIR} inconnu")
+except ValueError:
+    log.exception("import interrompu")
+"""
+
+
+def test_the_configured_logging_masks_nirs_in_messages_arguments_and_tracebacks(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", SCRIPT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    assert "ValueError" in output and "import interrompu" in output
+    assert output.count("[NIR masqué]") == 3, output
+    assert "185057800608436" not in output and NIR not in output
+
+
+def test_redact_keeps_what_is_not_a_nir():
+    assert redact("dépôt 1234 de 600 passages, SIRET 13002526500013") == (
+        "dépôt 1234 de 600 passages, SIRET 13002526500013"
+    )
+    assert redact("NIR 2 69 05 2A 123 456 78") == "NIR [NIR masqué]"
