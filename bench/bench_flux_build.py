@@ -11,7 +11,7 @@ same run:
 * the full build (read, recognise, normalise, derive idTechnique, write the XML), in a child
   process whose peak RSS is measured.
 
-Targets (issue 3): build ≤ 2 × calamine; peak RSS ≤ 300 MB.
+Targets: build ≤ 2 × calamine; peak RSS ≤ 300 MB.
 """
 
 import argparse

@@ -8,7 +8,7 @@ xmllint (the reference: libxml2's streaming validator, XSD only), then `passepor
 (XSD and every business rule, JSON report) as a separate process, in its default mode (a
 second process when a core is idle), then forced to 2 and to 1 process. Prints wall time, CPU time,
 the ratio to xmllint measured in the same run, and the peak RSS (VmHWM of each process, polled;
-the largest, and the sum over the processes of one run). Targets (issue 3): ratio ≤ 1.5, peak RSS
+the largest, and the sum over the processes of one run). Targets: ratio ≤ 1.5, peak RSS
 ≤ 64 Mo and flat from 20 000 to 200 000 passages. Other work on the machine disturbs wall
 times: each command runs twice at 20 000 (best kept), once at 200 000.
 """

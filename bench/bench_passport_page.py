@@ -12,7 +12,7 @@ wrk, in the same run, in interleaved rounds (default 5 × 3 s per page, a new co
 - the home page with the holder's session (what being logged in costs);
 - the passport page /passeport/ with the holder's session.
 Prints each round, the median requests/s and p99 of each page and the median of the per-round
-ratios. Target (issue 5): passport ≤ 3 × home, in requests/s and in p99.
+ratios. Target: passport ≤ 3 × home, in requests/s and in p99.
 """
 
 import argparse

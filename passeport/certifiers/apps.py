@@ -12,7 +12,7 @@ class CertifiersConfig(AppConfig):
 
         from . import receivers
 
-        # Every member of a certifier logs in with a second factor (issue 4: « two-factor
+        # Every member of a certifier logs in with a second factor (PRODUCT.md: « two-factor
         # login (TOTP) »); accounts cannot import us, so we register the rule there.
         twofactor.register_requirement(is_certifier_member)
         twofactor.register_landing(certifier_space_url)

@@ -9,7 +9,7 @@ logger = logging.getLogger(__name__)
 
 def open_ticket_for_reported_entry(sender, entry, holder=None, message="", **kwargs):
     """A holder reported an error on a guaranteed certification entry: the certifier that
-    deposited it gets a support ticket (issue 4, « support tickets attached to a passage »).
+    deposited it gets a support ticket (PRODUCT.md: support tickets attached to a passage).
 
     The ticket names the passage by its `idTechnique` and deposit, never by the holder's
     identity: the certifier finds the person in its own records from the passage.

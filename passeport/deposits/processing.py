@@ -1,4 +1,4 @@
-"""Processing a received deposit, passage by passage, exactly once (issue 4, « Traitement »).
+"""Processing a received deposit, passage by passage, exactly once (CDC: « Traitement »).
 
 For each passage of a CREATION flux, in file order:
 1. the business rules of the flux library (`business_rules.passage_errors`): an error makes it KO;

@@ -1,6 +1,6 @@
 """Reception checks of a deposited file: is it a CDC flux, valid, and ours to deposit?
 
-The accusé de réception answers at once (issue 4): received, or rejected with the reasons — not
+The accusé de réception answers at once: received, or rejected with the reasons — not
 XML, not valid against the CDC schema, ids that do not belong to the depositing account or its
 mandates. A rejected file processes no passage.
 

@@ -1,4 +1,4 @@
-"""What a successful FranceConnect login does to our accounts (issue 5, « Login »).
+"""What a successful FranceConnect login does to our accounts (PRODUCT.md, « Login »).
 
 - under 15 years old (birthdate of the pivot identity): refused, no account is created;
 - the holder account is found by FranceConnect's `sub` (never by e-mail: an e-mail address is

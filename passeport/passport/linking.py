@@ -11,7 +11,7 @@ The lookup itself is the identity register's `find_by_pivot` (passeport.identity
 stricter than the deposit cascade, since a login opens the person's data — birth name, all given
 names, sex, full birth date and birthplace must agree. Several persons left: ambiguous, no guess.
 
-Outcomes (issue 5): linked; no match (the account stays, empty, and is attached later — at each
+Outcomes: linked; no match (the account stays, empty, and is attached later — at each
 login, and by `relink_unlinked_holders()`, called after an identity import); ambiguous.
 """
 

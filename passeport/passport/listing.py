@@ -1,7 +1,7 @@
 """The list of a passport's entries, fetched and rendered for speed (benchmark: 200 entries).
 
 A passport holds hundreds of entries over a lifetime; the passport page must stay within 3 times
-the cost of the home page (issue 5, bench/bench_passport_page.py). Two things make it so:
+the cost of the home page (bench/bench_passport_page.py). Two things make it so:
 - one query for the columns the list shows (tuples, no model instances, no JSON decoding), plus
   one for the document counts of the holder's own entries;
 - the list's HTML built here with `format_html`-style escaping rather than a template loop (the

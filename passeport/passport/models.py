@@ -1,6 +1,6 @@
 """The holder's record: who the holder is (Holder) and what their passport holds (Entry).
 
-Two owners, on purpose (PRODUCT.md C.2, issue 5):
+Two owners, on purpose (PRODUCT.md C.2):
 - guaranteed entries (trust « garantie ») belong to the *identity Person*: they arrive from
   certifiers and other authorities before the person ever logs in, and follow the person
   whichever account they later use;
@@ -215,7 +215,7 @@ class Entry(BaseModel):
             models.Index(fields=["kind", "expires_on"], name="entry_kind_expiry_idx"),
         ]
         constraints = [
-            # idTechnique is unique per émetteur across all its deposits (CDC rule, issue 4).
+            # idTechnique is unique per émetteur across all its deposits (CDC rule).
             models.UniqueConstraint(
                 fields=["emetteur_id", "id_technique"],
                 condition=~Q(id_technique=""),

@@ -11,7 +11,7 @@ Stable interface (the deposits app depends on it):
     certification_values(person, **same keyword arguments as record_certification) -> dict
         (the fields record_certification writes: for a bulk insert of new passages)
 
-Rules implemented (issue 4, CDC data dictionary):
+Rules implemented (CDC data dictionary):
 - a passage is identified by (idClient émetteur, idTechnique) across all the émetteur's
   deposits; recording the same passage again is idempotent (a worker resuming after a crash
   calls again with the same deposit and gets the same entry, nothing duplicated);
@@ -34,7 +34,7 @@ from passeport.core.models import AuditEvent
 from .models import Entry
 from .signals import entry_corrected, entry_withdrawn, person_entries_changed
 
-# Exact CDC message for a duplicate passage (../shared/cdc/SOURCES.md, issue 4).
+# Exact CDC message for a duplicate passage (CDC rules and messages).
 DUPLICATE_MESSAGE = (
     "Le passage certification avec le bcr émetteur {emetteur} et l'id technique partenaire "
     "{id_technique} existe déjà en base"
