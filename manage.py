@@ -4,6 +4,9 @@ import sys
 
 
 def main() -> None:
+    from passeport.core.runner import use_local_environment
+
+    use_local_environment()  # var/local.env of `make run`, if any (never overrides)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 

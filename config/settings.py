@@ -66,21 +66,23 @@ INSTALLED_APPS = [
     "dsfr",
     "django_tasks_db",
     "django_ratelimit",
+    # The project's apps in the order of their layers (ARCHITECTURE.md, enforced by
+    # tests/test_architecture.py): seed_demo seeds them in this order.
     "passeport.core",
     "passeport.accounts",
-    "passeport.pages",
     "passeport.identity",
-    "passeport.certifiers",
-    "passeport.deposits",
     "passeport.passport",
+    "passeport.certifiers",
     "passeport.competences",
-    "passeport.proofs",
+    "passeport.deposits",
     "passeport.franceconnect",
-    "passeport.sharing",
+    "passeport.proofs",
+    "passeport.sharing",  # before oauth2_provider: its templates override the provider's
     "oauth2_provider",
     # django-ninja serves the API reference page's static files (Swagger UI), from our origin.
     "ninja",
     "passeport.api",
+    "passeport.pages",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +262,22 @@ MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(256 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+# Supporting documents a holder attaches to a declared entry (passport/documents.py).
+PASSPORT_DOCUMENT_MAX_BYTES = int(
+    os.environ.get("PASSPORT_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024))
+)
+
+# Deposit processing (deposits/processing.py, docs/depots.md): passages per committed chunk
+# (the unit of work redone after a crash), how long a silent worker keeps a deposit before
+# another takes it over, how long a worker waits for a lost database, the watchdog's interval
+# (default: the lease). DEPOSIT_CHUNK_PAUSE slows each chunk: fault-injection tests only.
+DEPOSIT_CHUNK_SIZE = int(os.environ.get("PASSEPORT_DEPOSIT_CHUNK_SIZE", "2000"))
+DEPOSIT_LEASE_SECONDS = int(os.environ.get("PASSEPORT_DEPOSIT_LEASE_SECONDS", "120"))
+DEPOSIT_DB_RETRY_SECONDS = float(os.environ.get("PASSEPORT_DEPOSIT_DB_RETRY_SECONDS", "120"))
+DEPOSIT_WATCH_SECONDS = float(
+    os.environ.get("PASSEPORT_DEPOSIT_WATCH_SECONDS", str(DEPOSIT_LEASE_SECONDS))
+)
+DEPOSIT_CHUNK_PAUSE = float(os.environ.get("PASSEPORT_DEPOSIT_CHUNK_PAUSE", "0"))
 
 # The API (passeport/api): requests per token (or per client address for public operations),
 # as "<count>/<s|min|h|day>"; beyond it, 429 with Retry-After.
@@ -424,6 +442,8 @@ SITE_TAGLINE = (
 # FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG=1 too (local demo `passeport run`; never production).
 FRANCECONNECT_DEV_PROVIDER = env_bool("FRANCECONNECT_DEV_PROVIDER")
 FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG = env_bool("FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG")
+# Tests only (never from the environment): makes the development provider misbehave one way.
+FRANCECONNECT_DEV_FAULT = ""
 FRANCECONNECT_ISSUER = os.environ.get("FRANCECONNECT_ISSUER", f"{SITE_URL}/fc-dev").rstrip("/")
 FRANCECONNECT_CLIENT_ID = os.environ.get("FRANCECONNECT_CLIENT_ID", "passeport-local")
 FRANCECONNECT_CLIENT_SECRET = os.environ.get("FRANCECONNECT_CLIENT_SECRET", "") or (

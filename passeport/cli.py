@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(rest)
         return run(host=args.host, port=args.port, web_workers=args.workers)
     if command == "manage":
+        from passeport.core.runner import use_local_environment
+
+        use_local_environment()  # var/local.env of `make run`, if any (never overrides)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         from django.core.management import execute_from_command_line
 

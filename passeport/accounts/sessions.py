@@ -59,7 +59,7 @@ class SessionStore(DatabaseSessionStore):
 
 
 def _user_related() -> tuple[str, ...]:
-    return tuple(getattr(settings, "SESSION_USER_RELATED", ()))
+    return tuple(settings.SESSION_USER_RELATED)
 
 
 @dataclass(frozen=True)

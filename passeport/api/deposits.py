@@ -21,6 +21,7 @@ from django.urls import reverse
 from ninja import Router, Schema
 from pydantic import Field
 
+from passeport.core import abilities
 from passeport.deposits import uploads
 from passeport.deposits.models import Deposit
 from passeport.deposits.reception import DepositError, receive
@@ -125,6 +126,7 @@ def _too_large() -> ApiProblem:
         202: Depot,
         200: Depot,
         400: Problem,
+        403: Problem,
         411: Problem,
         413: Problem,
         422: Problem,
@@ -138,6 +140,7 @@ def _too_large() -> ApiProblem:
                 "description": "Ces octets ont déjà été déposés : le dépôt existant est renvoyé "
                 "(doublon=true), rien n'est retraité"
             },
+            "403": {"description": "Le jeton ne permet pas de déposer pour cet organisme"},
             "411": {"description": "Corps envoyé par morceaux (chunked) : envoyer sa taille"},
             "413": {"description": "Fichier trop volumineux"},
             "422": {
@@ -148,6 +151,13 @@ def _too_large() -> ApiProblem:
     },
 )
 def create_deposit(request):
+    certifier = request.auth.certifier
+    if not abilities.for_user(request.auth, certifier)["deposit"]:
+        raise ApiProblem(
+            403,
+            "Dépôt refusé",
+            "Ce jeton ne permet pas de déposer pour cet organisme, ou l'organisme est suspendu.",
+        )
     # The body is read here, not by ninja, so that the size limit and the hashing handlers are
     # in place before Django parses it (deposits/uploads.py).
     length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -181,7 +191,7 @@ def create_deposit(request):
         reception = receive(
             upload,
             file_name=upload.name,
-            certifier=request.auth.certifier,
+            certifier=certifier,
             channel=Deposit.Channel.API,
             token_prefix=request.auth.prefix,
         )
@@ -224,8 +234,11 @@ def list_deposits(request, page: int = page_query()):
 
 def _deposit_or_404(request, deposit_id) -> Deposit:
     # Another certifier's deposit answers exactly like a missing one: ids are never confirmed.
-    deposit = Deposit.objects.filter(pk=deposit_id, certifier=request.auth.certifier).first()
-    if deposit is None:
+    certifier = request.auth.certifier
+    deposit = Deposit.objects.filter(pk=deposit_id, certifier=certifier).first()
+    if deposit is not None:
+        deposit.certifier = certifier
+    if deposit is None or not abilities.for_user(request.auth, deposit)["view"]:
         raise ApiProblem(
             404, "Dépôt introuvable", "Aucun dépôt de votre organisme ne porte cet identifiant."
         )

@@ -1,13 +1,14 @@
-"""Access checks for certifier pages, shared with the deposits app's pages.
+"""The door of certifier pages, shared with the deposits app's pages.
 
-`certifier_for_request(request, certifier_id, need=...)` is the one door: it answers 404 for a
-certifier the user is not a member of (whatever the id, existing or not: ids of others are
-never confirmed), 403 when the member's role is not enough, and makes sure the session was
-opened with the second factor. Views use the `certifier_member_required` decorator.
+`certifier_for_request(request, certifier_id, action)` answers 404 for a certifier the user is
+not a member of (whatever the id, existing or not: ids of others are never confirmed), 403
+when `certifiers.abilities` refuses the action, and makes sure the session was opened with the
+second factor. Views use the `certifier_member_required(action)` decorator, and read
+`abilities.for_request(request, certifier)` (computed once per request) to show each action
+exactly when it is allowed.
 
-In tests, a client logged in with `force_login` must also carry the two-factor mark:
-`session[twofactor.VERIFIED_SESSION_KEY] = True; session.save()` (see
-tests/certifiers/certifiers_helpers.py `verified_client`), or go through the real login pages.
+In tests, a client logged in with `force_login` must also carry the two-factor mark
+(`passeport.testing` `verified_client`), or go through the real login pages.
 """
 
 from functools import wraps
@@ -18,30 +19,35 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from passeport.accounts import twofactor
+from passeport.core import abilities
 
-from .models import Certifier, user_can_administer, user_can_deposit, user_role
+from .models import Certifier
 
-VIEW = "view"
-DEPOSIT = "deposit"
-ADMINISTER = "administer"
+# Why an action is refused, in the member's words (403 pages).
+REFUSALS = {
+    "deposit": "Votre rôle ne permet pas de déposer pour cet organisme, ou l'organisme est "
+    "suspendu.",
+    "correct": "Votre rôle ne permet pas de corriger les passages de cet organisme, ou "
+    "l'organisme est suspendu.",
+    "confirm_error": "Votre rôle ne permet pas de confirmer une erreur pour cet organisme, ou "
+    "l'organisme est suspendu.",
+}
+ADMINISTRATORS_ONLY = "Seuls les administrateurs de l'organisme ont accès à cette page."
 
 
-def certifier_for_request(request, certifier_id, need: str = VIEW) -> Certifier:
-    certifier = Certifier.objects.for_user(request.user).filter(pk=certifier_id).first()
-    if certifier is None:
+def certifier_for_request(request, certifier_id, action: str = "view") -> Certifier:
+    certifier = Certifier.objects.filter(pk=certifier_id).first()
+    allowed = abilities.for_request(request, certifier) if certifier is not None else None
+    if allowed is None or not allowed["view"]:
         raise Http404("Organisme introuvable.")
-    if need == DEPOSIT and not user_can_deposit(request.user, certifier):
-        raise PermissionDenied(
-            "Votre rôle ne permet pas de déposer pour cet organisme, ou l'organisme est suspendu."
-        )
-    if need == ADMINISTER and not user_can_administer(request.user, certifier):
-        raise PermissionDenied("Seuls les administrateurs de l'organisme ont accès à cette page.")
+    if not allowed[action]:
+        raise PermissionDenied(REFUSALS.get(action, ADMINISTRATORS_ONLY))
     return certifier
 
 
-def certifier_member_required(need: str = VIEW):
+def certifier_member_required(action: str = "view"):
     """View decorator: `view(request, certifier, **kwargs)` gets the checked certifier (from the
-    URL's `certifier_id`); also sets `request.certifier_role`."""
+    URL's `certifier_id`) once `action` is allowed."""
 
     def decorator(view):
         @wraps(view)
@@ -53,8 +59,7 @@ def certifier_member_required(need: str = VIEW):
                 # again with the second factor.
                 logout(request)
                 return redirect_to_login(request.get_full_path())
-            certifier = certifier_for_request(request, certifier_id, need)
-            request.certifier_role = user_role(request.user, certifier)
+            certifier = certifier_for_request(request, certifier_id, action)
             return view(request, certifier, *args, **kwargs)
 
         return wrapper

@@ -10,7 +10,7 @@ class CertifiersConfig(AppConfig):
     def ready(self):
         from passeport.accounts import twofactor
 
-        from . import receivers
+        from . import abilities, receivers  # noqa: F401 - abilities register themselves
 
         # Every member of a certifier logs in with a second factor (PRODUCT.md: « two-factor
         # login (TOTP) »); accounts cannot import us, so we register the rule there.

@@ -10,14 +10,14 @@ Vocabulary of the CDC flux (XSD `urn:cdc:cpf:pc5:schema:1.0.0`):
 The rules the deposit pipeline needs are here, next to the data they read:
 
 - `Certifier.objects.for_user(user)`: the certifiers a user belongs to;
-- `user_role(user, certifier)`, `user_can_view`, `user_can_deposit`, `user_can_administer`;
 - `allowed_flux_ids(depositor)`: every (émetteur idClient, certificateur idClient) pair the
   depositing certifier may send; `can_deposit_for(emetteur, certificateur_id_client)`;
   `flux_ids_errors(...)`: the French reasons an accusé de réception gives when they do not fit;
 - `issue_token(certifier, name, user)` / `authenticate_token(clear)`: API tokens, stored hashed.
 
-For pages: `access.certifier_member_required(need)` (404 outside one's certifiers, 403 when the
-role is not enough, two-factor session required), `access.staff_required` (back office);
+Who may do what is in `abilities.py` (one dict of action → bool per certifier, read by pages,
+menus and the API). For pages: `access.certifier_member_required(action)` (404 outside one's
+certifiers, 403 when the action is refused, two-factor session required), `access.staff_required` (back office);
 menus: `navigation.register_space_link` / `register_backoffice_link`; support tickets about a
 deposit: link to `certifiers:ticket_new` with `?deposit_id=…&deposit_label=…&id_technique=…`.
 """
@@ -273,32 +273,6 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.certifier.id_client} ({self.get_role_display()})"
-
-
-def user_role(user, certifier) -> str | None:
-    """The user's `Role` value in `certifier`, or None when not a member (or anonymous)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return (
-        Membership.objects.filter(user=user, certifier=certifier)
-        .values_list("role", flat=True)
-        .first()
-    )
-
-
-def user_can_view(user, certifier) -> bool:
-    """Any member may see their certifier's deposits, accusés and tickets."""
-    return user_role(user, certifier) is not None
-
-
-def user_can_deposit(user, certifier) -> bool:
-    """Administrators and depositors of an ACTIVE certifier may deposit (portal or online)."""
-    return certifier.is_active and user_role(user, certifier) in DEPOSIT_ROLES
-
-
-def user_can_administer(user, certifier) -> bool:
-    """Administrators manage members, invitations and API tokens (even when suspended)."""
-    return user_role(user, certifier) == Role.ADMINISTRATOR
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ class NavLink:
     label: str
     url_name: str
     order: int = 50
-    # Space only: roles that see the link (None: every member).
-    roles: frozenset[str] | None = None
+    # Space only: the certifier ability (certifiers/abilities.py) the link's page requires;
+    # the link is shown exactly when the page would let the member in.
+    ability: str = "view"
 
 
 SPACE_LINKS: list[NavLink] = []
@@ -34,8 +35,8 @@ def _register(links: list[NavLink], link: NavLink) -> None:
         links.sort(key=lambda item: (item.order, item.label))
 
 
-def register_space_link(label: str, url_name: str, *, order: int = 50, roles=None) -> None:
-    _register(SPACE_LINKS, NavLink(label, url_name, order, frozenset(roles) if roles else None))
+def register_space_link(label: str, url_name: str, *, order: int = 50, ability="view") -> None:
+    _register(SPACE_LINKS, NavLink(label, url_name, order, ability))
 
 
 def register_backoffice_link(label: str, url_name: str, *, order: int = 50) -> None:
@@ -44,8 +45,8 @@ def register_backoffice_link(label: str, url_name: str, *, order: int = 50) -> N
 
 register_space_link("Accueil de l'espace", "certifiers:space", order=0)
 register_space_link("Support", "certifiers:tickets", order=60)
-register_space_link("Membres", "certifiers:members", order=70, roles={"administrator"})
-register_space_link("Jetons d'API", "certifiers:tokens", order=80, roles={"administrator"})
+register_space_link("Membres", "certifiers:members", order=70, ability="manage_members")
+register_space_link("Jetons d'API", "certifiers:tokens", order=80, ability="manage_tokens")
 
 register_backoffice_link("Accueil", "backoffice:home", order=0)
 register_backoffice_link("Demandes d'accrochage", "backoffice:onboarding_list", order=10)

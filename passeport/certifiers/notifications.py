@@ -16,7 +16,7 @@ def absolute_url(path: str) -> str:
 
 def support_address() -> str:
     """Where certifiers' messages to the support are sent (SUPPORT_EMAIL, else the sender)."""
-    return getattr(settings, "SUPPORT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
+    return settings.SUPPORT_EMAIL or settings.DEFAULT_FROM_EMAIL
 
 
 def send(template: str, recipients, context: dict) -> int:

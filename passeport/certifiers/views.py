@@ -11,10 +11,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from passeport.accounts import twofactor
 from passeport.accounts.models import User
+from passeport.core import abilities
 from passeport.core.models import AuditEvent
 
 from . import invitations, onboarding, tickets
-from .access import ADMINISTER, DEPOSIT, certifier_for_request, certifier_member_required
+from .abilities import role_of
+from .access import certifier_for_request, certifier_member_required
 from .forms import (
     InvitationAcceptForm,
     InviteForm,
@@ -33,7 +35,6 @@ from .models import (
     Ticket,
     TicketMessage,
     issue_token,
-    user_can_deposit,
 )
 
 NEW_TOKEN_SESSION_KEY = "certifiers_new_token"  # noqa: S105 - a session key name
@@ -125,13 +126,7 @@ def my_certifiers(request):
 
 
 def _space_context(request, certifier, **extra):
-    role = request.certifier_role
-    return {
-        "certifier": certifier,
-        "role": role,
-        "role_label": Role(role).label if role else "",
-        **extra,
-    }
+    return {"certifier": certifier, "abilities": abilities.for_request(request, certifier), **extra}
 
 
 @certifier_member_required()
@@ -144,6 +139,7 @@ def space(request, certifier):
             request,
             certifier,
             title=certifier.name,
+            role_label=Role(role).label if (role := role_of(request.user, certifier)) else "",
             certifications=certifier.certifications.all(),
             mandators=mandators,
             open_tickets=Ticket.objects.filter(certifier=certifier).open().count(),
@@ -151,7 +147,7 @@ def space(request, certifier):
     )
 
 
-@certifier_member_required(ADMINISTER)
+@certifier_member_required("manage_members")
 @require_http_methods(["GET", "POST"])
 def members(request, certifier):
     form = InviteForm(request.POST or None, certifier=certifier)
@@ -189,7 +185,7 @@ def _administrators_left(certifier, excluding: Membership) -> int:
     )
 
 
-@certifier_member_required(ADMINISTER)
+@certifier_member_required("manage_members")
 @require_POST
 def member_update(request, certifier, membership_id):
     membership = get_object_or_404(Membership, pk=membership_id, certifier=certifier)
@@ -243,7 +239,7 @@ def member_update(request, certifier, membership_id):
     return redirect("certifiers:members", certifier.pk)
 
 
-@certifier_member_required(ADMINISTER)
+@certifier_member_required("manage_members")
 @require_POST
 def invitation_cancel(request, certifier, invitation_id):
     invitation = get_object_or_404(Invitation, pk=invitation_id, certifier=certifier)
@@ -252,7 +248,7 @@ def invitation_cancel(request, certifier, invitation_id):
     return redirect("certifiers:members", certifier.pk)
 
 
-@certifier_member_required(ADMINISTER)
+@certifier_member_required("manage_tokens")
 @require_http_methods(["GET", "POST"])
 def tokens(request, certifier):
     form = TokenForm(request.POST or None)
@@ -280,7 +276,7 @@ def tokens(request, certifier):
     )
 
 
-@certifier_member_required(ADMINISTER)
+@certifier_member_required("manage_tokens")
 @require_POST
 def token_revoke(request, certifier, token_id):
     token = get_object_or_404(ApiToken, pk=token_id, certifier=certifier)
@@ -304,7 +300,7 @@ def ticket_list(request, certifier):
     )
 
 
-@certifier_member_required()
+@certifier_member_required("open_ticket")
 @require_http_methods(["GET", "POST"])
 def ticket_new(request, certifier):
     # Deposit pages link here with ?deposit_id=…&deposit_label=…&id_technique=… to prefill.
@@ -330,7 +326,7 @@ def ticket_new(request, certifier):
     )
 
 
-@certifier_member_required()
+@certifier_member_required("open_ticket")
 @require_http_methods(["GET", "POST"])
 def ticket_detail(request, certifier, ticket_id):
     ticket = get_object_or_404(Ticket, pk=ticket_id, certifier=certifier)
@@ -338,7 +334,7 @@ def ticket_detail(request, certifier, ticket_id):
     if request.method == "POST":
         if request.POST.get("action") == "confirm_error":
             # Revokes credentials: a member who may deposit (and correct) for the certifier.
-            certifier_for_request(request, certifier.pk, DEPOSIT)
+            certifier_for_request(request, certifier.pk, "confirm_error")
             if tickets.confirm_reported_error(ticket, actor=request.user):
                 messages.success(
                     request,
@@ -371,6 +367,6 @@ def ticket_detail(request, certifier, ticket_id):
             form=form,
             now=timezone.now(),
             can_confirm_error=tickets.can_confirm_error(ticket)
-            and user_can_deposit(request.user, certifier),
+            and abilities.for_request(request, certifier)["confirm_error"],
         ),
     )

@@ -64,6 +64,23 @@ def prepare_environment(host: str, port: int) -> dict[str, str]:
     return env
 
 
+def use_local_environment() -> bool:
+    """For `manage.py` and `passeport manage` on the machine where `make run` runs.
+
+    The README's operator commands (`python manage.py create_certifier …`) need the secrets
+    `make run` created in `var/local.env`, and the same local settings as the running service:
+    they are added to the environment for the variables it does not already set (the
+    environment always wins). A server in production has no such file (its secrets come from
+    its environment): nothing is read, nothing is created.
+    """
+    var_dir = Path(os.environ.get("PASSEPORT_VAR_DIR", ROOT / "var"))
+    if not (var_dir / "local.env").is_file():
+        return False
+    for key, value in prepare_environment("127.0.0.1", 8000).items():
+        os.environ.setdefault(key, value)
+    return True
+
+
 def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
 

@@ -10,15 +10,17 @@ class DepositsConfig(AppConfig):
     def ready(self):
         from passeport.certifiers import navigation
 
+        from . import abilities  # noqa: F401 - abilities register themselves
+
         navigation.register_space_link("Dépôts et accusés", "deposits:dashboard", order=10)
         navigation.register_space_link(
             "Déposer des fichiers",
             "deposits:upload",
             order=11,
-            roles={"administrator", "depositor"},
+            ability="deposit",
         )
         navigation.register_space_link(
-            "Saisir un passage", "deposits:entry", order=12, roles={"administrator", "depositor"}
+            "Saisir un passage", "deposits:entry", order=12, ability="deposit"
         )
         navigation.register_backoffice_link("Dépôts", "deposits_backoffice:list", order=20)
         navigation.register_backoffice_link(

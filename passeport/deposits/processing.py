@@ -65,27 +65,19 @@ NOTHING_TO_WITHDRAW = (
 MISSING_ID = "Le passage n'a pas d'idTechnique : il ne peut pas être identifié"
 
 
-def _setting(name: str, default: float) -> float:
-    """settings.DEPOSIT_<NAME>, else the environment's PASSEPORT_DEPOSIT_<NAME>, else default."""
-    value = getattr(settings, f"DEPOSIT_{name}", None)
-    if value is None:
-        value = os.environ.get(f"PASSEPORT_DEPOSIT_{name}", default)
-    return float(value)
-
-
 def chunk_size() -> int:
     """Passages per committed chunk: the unit of work redone after a crash."""
-    return int(_setting("CHUNK_SIZE", 2000))
+    return int(settings.DEPOSIT_CHUNK_SIZE)
 
 
 def lease_seconds() -> int:
     """How long a silent worker keeps a deposit before another may take it over."""
-    return int(_setting("LEASE_SECONDS", 120))
+    return int(settings.DEPOSIT_LEASE_SECONDS)
 
 
 def chunk_pause() -> float:
     """Pause after each chunk (fault-injection tests only: lets them kill a worker mid-file)."""
-    return _setting("CHUNK_PAUSE", 0)
+    return float(settings.DEPOSIT_CHUNK_PAUSE)
 
 
 def worker_name() -> str:
@@ -253,7 +245,7 @@ def _refresh_statistics() -> None:
 
 def _retrying(action, *, attempts: int | None = None):
     """Run `action`, waiting out database outages (restart, failover) with back-off."""
-    deadline = time.monotonic() + _setting("DB_RETRY_SECONDS", 120)
+    deadline = time.monotonic() + float(settings.DEPOSIT_DB_RETRY_SECONDS)
     delay = 0.5
     while True:
         try:

@@ -8,6 +8,7 @@ without an operator, from its last committed chunk.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from .models import Deposit
 
 def watch_interval() -> float:
     """Delay between two looks of the watchdog at an unfinished deposit."""
-    return processing._setting("WATCH_SECONDS", processing.lease_seconds())
+    return float(settings.DEPOSIT_WATCH_SECONDS)
 
 
 def enqueue_processing(deposit_id) -> None:

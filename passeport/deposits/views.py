@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from passeport.certifiers.access import DEPOSIT, certifier_member_required
-from passeport.certifiers.models import Role
+from passeport.certifiers.access import certifier_member_required
+from passeport.core import abilities
 from passeport.flux.cdc_messages import explain
 
 from . import charts, statistics, uploads
@@ -24,14 +24,22 @@ from .serializers import deposit_json
 from .single_passage import deposit_row, load_passage, row_from_passage
 
 KO_PAGE_SIZE = 100
+# What a deposit page answers when its action does not apply to this deposit (404: the link is
+# not offered, see deposits/abilities.py).
+NOT_AVAILABLE = {
+    "view": "Dépôt introuvable.",
+    "download_accuse": "L'accusé de traitement n'est pas encore disponible.",
+    "export_rejects": "Ce dépôt n'a aucun passage rejeté à exporter.",
+    "correct": "Ce dépôt n'a aucun passage rejeté à corriger.",
+}
 
 
-def _can_deposit(request) -> bool:
-    return request.certifier_role in (Role.ADMINISTRATOR, Role.DEPOSITOR)
-
-
-def _deposit(certifier, deposit_id) -> Deposit:
-    return get_object_or_404(Deposit, pk=deposit_id, certifier=certifier)
+def _deposit(request, certifier, deposit_id, action: str = "view") -> Deposit:
+    deposit = get_object_or_404(Deposit, pk=deposit_id, certifier=certifier)
+    deposit.certifier = certifier  # already checked by the decorator: no second query
+    if not abilities.for_request(request, deposit)[action]:
+        raise Http404(NOT_AVAILABLE[action])
+    return deposit
 
 
 @certifier_member_required()
@@ -53,13 +61,13 @@ def dashboard(request, certifier):
             "acceptance_svg": charts.acceptance_chart(months),
             "reasons_svg": charts.reasons_chart(reasons),
             "deadlines": statistics.passages_near_deadline(certifier),
-            "can_deposit": _can_deposit(request),
+            "abilities": abilities.for_request(request, certifier),
         },
     )
 
 
 @csrf_exempt  # checked by _upload, after the size limit is installed (Django's upload docs)
-@certifier_member_required(DEPOSIT)
+@certifier_member_required("deposit")
 @require_http_methods(["GET", "POST"])
 def upload(request, certifier):
     limiter = uploads.install(request)
@@ -127,13 +135,13 @@ def _upload(request, certifier, limiter):
 
 @certifier_member_required()
 def status(request, certifier, deposit_id):
-    deposit = _deposit(certifier, deposit_id)
+    deposit = _deposit(request, certifier, deposit_id)
     return JsonResponse(deposit_json(deposit, request), json_dumps_params={"ensure_ascii": False})
 
 
 @certifier_member_required()
 def detail(request, certifier, deposit_id):
-    deposit = _deposit(certifier, deposit_id)
+    deposit = _deposit(request, certifier, deposit_id)
     rejected = (
         PassageOutcome.objects.filter(deposit=deposit, status=PassageOutcome.Status.KO)
         .select_related("corrected_by")
@@ -151,7 +159,7 @@ def detail(request, certifier, deposit_id):
             "reception": accuse_reception(deposit),
             "page": page,
             "rows": rows,
-            "can_deposit": _can_deposit(request),
+            "abilities": abilities.for_request(request, deposit),
             "correction_of": deposit.correction_of,
             "ticket_label": f"Dépôt n° {deposit.number} — {deposit.file_name}",
         },
@@ -160,9 +168,7 @@ def detail(request, certifier, deposit_id):
 
 @certifier_member_required()
 def accuse(request, certifier, deposit_id):
-    deposit = _deposit(certifier, deposit_id)
-    if not deposit.accuse:
-        raise Http404("L'accusé de traitement n'est pas encore disponible.")
+    deposit = _deposit(request, certifier, deposit_id, "download_accuse")
     return FileResponse(
         default_storage.open(deposit.accuse.name, "rb"),
         as_attachment=True,
@@ -173,7 +179,7 @@ def accuse(request, certifier, deposit_id):
 
 @certifier_member_required()
 def rejects(request, certifier, deposit_id):
-    deposit = _deposit(certifier, deposit_id)
+    deposit = _deposit(request, certifier, deposit_id, "export_rejects")
     data = rejects_workbook(deposit)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -190,7 +196,7 @@ def _attachment(name: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
-@certifier_member_required(DEPOSIT)
+@certifier_member_required("deposit")
 @require_http_methods(["GET", "POST"])
 def entry(request, certifier):
     version = (
@@ -218,10 +224,10 @@ def entry(request, certifier):
     )
 
 
-@certifier_member_required(DEPOSIT)
+@certifier_member_required("correct")
 @require_http_methods(["GET", "POST"])
 def correct(request, certifier, deposit_id, outcome_id):
-    deposit = _deposit(certifier, deposit_id)
+    deposit = _deposit(request, certifier, deposit_id, "correct")
     outcome = get_object_or_404(
         PassageOutcome, pk=outcome_id, deposit=deposit, status=PassageOutcome.Status.KO
     )

@@ -56,7 +56,7 @@ MIN_STATE_LENGTH = 32  # FranceConnect v2 requires state and nonce of at least 3
 def enabled(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not getattr(settings, "FRANCECONNECT_DEV_PROVIDER", False):
+        if not settings.FRANCECONNECT_DEV_PROVIDER:
             raise Http404("Fournisseur d'identité de développement désactivé")
         return view(request, *args, **kwargs)
 
@@ -64,7 +64,7 @@ def enabled(view):
 
 
 def _fault() -> str:
-    return getattr(settings, "FRANCECONNECT_DEV_FAULT", "")
+    return settings.FRANCECONNECT_DEV_FAULT
 
 
 def issuer(request) -> str:

@@ -5,7 +5,7 @@ given names separated by spaces, `family_name` the birth name, `birthdate` YYYY-
 male/female, `birthplace` the INSEE code of the birth commune (empty when born abroad),
 `birthcountry` the INSEE country code (99100 = France).
 
-`register` says what the demo identity register holds for each (passeport/passport/demo.py
+`register` says what the demo identity register holds for each (passeport/franceconnect/demo.py
 creates those persons): it is what makes each identity show one branch of the linking.
 """
 

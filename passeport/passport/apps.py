@@ -9,7 +9,7 @@ class PassportConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers
+        from . import abilities, receivers  # noqa: F401 - abilities register themselves
 
         # The identity app saves its IdentityImport with `finished_at` at the end of every
         # import (command or back office): the hook « attach when the person later appears ».

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from .models import Document, Entry
 
-MAX_DOCUMENT_BYTES = getattr(settings, "PASSPORT_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
+MAX_DOCUMENT_BYTES = settings.PASSPORT_DOCUMENT_MAX_BYTES
 
 # Magic numbers: PDF (ISO 32000-1 §7.5.2), PNG (RFC 2083 §3.1), JPEG (SOI marker + next marker).
 SIGNATURES = (

@@ -12,7 +12,7 @@ from .reminders import DEFAULT_DAYS, send_prevention_reminders
 
 def reminders_hour() -> int:
     """Local hour (TIME_ZONE) of the daily prevention reminders: PREVENTION_REMINDERS_HOUR, 8."""
-    hour = getattr(settings, "PREVENTION_REMINDERS_HOUR", 8)
+    hour = settings.PREVENTION_REMINDERS_HOUR
     if not isinstance(hour, int) or not 0 <= hour <= 23:
         raise ImproperlyConfigured(
             f"PREVENTION_REMINDERS_HOUR doit être une heure entière de 0 à 23 (reçu : {hour!r})."

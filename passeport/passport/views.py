@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from passeport.core import abilities
 from passeport.core.models import AuditEvent
 
 from . import export, listing
@@ -55,11 +56,37 @@ def _entries(holder: Holder):
     return Entry.objects.of_holder(holder).annotate(document_count=Count("documents"))
 
 
-def _own_entry(request, pk, *, declared_only: bool = False) -> Entry:
-    queryset = Entry.objects.of_holder(request.holder)
-    if declared_only:
-        queryset = queryset.filter(holder=request.holder)
-    return get_object_or_404(queryset, pk=pk)
+# Why an action on an entry is not available (404: the page never offers it, see abilities.py).
+NOT_AVAILABLE = {
+    "report_error": _("Seule une donnée garantie fait l’objet d’un signalement."),
+}
+
+
+def _own_entry(request, pk, action: str = "view") -> Entry:
+    entry = get_object_or_404(Entry.objects.of_holder(request.holder), pk=pk)
+    if not abilities.for_request(request, entry)[action]:
+        # A guaranteed entry is never edited by its holder: answered as if it did not exist.
+        raise Http404(NOT_AVAILABLE.get(action, _("Entrée introuvable.")))
+    return entry
+
+
+def _entry_page(request, entry: Entry, document_form, *, details=(), status: int = 200):
+    return render(
+        request,
+        "passport/entry_detail.html",
+        {
+            "title": entry.title,
+            "entry": entry,
+            "details": list(details),
+            "abilities": abilities.for_request(request, entry),
+            "documents": [
+                {"document": document, "abilities": abilities.for_request(request, document)}
+                for document in entry.documents.all()
+            ],
+            "document_form": document_form,
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -112,16 +139,9 @@ def entry_detail(request, pk):
         for key, value in entry.details.items()
         if value not in (None, "") and key != "description"
     ]
-    return render(
-        request,
-        "passport/entry_detail.html",
-        {
-            "title": entry.title,
-            "entry": entry,
-            "details": details,
-            "documents": list(entry.documents.all()),
-            "document_form": DocumentForm() if not entry.is_guaranteed else None,
-        },
+    allowed = abilities.for_request(request, entry)
+    return _entry_page(
+        request, entry, DocumentForm() if allowed["add_document"] else None, details=details
     )
 
 
@@ -151,7 +171,7 @@ def entry_create(request):
 @require_http_methods(["GET", "POST"])
 @holder_required
 def entry_edit(request, pk):
-    entry = _own_entry(request, pk, declared_only=True)  # never a guaranteed entry
+    entry = _own_entry(request, pk, "edit")
     form = DeclaredEntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -171,7 +191,7 @@ def entry_edit(request, pk):
 @require_POST
 @holder_required
 def entry_delete(request, pk):
-    entry = _own_entry(request, pk, declared_only=True)
+    entry = _own_entry(request, pk, "delete")
     documents = list(entry.documents.all())
     with transaction.atomic():
         for document in documents:
@@ -186,7 +206,7 @@ def entry_delete(request, pk):
 @require_POST
 @holder_required
 def document_add(request, pk):
-    entry = _own_entry(request, pk, declared_only=True)
+    entry = _own_entry(request, pk, "add_document")
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["document"]
@@ -195,30 +215,22 @@ def document_add(request, pk):
             request, _("Le justificatif est ajouté : l’entrée est « déclarée avec justificatif ».")
         )
         return redirect("passport:entry", pk=entry.pk)
-    return render(
-        request,
-        "passport/entry_detail.html",
-        {
-            "title": entry.title,
-            "entry": entry,
-            "details": [],
-            "documents": list(entry.documents.all()),
-            "document_form": form,
-        },
-        status=400,
-    )
+    return _entry_page(request, entry, form, status=400)
 
 
-def _own_document(request, pk) -> Document:
-    return get_object_or_404(
+def _own_document(request, pk, action: str) -> Document:
+    document = get_object_or_404(
         Document.objects.select_related("entry"), pk=pk, entry__holder=request.holder
     )
+    if not abilities.for_request(request, document)[action]:
+        raise Http404(_("Justificatif introuvable."))
+    return document
 
 
 @require_GET
 @holder_required
 def document_download(request, pk):
-    document = _own_document(request, pk)
+    document = _own_document(request, pk, "download")
     response = FileResponse(
         document.file.open("rb"),
         content_type=document.content_type,
@@ -231,7 +243,7 @@ def document_download(request, pk):
 @require_POST
 @holder_required
 def document_delete(request, pk):
-    document = _own_document(request, pk)
+    document = _own_document(request, pk, "delete")
     entry = document.entry
     delete_document(document)
     messages.success(
@@ -244,9 +256,7 @@ def document_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 @holder_required
 def report_error(request, pk):
-    entry = _own_entry(request, pk)
-    if not entry.is_guaranteed:
-        raise Http404(_("Seule une donnée garantie fait l’objet d’un signalement."))
+    entry = _own_entry(request, pk, "report_error")
     form = ReportErrorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         AuditEvent.record(

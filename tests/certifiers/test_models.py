@@ -1,4 +1,5 @@
-"""Rules of the certifiers' models: SIRET/ids validation, roles, mandates, API tokens."""
+"""Rules of the certifiers' models: SIRET/ids validation, membership, mandates, API tokens
+(who may do what: test_abilities.py)."""
 
 from datetime import timedelta
 from unittest import mock
@@ -19,10 +20,6 @@ from passeport.certifiers.models import (
     can_deposit_for,
     flux_ids_errors,
     issue_token,
-    user_can_administer,
-    user_can_deposit,
-    user_can_view,
-    user_role,
 )
 from passeport.testing import factories
 
@@ -79,29 +76,14 @@ def test_certification_codes_normalised_and_queryable():
         CertifierCertification(certifier=univ, code="XYZ12", type="RS").full_clean()
 
 
-def test_roles_and_for_user():
-    a, b = (
+def test_for_user():
+    a, _b = (
         factories.CertifierFactory(id_client="AAAAAAAA", codes=()),
         factories.CertifierFactory(id_client="BBBBBBBB", codes=()),
     )
     admin = factories.MemberFactory(certifier=a, administrator=True)
-    depositor = factories.MemberFactory(certifier=a, depositor=True)
-    reader = factories.MemberFactory(certifier=a, read_only=True)
-
     assert list(Certifier.objects.for_user(admin)) == [a]
     assert list(Certifier.objects.for_user(mock.Mock(is_authenticated=False))) == []
-    assert user_role(admin, b) is None and not user_can_view(admin, b)
-    assert [user_can_deposit(u, a) for u in (admin, depositor, reader)] == [True, True, False]
-    assert [user_can_administer(u, a) for u in (admin, depositor, reader)] == [True, False, False]
-    assert all(user_can_view(u, a) for u in (admin, depositor, reader))
-
-    a.status = Certifier.Status.SUSPENDED
-    a.save()
-    assert not user_can_deposit(admin, a)  # suspended: no deposit, but still administrable
-    assert user_can_administer(admin, a)
-    admin.is_active = False
-    admin.save()
-    assert user_role(admin, a) is None
 
 
 def test_certifier_alone_deposits_only_for_itself():

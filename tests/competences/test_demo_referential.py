@@ -20,7 +20,7 @@ def test_the_demo_certifications_cover_the_demo_passports(demo_dir):
     with open_source(demo_dir / "rncp") as source:
         data = read_xml(source)
     codes = {c.code: c for c in data.certifications}
-    # The certifications of the demo passports (passport/demo.py) and the BTS's successor.
+    # The certifications of the demo passports (franceconnect/demo.py) and the BTS's successor.
     # (RNCP34383 and RNCP35340 are the ones the deposits demo deposits for them.)
     assert {
         "RNCP35185",

@@ -195,3 +195,42 @@ def test_make_run_serves_the_site_with_a_worker_and_reseeds_nothing(tmp_path, br
     after = counts()
     # Heartbeats and task results come from the first run's request, not from seeding.
     assert after == before
+
+
+def test_the_readme_operator_commands_work_where_make_run_runs(tmp_path):
+    """`python manage.py create_certifier …` typed as the README says, on the machine where
+    `make run` created var/local.env: its secrets are used; the environment still wins; without
+    the file (a production server), the settings refuse to start without secrets."""
+    from passeport.core import runner
+
+    env = fresh_env(tmp_path)
+
+    def manage(*args, **extra):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    refused = manage("check")
+    assert refused.returncode != 0
+    assert "La variable d'environnement SECRET_KEY est obligatoire" in refused.stderr
+    assert not (tmp_path / "local.env").exists()  # never created by manage.py
+
+    secrets = runner._local_secrets(tmp_path)  # what `make run` writes, once
+    assert manage("migrate", "--noinput", "-v", "0").returncode == 0
+    created = manage(
+        *("create_certifier", "--siret", "732 829 320 00074", "--name", "Université X"),
+        *("--id-client", "UNIVX001", "--id-contrat", "2560080000127J"),
+        *("--certification", "RNCP35340", "--token-file", str(tmp_path / "jeton.txt")),
+    )
+    assert created.returncode == 0, created.stderr
+    assert (tmp_path / "jeton.txt").read_text().startswith("pp_")
+
+    show = "from django.conf import settings; print(settings.SECRET_KEY)"
+    assert manage("shell", "-c", show).stdout.strip().splitlines()[-1] == secrets["SECRET_KEY"]
+    overridden = manage("shell", "-c", show, SECRET_KEY="from-the-environment")
+    assert overridden.stdout.strip().splitlines()[-1] == "from-the-environment"

@@ -120,11 +120,11 @@ def assert_processed_exactly_once(deposit_id, passages=PASSAGES, seed=3):
 @pytest.mark.postgres
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_worker_killed_mid_deposit_resumes_exactly_once(monkeypatch):
+def test_worker_killed_mid_deposit_resumes_exactly_once(settings):
     if connection.vendor != "postgresql":
         pytest.skip("les workers sous-processus partagent la base PostgreSQL de la suite")
     # The watchdog is queued by the reception (this process): it looks again after 1 s.
-    monkeypatch.setenv("PASSEPORT_DEPOSIT_WATCH_SECONDS", "1")
+    settings.DEPOSIT_WATCH_SECONDS = 1
     deposit = new_deposit()
     knobs = {"CHUNK_SIZE": 40, "CHUNK_PAUSE": 0.15, "LEASE_SECONDS": 2, "WATCH_SECONDS": 1}
     first = start_worker(**knobs)

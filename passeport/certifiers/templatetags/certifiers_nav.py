@@ -2,7 +2,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from passeport.certifiers import navigation
-from passeport.certifiers.models import user_role
+from passeport.core import abilities
 
 register = template.Library()
 
@@ -22,8 +22,8 @@ def _items(request, links, args=()):
 @register.inclusion_tag("certifiers/nav.html", takes_context=True)
 def space_nav(context, certifier):
     request = context.get("request")
-    role = context.get("role") or user_role(request.user, certifier)
-    links = [link for link in navigation.SPACE_LINKS if link.roles is None or role in link.roles]
+    allowed = abilities.for_request(request, certifier)
+    links = [link for link in navigation.SPACE_LINKS if allowed[link.ability]]
     return {
         "items": _items(request, links, args=[certifier.pk]),
         "nav_label": f"Menu de l'espace {certifier.name}",

@@ -1,5 +1,8 @@
 """Demo passports (idempotent): rich records for the test identities of the dev FranceConnect.
 
+Seeded after the deposits demo (INSTALLED_APPS order, ARCHITECTURE.md): a person whose
+certifications arrived by the demo deposits gets no second copy here.
+
 - Camille Lefèvre: certifications (unless the deposits demo already brought hers), trainings
   (Agora), experiences (DSN), prevention trainings (one expiring soon), and a holder account
   with declared entries, with and without a document. Log in: /franceconnect/ → « Camille
@@ -17,12 +20,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from passeport.franceconnect.dev_provider import subject
-from passeport.franceconnect.identities import BY_KEY, TEST_IDENTITIES, ensure_in_register
+from passeport.passport.documents import attach_document
+from passeport.passport.models import Entry, Holder
+from passeport.passport.recording import record_certification
 
-from .documents import attach_document
-from .models import Entry, Holder
-from .recording import record_certification
+from .dev_provider import subject
+from .identities import BY_KEY, TEST_IDENTITIES, ensure_in_register
 
 DEMO_EMETTEUR = "DEMOPASS"  # émetteur idClient of the demo certifications recorded here
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from passeport.passport import demo
+from passeport.franceconnect import demo
 from passeport.passport.models import Document, Entry, Holder
 
 pytestmark = pytest.mark.django_db
