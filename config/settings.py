@@ -145,9 +145,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests on SQLite use a file, not memory: worker and server subprocesses must see it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-passeport.sqlite3")}
-    # One connection per request: measured with `make run` (gunicorn threads + worker), the
-    # anonymous home page served 2.5 times fewer requests/s with persistent SQLite connections
-    # (bench/bench_home.py: 490 against 1 215 req/s); the cause is not yet understood.
+    # One connection per request: persistent SQLite connections shared by gunicorn's threads
+    # and the worker serve fewer requests (bench/bench_home.py; figures in docs/depots.md).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Covering indexes (INCLUDE) are PostgreSQL's; SQLite builds the same index without the
     # included columns, which is all it needs (identity.Person's step-1 index).

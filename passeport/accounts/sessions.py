@@ -79,9 +79,9 @@ def _joined_plan(session_model, alias: str, related: tuple[str, ...]) -> tuple[s
     """The SQL of « this session, unexpired, with its user and the user's profiles », and how
     to turn a row into model instances.
 
-    Written once per process: the ORM's `select_related(...).get(...)` compiled it again on
-    every request, which cost four times what PostgreSQL took to run it (measured with
-    bench/bench_passport_page.py). Values go through the converters the ORM would apply
+    Written once per process: the ORM's `select_related(...).get(...)` would compile it again
+    on every request, which costs more than the database takes to run it
+    (bench/bench_passport_page.py). Values go through the converters the ORM would apply
     (backend's, then field's: `SQLCompiler.get_converters`) and instances are made with
     `Model.from_db`, so they are exactly the ORM's.
     """

@@ -2,9 +2,8 @@
 
 PostgreSQL plans each query from statistics that autovacuum refreshes only some time after a
 table changed. A table filled by a bulk load and queried at once is planned as if it were still
-empty or tiny: measured on the identity register, 200 000 persons just imported, a lookup of
-2 000 step-1 keys became a sequential scan of the whole table (48 ms instead of ~3 ms per
-chunk of a deposit). Bulk writers call `refresh_statistics` when they are done (or, for a
+empty or tiny: a just-imported identity register is read by sequential scans instead of its
+indexes (figures in docs/depots.md). Bulk writers call `refresh_statistics` when they are done (or, for a
 deposit being processed, after its first chunks: processing.ANALYZE_AFTER). SQLite plans from
 its indexes alone: nothing to do.
 """

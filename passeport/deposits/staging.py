@@ -2,9 +2,9 @@
 
 The reception validates the whole file (XSD and business rules, `flux.validation`) before it
 answers; the processing then needs, for each passage, the few values it records and its
-business-rule verdict — which that very pass has just computed. Parsing 340 MB a second time and
-running the rules again was a quarter of a large deposit's processing (bench/
-bench_deposit_pipeline.py). So the reception writes, beside the raw file, the passages' values
+business-rule verdict — which that very pass has just computed; parsing the file a second time
+and running the rules again would be a large part of the processing (bench/
+bench_deposit_pipeline.py, docs/depots.md). So the reception writes, beside the raw file, the passages' values
 that the processing reads (`FIELDS`), their identification branch, their certification and
 their first business-rule error, and the processing reads them back.
 
@@ -16,7 +16,7 @@ is absent or unusable the processing reads the XML (`reading.iter_flux`), as bef
 
 Format: a magic line, a header, then chunks of `CHUNK` passages, each a list of rows preceded by
 its length (8 bytes, big-endian), so that resuming after a crash seeks to its chunk without
-decoding the others. Header and chunks are `marshal` data (tuples of strings: four times faster
+decoding the others. Header and chunks are `marshal` data (tuples of strings: much faster
 to write than pickle); the header names the Python version that wrote them, another one reads
 the XML instead. The file is private storage written by this process only.
 """

@@ -41,7 +41,7 @@ def normalise_name(value: str | None) -> str:
     """
     if not value:
         return ""
-    if value.isascii():  # most names: no accent or ligature to take apart (4 times faster)
+    if value.isascii():  # most names: no accent or ligature to take apart (the fast path)
         return _IGNORED.sub("", value).upper()
     text = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
     text = "".join(char for char in text if not unicodedata.combining(char))

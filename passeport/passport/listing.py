@@ -5,7 +5,7 @@ the cost of the home page (bench/bench_passport_page.py). Two things make it so:
 - one query for the columns the list shows (tuples, no model instances, no JSON decoding), plus
   one for the document counts of the holder's own entries;
 - the list's HTML built here with `format_html`-style escaping rather than a template loop (the
-  template engine costs ~0.25 ms per entry with its includes, tags and filters);
+  template engine's includes, tags and filters cost more per entry than the whole query);
 - the rendered list cached (Django's cache) under a key that changes whenever what it shows can
   change: the number of entries, their latest `updated_at`, the number of provisional ones, the
   day (expired/valid wording) and the language. One aggregate query checks it, written in SQL

@@ -129,8 +129,8 @@ class Entry(BaseModel):
     # Owner: exactly one of the two (constraint below).
     # No database constraint towards the register: PostgreSQL checks a foreign key by locking
     # the referenced row (FOR KEY SHARE), a write to the register — a page dirtied and a WAL
-    # record — for each guaranteed entry: 125 000 for a large deposit, most of the register's
-    # pages, and 4 % of its processing (bench/bench_deposit_pipeline.py). The register only
+    # record — for each guaranteed entry, most of the register's pages for a large deposit
+    # (bench/bench_deposit_pipeline.py, docs/depots.md). The register only
     # ever gains or updates persons (import_identities) and the ORM still refuses to delete a
     # person who has entries (PROTECT).
     person = models.ForeignKey(
