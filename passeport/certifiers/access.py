@@ -17,13 +17,20 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from passeport.accounts import twofactor
 from passeport.core import abilities
+from passeport.core.models import AuditEvent
 
+from . import abilities as certifier_rules
 from .models import Certifier
 
 # Why an action is refused, in the member's words (403 pages).
+SUSPENDED = (
+    "Votre organisme est suspendu{since} : les dépôts et les corrections sont refusés. "
+    "Contactez le support."
+)
 REFUSALS = {
     "deposit": "Votre rôle ne permet pas de déposer pour cet organisme, ou l'organisme est "
     "suspendu.",
@@ -35,12 +42,32 @@ REFUSALS = {
 ADMINISTRATORS_ONLY = "Seuls les administrateurs de l'organisme ont accès à cette page."
 
 
+def suspension_notice(certifier: Certifier) -> str:
+    """« Votre organisme est suspendu depuis le … » — the date of the operator's decision."""
+    event = (
+        AuditEvent.objects.filter(
+            action="certifiers.suspended",
+            target_type="certifiers.certifier",
+            target_id=certifier.pk,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    since = f" depuis le {timezone.localtime(event.created_at):%d/%m/%Y}" if event else ""
+    return SUSPENDED.format(since=since)
+
+
 def certifier_for_request(request, certifier_id, action: str = "view") -> Certifier:
     certifier = Certifier.objects.filter(pk=certifier_id).first()
     allowed = abilities.for_request(request, certifier) if certifier is not None else None
     if allowed is None or not allowed["view"]:
         raise Http404("Organisme introuvable.")
     if not allowed[action]:
+        member_could = certifier_rules.for_role(
+            certifier_rules.role_of(request.user, certifier), certifier_active=True
+        )[action]
+        if member_could and not certifier.is_active:
+            raise PermissionDenied(suspension_notice(certifier))
         raise PermissionDenied(REFUSALS.get(action, ADMINISTRATORS_ONLY))
     return certifier
 
@@ -55,7 +82,11 @@ def certifier_member_required(action: str = "view"):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not twofactor.session_is_verified(request):
-                # A session opened before the user joined a certifier (password only): start
+                if not Certifier.objects.for_user(request.user).filter(pk=certifier_id).exists():
+                    # Not a member (a holder, an agent…): a page they may not see, answered
+                    # as such; their session is theirs and stays open.
+                    raise Http404("Organisme introuvable.")
+                # A member whose session was opened before they joined (password only): start
                 # again with the second factor.
                 logout(request)
                 return redirect_to_login(request.get_full_path())

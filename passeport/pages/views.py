@@ -31,7 +31,10 @@ def server_error(request):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", {"title": "Accès refusé"}, status=403)
+    """The real reason when the code gave one (our `PermissionDenied` messages are written for
+    the user, in French), else the generic one."""
+    reason = str(exception) if exception is not None and exception.args else ""
+    return render(request, "403.html", {"title": "Accès refusé", "reason": reason}, status=403)
 
 
 def csrf_failure(request, reason=""):

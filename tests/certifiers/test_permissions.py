@@ -4,6 +4,7 @@ limit what members do; the back office is for operators only."""
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from passeport.accounts.models import User
 from passeport.certifiers import tickets
@@ -204,3 +205,35 @@ def test_members_page_shows_expired_invitations(client, univ):
     html = client.get(f"/certificateurs/{univ.pk}/membres/").content.decode()
     assert "ancien@a.fr (Déposant), envoyée le" in html and "expirée" in html
     assert html.count("expirée") == 1 and "valable jusqu" in html
+
+
+def test_a_holder_opening_a_certifier_page_keeps_their_session(client, univ):
+    """A page the user may not see answers 404; it never ends their session."""
+    holder = factories.HolderFactory()
+    client.force_login(holder.user)
+    for url in (
+        f"/certificateurs/{univ.pk}/",
+        f"/depots/{univ.pk}/",
+        f"/certificateurs/{uuid.uuid4()}/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/passeport/").status_code == 200  # still logged in
+
+
+def test_a_suspended_certifier_is_told_why_and_since_when(client):
+    from passeport.core.models import AuditEvent
+
+    certifier = factories.CertifierFactory(suspended=True)
+    AuditEvent.record("certifiers.suspended", target=certifier, reason="Contrat échu")
+    depositor = factories.MemberFactory(certifier=certifier, depositor=True)
+    reader = factories.MemberFactory(certifier=certifier, read_only=True)
+    factories.verified_client(client, depositor)
+    response = client.get(f"/depots/{certifier.pk}/deposer/")
+    assert response.status_code == 403
+    text = response.content.decode()
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert f"Votre organisme est suspendu depuis le {today}" in text and "support" in text
+    # A read-only member is refused for their role, whatever the certifier's state.
+    factories.verified_client(client, reader)
+    response = client.get(f"/depots/{certifier.pk}/deposer/")
+    assert response.status_code == 403 and "Votre rôle ne permet pas" in response.content.decode()
