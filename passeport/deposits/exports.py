@@ -5,6 +5,7 @@ import io
 from django.core.files.storage import default_storage
 from openpyxl import Workbook
 
+from passeport.flux import cells
 from passeport.flux.cdc_messages import explain
 
 from .forms import columns
@@ -38,16 +39,15 @@ def rejects_workbook(deposit: Deposit) -> bytes:
                 if outcome is None:
                     continue
                 explanation = explain(outcome.message)
-                sheet.append(
-                    [
-                        outcome.id_technique,
-                        outcome.certification_code,
-                        outcome.message,
-                        explanation.explanation,
-                        explanation.fix,
-                    ]
-                    + [passage.value(c.name) or "" for c in data_columns]
-                )
+                values = [
+                    outcome.id_technique,
+                    outcome.certification_code,
+                    outcome.message,
+                    explanation.explanation,
+                    explanation.fix,
+                ] + [passage.value(c.name) or "" for c in data_columns]
+                # Every value is text a certifier (or anyone) typed: never a formula.
+                sheet.append([cells.text_cell(sheet, str(value)) for value in values])
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

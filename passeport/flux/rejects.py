@@ -18,6 +18,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import cells as cells_module
+
 ANOMALIES = "Anomalies"
 HOW_TO_FIX = "Comment corriger"
 LINE = "Ligne d'origine"
@@ -51,8 +53,8 @@ def write_rejects(
                 writer.writerow(
                     [
                         *(_csv(v) for v in padded(values)),
-                        "\n".join(anomalies),
-                        "\n".join(hints),
+                        cells_module.to_csv("\n".join(anomalies)),
+                        cells_module.to_csv("\n".join(hints)),
                         line,
                     ]
                 )
@@ -86,8 +88,7 @@ def write_rejects(
         for value in padded(values):
             value = _cell(value)
             if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "@"  # keep leading zeros
+                cell = cells_module.text_cell(sheet, value)  # leading zeros kept, never a formula
             elif isinstance(value, datetime.date):
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "DD/MM/YYYY"
@@ -95,7 +96,7 @@ def write_rejects(
                 cell = value
             cells.append(cell)
         for text in ("\n".join(anomalies), "\n".join(hints)):
-            cell = WriteOnlyCell(sheet, value=text)
+            cell = cells_module.text_cell(sheet, text)
             cell.alignment = wrap
             cells.append(cell)
         cells.append(line)
@@ -110,7 +111,7 @@ def _csv(value) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     value = _cell(value)
-    return "" if value is None else str(value)
+    return "" if value is None else cells_module.to_csv(str(value))
 
 
 def write_build_rejects(path, result) -> Path:

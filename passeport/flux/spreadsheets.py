@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cells
+
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _SNIFF_BYTES = 64 * 1024
@@ -116,6 +118,12 @@ def detect_delimiter(sample: str) -> str:
     lines = [line for line in sample.splitlines()[:20] if line.strip()]
     if not lines:
         return ";"
+    # The header row names the columns and is rarely quoted: when only one candidate appears
+    # in it, that is the delimiter (the sniffer can be misled by quoted values full of commas).
+    header = lines[0]
+    present = [d for d in ";,\t|" if d in header]
+    if len(present) == 1 and '"' not in header:
+        return present[0]
     try:
         return csv.Sniffer().sniff("\n".join(lines), delimiters=";,\t|").delimiter
     except csv.Error:
@@ -144,7 +152,8 @@ def _open_csv(path) -> Table:
             reader = csv.reader(handle, delimiter=delimiter)
             try:
                 for values in reader:
-                    yield reader.line_num, values
+                    # Our own files (rejects) wrote formula-like text with an apostrophe.
+                    yield reader.line_num, [cells.from_csv(value) for value in values]
             except csv.Error as exc:
                 raise SpreadsheetError(f"{name}, ligne {reader.line_num} : {exc}.") from None
 

@@ -3,6 +3,7 @@ correction, rights."""
 
 import io
 import re
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -225,3 +226,26 @@ def test_rights(client, setup):
     client.logout()
     response = client.get(setup["base"])
     assert response.status_code == 302 and "/compte/connexion/" in response.url
+
+
+def test_ko_export_writes_a_typed_formula_as_text(client, setup):
+    """A birth name typed as a formula comes back as text in the KO export (OWASP CSV
+    injection), readable as typed."""
+    evil = '=HYPERLINK("http://evil.example","Voir")'
+    data = factories.sample_flux(3).replace(
+        b"<cpf:nomNaissance>Dupont</cpf:nomNaissance>",
+        b"<cpf:nomNaissance>" + evil.replace('"', "&quot;").encode() + b"</cpf:nomNaissance>",
+        1,
+    )
+    assert evil.replace('"', "&quot;").encode() in data
+    response = upload(client, setup["base"], ("formule.xml", data))
+    assert response.status_code == 302
+    tasks.run_worker()  # nobody is in the register: every passage is rejected
+    deposit = Deposit.objects.get()
+    assert deposit.passages_ko == 3
+    xlsx = client.get(f"{setup['base']}{deposit.pk}/passages-rejetes.xlsx").content
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+    rows = list(load_workbook(io.BytesIO(xlsx)).active.values)
+    names = [row[rows[0].index("Nom de naissance (nomNaissance)")] for row in rows[1:]]
+    assert evil in names
