@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: install
-	$(BIN)/passeport run --port $(PORT)
+	$(BIN)/passeport run --demo --port $(PORT)
 
 # PostgreSQL, chromium, Node and poppler come from Debian's packages when missing (as root, like
 # CI); the npm test tools (tests/node) are installed from their lock file.

@@ -83,7 +83,7 @@ def running_service(extra_env: dict[str, str] | None = None, var_dir: Path | Non
     env.update({"PASSEPORT_VAR_DIR": str(var_dir), **(extra_env or {})})
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "passeport.cli", "run", "--port", str(port)],
+        [sys.executable, "-m", "passeport.cli", "run", "--demo", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -53,6 +53,9 @@ if not DATA_HASH_KEY:
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# Local demo over plain HTTP on loopback only (`passeport run`): cookies not HTTPS-only, no HTTPS
+# redirect; `check --deploy` fails while it is on (core/checks.py).
+PASSEPORT_INSECURE_HTTP = env_bool("PASSEPORT_INSECURE_HTTP")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -314,7 +317,7 @@ OAUTH2_PROVIDER = {
     # The holder approves every request: no silent re-authorization.
     "REQUEST_APPROVAL_PROMPT": "force",
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"]
-    + (["http"] if DEBUG or env_bool("PASSEPORT_INSECURE_HTTP") else []),
+    + (["http"] if DEBUG or PASSEPORT_INSECURE_HTTP else []),
 }
 
 # Background work: Django's Tasks API, stored in the database (django-tasks-db); any number of
@@ -386,10 +389,10 @@ CSRF_COOKIE_HTTPONLY = True
 # A stale form gets a DSFR page in French offering to reload it (Django's own mentions DEBUG and
 # uses an inline style our CSP blocks).
 CSRF_FAILURE_VIEW = "passeport.pages.views.csrf_failure"
-SESSION_COOKIE_SECURE = not DEBUG and not env_bool("PASSEPORT_INSECURE_HTTP")
+SESSION_COOKIE_SECURE = not DEBUG and not PASSEPORT_INSECURE_HTTP
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG) and not env_bool(
-    "PASSEPORT_INSECURE_HTTP"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG) and not (
+    PASSEPORT_INSECURE_HTTP
 )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))

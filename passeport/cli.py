@@ -12,7 +12,7 @@ USAGE = """usage : passeport <commande> [options]
 
 commandes :
   flux …      construire, valider et lire les flux XML de la Caisse des Dépôts (sans serveur)
-  run         installer la base, charger la démo et lancer le serveur web et le worker
+  run         installer la base et lancer le serveur web et le worker (--demo : démonstration)
   manage …    commandes d'administration Django (migrate, create_certifier, …)
   genkey      afficher une nouvelle clé de chiffrement pour DATA_ENCRYPTION_KEYS
 """
@@ -35,8 +35,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="démonstration locale : données de démo, fournisseur FranceConnect de "
+            "développement, PKI de test (jamais en production)",
+        )
         args = parser.parse_args(rest)
-        return run(host=args.host, port=args.port, web_workers=args.workers)
+        return run(host=args.host, port=args.port, web_workers=args.workers, demo=args.demo)
     if command == "manage":
         from passeport.core.runner import use_local_environment
 

@@ -38,6 +38,19 @@ def shared_dir() -> Path:
     return SHARED
 
 
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """The default (private) storage in a folder of the test's own: documents, signed PDFs."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+    return tmp_path / "private"
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():

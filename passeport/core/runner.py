@@ -1,6 +1,7 @@
 """`passeport run` (what `make run` calls): one command for a working local service.
 
-Prepares the database (migrate, static files, demo data, daily tasks, all idempotent), then runs a
+Prepares the database (migrate, static files, with `--demo` the demo data, daily tasks, all
+idempotent), then runs a
 production-grade WSGI server (gunicorn) and a background worker (django-tasks-db's
 `db_worker`) side by side; Ctrl-C (or either process dying) stops both.
 """
@@ -43,7 +44,10 @@ def _local_secrets(var_dir: Path) -> dict[str, str]:
     return values
 
 
-def prepare_environment(host: str, port: int) -> dict[str, str]:
+def prepare_environment(host: str, port: int, *, demo: bool = False) -> dict[str, str]:
+    """The environment of a local run: secrets of var/local.env, plain HTTP on loopback, mails
+    written to files; with `demo`, the demo-only switches too (the development identity
+    provider, the test PKI), which `check --deploy` refuses (core/checks.py)."""
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     var_dir = Path(env.get("PASSEPORT_VAR_DIR", ROOT / "var"))
@@ -56,12 +60,17 @@ def prepare_environment(host: str, port: int) -> dict[str, str]:
     # No mail server on a fresh machine: e-mails (invitations, accusés…) go to files to read.
     env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     env.setdefault("EMAIL_FILE_PATH", str(var_dir / "mails"))
-    # Holders log in through the development FranceConnect provider (/fc-dev/) in the local demo.
-    env.setdefault("FRANCECONNECT_DEV_PROVIDER", "1")
-    env.setdefault("FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG", "1")
-    # Signed CVs and credentials with a test PKI generated under var/ (never production keys).
-    env.setdefault("PROOFS_DEV_PKI", "1")
+    if demo:
+        # Holders log in through the development FranceConnect provider (/fc-dev/).
+        env.setdefault("FRANCECONNECT_DEV_PROVIDER", "1")
+        env.setdefault("FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG", "1")
+        # Signed CVs and credentials with a test PKI generated under var/ (never production keys).
+        env.setdefault("PROOFS_DEV_PKI", "1")
     return env
+
+
+def _ran_the_demo(var_dir: Path) -> bool:
+    return (var_dir / "demo").is_file()
 
 
 def use_local_environment() -> bool:
@@ -76,7 +85,7 @@ def use_local_environment() -> bool:
     var_dir = Path(os.environ.get("PASSEPORT_VAR_DIR", ROOT / "var"))
     if not (var_dir / "local.env").is_file():
         return False
-    for key, value in prepare_environment("127.0.0.1", 8000).items():
+    for key, value in prepare_environment("127.0.0.1", 8000, demo=_ran_the_demo(var_dir)).items():
         os.environ.setdefault(key, value)
     return True
 
@@ -85,12 +94,18 @@ def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
 
 
-def run(host: str = "127.0.0.1", port: int = 8000, web_workers: int = 2) -> int:
-    env = prepare_environment(host, port)
+def run(
+    host: str = "127.0.0.1", port: int = 8000, web_workers: int = 2, *, demo: bool = False
+) -> int:
+    env = prepare_environment(host, port, demo=demo)
+    var_dir = Path(env.get("PASSEPORT_VAR_DIR", ROOT / "var"))
+    if demo:  # operator commands on this machine then see the same switches
+        (var_dir / "demo").write_text("passeport run --demo\n")
     try:
         _manage(env, "migrate", "--noinput", "-v", "0")
         _manage(env, "collectstatic", "--noinput", "-v", "0")
-        _manage(env, "seed_demo")
+        if demo:
+            _manage(env, "seed_demo")
         _manage(env, "schedule_tasks")  # the daily tasks (reminders), queued once
     except subprocess.CalledProcessError as exc:
         print(f"La préparation a échoué (étape : {' '.join(exc.cmd[2:4])}).", file=sys.stderr)

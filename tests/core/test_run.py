@@ -54,7 +54,7 @@ class Service:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "passeport.cli", "run", "--port", str(self.port)],
+            [sys.executable, "-m", "passeport.cli", "run", "--demo", "--port", str(self.port)],
             cwd=ROOT,
             env=fresh_env(var_dir),
             stdout=subprocess.PIPE,

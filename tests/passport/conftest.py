@@ -13,15 +13,3 @@ def alice(db):
 @pytest.fixture
 def bob(db):
     return factories.HolderFactory(name="bob", linked=True)
-
-
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
-    return tmp_path / "private"

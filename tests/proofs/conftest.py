@@ -45,12 +45,6 @@ def holder_client(client, holder):
 
 
 @pytest.fixture
-def storage(settings, tmp_path):
-    """A private storage of the test's own for the signed PDFs."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
+def storage(private_storage):
+    """The signed PDFs' private storage (tests/conftest.py `private_storage`)."""
+    return private_storage
