@@ -44,7 +44,9 @@ class Deposit(BaseModel):
         BATCH = "lot", "Dépôt par lot (commande)"
         CORRECTION = "correction", "Correction en ligne"
 
-    number = models.PositiveBigIntegerField("numéro de traitement", unique=True)
+    # The accusés' numeroTraitement/idTraitement: counted per certifier (deposits/reception.py
+    # `next_number`), so that no certifier learns from it how many deposits others make.
+    number = models.PositiveBigIntegerField("numéro de traitement")
     certifier = models.ForeignKey(
         "certifiers.Certifier",
         on_delete=models.PROTECT,
@@ -114,6 +116,7 @@ class Deposit(BaseModel):
         constraints = [
             # The same bytes deposited twice by the same account are the same deposit.
             models.UniqueConstraint(fields=["certifier", "sha256"], name="deposit_once_per_bytes"),
+            models.UniqueConstraint(fields=["certifier", "number"], name="deposit_number_once"),
         ]
         indexes = [models.Index(fields=["certifier", "-received_at"], name="deposit_cert_idx")]
 
@@ -143,16 +146,19 @@ class Deposit(BaseModel):
         return accuse_filename(self.file_name, day)
 
 
-class DepositNumber(models.Model):
-    """A database sequence for `Deposit.number` (the accusé's `idTraitement`), on any backend."""
+class DepositCounter(models.Model):
+    """The last `Deposit.number` given to one certifier (the accusés' idTraitement)."""
 
-    id = models.BigAutoField(primary_key=True)
+    certifier = models.OneToOneField(
+        "certifiers.Certifier", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    last = models.PositiveBigIntegerField(default=0)
 
     class Meta:
-        verbose_name = "numéro de traitement"
+        verbose_name = "compteur de traitements"
 
     def __str__(self) -> str:
-        return str(self.pk)
+        return f"{self.certifier_id} : {self.last}"
 
 
 class PassageOutcome(BaseModel):

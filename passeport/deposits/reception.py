@@ -18,13 +18,14 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from passeport.core.collector import batch_work
 from passeport.core.models import AuditEvent
 
 from . import staging
-from .models import Deposit, DepositNumber
+from .models import Deposit, DepositCounter
 from .reception_checks import check_file
 
 CHUNK = 1024 * 1024
@@ -132,8 +133,13 @@ class Reception:
     duplicate: bool = False  # the same bytes had already been deposited by this account
 
 
-def next_number() -> int:
-    return DepositNumber.objects.create().pk
+def next_number(certifier) -> int:
+    """The certifier's next deposit number, inside the caller's transaction: the counter's row
+    stays locked until it commits, so two receptions for one certifier never share a number
+    (and those of different certifiers never wait for each other)."""
+    DepositCounter.objects.get_or_create(certifier=certifier)
+    DepositCounter.objects.filter(certifier=certifier).update(last=F("last") + 1)
+    return DepositCounter.objects.values_list("last", flat=True).get(certifier=certifier)
 
 
 def receive(
@@ -157,7 +163,7 @@ def receive(
     try:
         with transaction.atomic():
             deposit = Deposit.objects.create(
-                number=next_number(),
+                number=next_number(certifier),
                 certifier=certifier,
                 deposited_by=user if getattr(user, "is_authenticated", False) else None,
                 api_token_prefix=token_prefix,
