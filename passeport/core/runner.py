@@ -15,6 +15,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Seconds before a worker that exited is started again: first, and at most (doubling while it
+# keeps dying young).
+WORKER_RESTART_DELAYS = (1.0, 30.0)
 
 
 def _local_secrets(var_dir: Path) -> dict[str, str]:
@@ -127,12 +130,22 @@ def run(
         env=env,
         cwd=ROOT,
     )
-    worker = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-reload", "--interval", "0.5"],
-        env=env,
-        cwd=ROOT,
-    )
-    children = [web, worker]
+
+    def start_worker() -> subprocess.Popen:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "manage.py"),
+                "db_worker",
+                "--no-reload",
+                "--interval",
+                "0.5",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+
+    worker = start_worker()
     mails = env["EMAIL_FILE_PATH"] if "filebased" in env["EMAIL_BACKEND"] else ""
     print(
         f"\nPasseport est lancé : http://{host}:{port}/  (Ctrl-C pour arrêter)"
@@ -149,13 +162,34 @@ def run(
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    while not stopping and all(child.poll() is None for child in children):
+    # The worker is supervised: an idle django-tasks-db worker exits when its database goes
+    # away (a PostgreSQL restart), and with no worker left nothing would run again, the
+    # deposits' watchdog included. It is started again, sooner the longer it had lived.
+    delay = WORKER_RESTART_DELAYS[0]
+    started = time.monotonic()
+    while not stopping and web.poll() is None:
+        if worker.poll() is not None:
+            lived = time.monotonic() - started
+            delay = (
+                WORKER_RESTART_DELAYS[0] if lived > 60 else min(delay * 2, WORKER_RESTART_DELAYS[1])
+            )
+            print(
+                f"Le worker s'est arrêté (code {worker.returncode}) : relancé dans {delay:.0f} s.",
+                file=sys.stderr,
+                flush=True,
+            )
+            until = time.monotonic() + delay
+            while not stopping and time.monotonic() < until:
+                time.sleep(0.2)
+            if stopping:
+                break
+            worker, started = start_worker(), time.monotonic()
         time.sleep(0.2)
-    for child in children:
+    for child in (web, worker):
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 10
-    for child in children:
+    for child in (web, worker):
         try:
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:

@@ -90,6 +90,11 @@ def children_of(pid: int) -> list[int]:
     return [int(p) for p in result.stdout.split()]
 
 
+def heartbeat_count(var_dir: Path) -> int:
+    with sqlite3.connect(var_dir / "passeport.sqlite3") as connection:
+        return connection.execute("SELECT COUNT(*) FROM core_workerheartbeat").fetchone()[0]
+
+
 def csrf_token(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
@@ -143,6 +148,32 @@ def test_make_run_serves_the_site_with_a_worker_and_reseeds_nothing(tmp_path, br
             time.sleep(0.5)
             status = opener.open(service.url + "/back-office/statut/").read().decode()
         assert re.search(r'id="last-heartbeat">\d\d/\d\d/\d{4}', status), status
+
+        # The worker dies (as an idle one does when PostgreSQL restarts): it is started again,
+        # and a task queued afterwards still runs.
+        worker = next(
+            pid for pid in children if "db_worker" in Path(f"/proc/{pid}/cmdline").read_text()
+        )
+        os.kill(worker, signal.SIGKILL)
+        heartbeats = heartbeat_count(tmp_path)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = children_of(service.process.pid)
+            if len(now) == 2 and worker not in now:
+                break
+            time.sleep(0.3)
+        assert worker not in children_of(service.process.pid)
+        status = opener.open(service.url + "/back-office/statut/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', status).group(1)
+        opener.open(
+            service.url + "/back-office/statut/",
+            urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode(),
+        )
+        deadline = time.monotonic() + 30
+        while heartbeat_count(tmp_path) == heartbeats and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert heartbeat_count(tmp_path) > heartbeats
+        children = children_of(service.process.pid)
     finally:
         output = service.stop()
 
