@@ -439,12 +439,10 @@ def _schema_choice(schema: str) -> tuple[str | None, object | None]:
 
 def _check_against_user_schema(result: BuildResult, schemas) -> None:
     """With an XSD given by the user, the written file is validated against it as written."""
-    from lxml import etree
-
-    from passeport.flux.xsd import hardened_parser
+    from passeport.flux import safexml
 
     for path in result.files or []:
-        document = etree.parse(str(path), hardened_parser())
+        document = safexml.parse(str(path))
         if not schemas.complete.validate(document):
             first = schemas.complete.error_log[0]
             result.errors.append(

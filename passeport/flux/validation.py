@@ -53,6 +53,7 @@ from pathlib import Path
 from lxml import etree
 
 from passeport.flux import rules as R
+from passeport.flux import safexml
 from passeport.flux.dictionary import NAMESPACE, XSI_NAMESPACE
 from passeport.flux.findings import ERROR, WARNING, Finding, Report
 from passeport.flux.xsd import PEEK_BYTES, Schemas, load_schemas
@@ -168,9 +169,7 @@ def inspect_head(head: bytes) -> _Head:
     wanted = {f"{_N}action", f"{_N}identifiantNational"}
     maybe_115 = any(needle in head for needle in _VERSION_115_NEEDLES)
     step = 1 << 16
-    parser = etree.XMLPullParser(
-        events=("start",), resolve_entities=False, no_network=True, load_dtd=False
-    )
+    parser = safexml.pull_parser(events=("start",))
     for offset in range(0, max(len(head), 1), step):
         try:
             parser.feed(head[offset : offset + step])
@@ -380,14 +379,10 @@ class FluxValidation:
         add = self._add
         translate = _translator()
         cert_info: dict = {}
-        context = etree.iterparse(
+        context = safexml.iterparse(
             stream,
             events=("end",),
             tag=_TAGS,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
             remove_comments=True,
             remove_pis=True,
             remove_blank_text=True,
@@ -781,14 +776,10 @@ def _xsd_pass(path, schemas: Schemas, max_findings: int):
     findings: list[Finding] = []
     count = 0
     in_error: set[int] = set()
-    context = etree.iterparse(
+    context = safexml.iterparse(
         str(path),
         events=("end",),
         tag=_TAGS,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
         remove_comments=True,
         remove_pis=True,
         remove_blank_text=True,
