@@ -431,22 +431,22 @@ class FluxValidation:
                                 )
                             )
                     first_error = None  # the passage's first business-rule error
-                    for rule, name, message, hint in rules.check(values, bad):
-                        if bad and R.superseded(rule, name, bad):
+                    for broken in rules.check(values, bad):
+                        if bad and R.superseded(broken.rule, broken.field, bad):
                             continue
-                        severity = R.RULES[rule].severity
+                        severity = R.RULES[broken.rule].severity
                         if severity == ERROR and first_error is None:
-                            first_error = (rule, name, message)
+                            first_error = broken
                         if emit or len(report.findings) + len(findings) < max_findings:
                             findings.append(
                                 Finding(
                                     severity,
-                                    rule,
-                                    _line_of(el, name, line),
+                                    broken.rule,
+                                    _line_of(el, broken.field, line),
                                     id_technique,
-                                    name,
-                                    message,
-                                    hint,
+                                    broken.field,
+                                    broken.message,
+                                    broken.hint,
                                     line,
                                 )
                             )
@@ -519,16 +519,17 @@ class FluxValidation:
         emetteur, certificateur = _client_ids(root)
         if "natureDeposant" not in bad:
             checks += R.check_nature(info.get("natureDeposant"), emetteur, certificateur)
-        for rule, name, message, hint in checks:
+        for broken in checks:
+            message = broken.message
             findings.append(
                 Finding(
-                    R.RULES[rule].severity,
-                    rule,
-                    _line_of(el, name, line),
+                    R.RULES[broken.rule].severity,
+                    broken.rule,
+                    _line_of(el, broken.field, line),
                     None,
-                    name,
+                    broken.field,
                     f"Certification {info.get('code') or '?'} : {message[0].lower()}{message[1:]}",
-                    hint,
+                    broken.hint,
                 )
             )
         for finding in findings:
@@ -640,7 +641,7 @@ def validate_file(
 
     `on_values(element, values, first_error)` is called for each passage with its element
     (cleared right after the call), its values (Clark name → text, the very dict the business
-    rules read) and its first business-rule error `(rule, element name, message)` or None —
+    rules read) and its first business-rule error (a `rules.RuleResult`) or None —
     XSD errors aside, which the report gives. Unlike `on_passage` it keeps the parallel mode
     (the rules' process calls it): a portal can keep what it needs of each passage while the
     file is validated.
