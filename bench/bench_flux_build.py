@@ -207,7 +207,7 @@ def child_build(path: str, out: str) -> None:
     # the worker processes (large files): the largest one's peak; both run at the same time,
     # so main + WORKERS × that peak bounds the peak of the whole build from above.
     worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    from passeport.flux.building import WORKERS
+    from passeport.flux.building_parallel import WORKERS
 
     total = main_peak + (WORKERS * worker_peak if worker_peak else 0)
     print(json.dumps({"seconds": elapsed, "written": result.written, "rejected": result.rejected_count,

@@ -6,23 +6,14 @@ This is an adapter: the rules live in `passeport.flux.rules` and are not written
 hands them the passage values in the shape the flux validator gives them (Clark names → text).
 """
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils import timezone
 
 from passeport.flux.findings import ERROR
-from passeport.flux.rules import RULES, PassageRules
+from passeport.flux.rules import RULES, PassageRules, RuleResult
 
 from .reading import Passage
-
-
-@dataclass(frozen=True)
-class RuleError:
-    rule: str
-    field: str
-    message: str
-    hint: str = ""
 
 
 @lru_cache(maxsize=8)
@@ -35,14 +26,12 @@ def checker(version: str, action: str = "") -> PassageRules:
     return _rules(timezone.localdate(), action if version == "1.1.5" else None)
 
 
-def passage_errors(passage: Passage, rules: PassageRules) -> list[RuleError]:
+def passage_errors(passage: Passage, rules: PassageRules) -> list[RuleResult]:
     return [
-        RuleError(rule, field, message, hint)
-        for rule, field, message, hint in rules.check(passage.values)
-        if RULES[rule].severity == ERROR
+        broken for broken in rules.check(passage.values) if RULES[broken.rule].severity == ERROR
     ]
 
 
-def first_error(passage: Passage, rules: PassageRules) -> RuleError | None:
+def first_error(passage: Passage, rules: PassageRules) -> RuleResult | None:
     errors = passage_errors(passage, rules)
     return errors[0] if errors else None

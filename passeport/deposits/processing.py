@@ -43,6 +43,7 @@ from passeport.certifiers.models import Certifier, CertifierCertification
 from passeport.core.collector import batch_work
 from passeport.core.planner import refresh_statistics
 from passeport.flux.accuses import Accuse, RejectedPassage, write_accuse
+from passeport.flux.rules import RuleResult
 from passeport.identity.register import Criteria, get_register
 from passeport.passport.models import Entry
 from passeport.passport.recording import DUPLICATE_MESSAGE, withdraw_certification
@@ -332,7 +333,7 @@ def _creations(context: Context, passages: list[Passage]) -> list[Verdict]:
             continue
         if isinstance(passage, staging.StagedPassage):
             # The rules already ran on this passage, today, during the reception's validation.
-            error = business_rules.RuleError(*passage.rule_error) if passage.rule_error else None
+            error = RuleResult(*passage.rule_error) if passage.rule_error else None
         else:
             error = business_rules.first_error(passage, checker)
         if error is not None:

@@ -13,6 +13,8 @@ from functools import cached_property
 
 from lxml import etree
 
+from passeport.flux import safexml
+
 NAMESPACE = "urn:cdc:cpf:pc5:schema:1.0.0"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 _NS = "{" + NAMESPACE + "}"
@@ -152,19 +154,6 @@ class Passage:
         return self.value("idTechnique") or ""
 
 
-def hardened_iterparse(source, **options):
-    return etree.iterparse(
-        source,
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        **options,
-    )
-
-
 _BRANCH_TAGS = tuple((_NS + name, name) for name in _IDENTIFICATION_BRANCHES)
 
 
@@ -192,7 +181,9 @@ def iter_flux(source, *, declared: Header, start_after: int = 0) -> Iterator[Pas
     certificateur, certification = Certificateur(), Certification()
     certification_element = None
     index = -1
-    events = hardened_iterparse(source, events=("end",), tag=PASSAGE)
+    events = safexml.iterparse(
+        source, events=("end",), tag=PASSAGE, remove_comments=True, remove_pis=True
+    )
     for position, (_event, element) in enumerate(events, start=1):
         container = element.getparent()
         found = container.getparent() if container is not None else None

@@ -18,9 +18,10 @@ from django.utils import timezone
 from lxml import etree
 
 from passeport.certifiers.models import Certifier, flux_ids_errors
+from passeport.flux import safexml
 from passeport.flux.validation import validate_file
 
-from .reading import Header, hardened_iterparse
+from .reading import Header
 
 _ACTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?action[\s>]")
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?flux[\s>/]")
@@ -103,7 +104,9 @@ def check_file(
     if not _ROOT.search(head):
         # Not even the start of a flux: tell a spreadsheet, a PDF… from broken XML.
         try:
-            for _ in hardened_iterparse(str(path), events=("start",)):
+            for _ in safexml.iterparse(
+                str(path), events=("start",), remove_comments=True, remove_pis=True
+            ):
                 break
         except etree.XMLSyntaxError as exc:
             result.errors.append(_syntax_reason(file_name, exc))

@@ -31,6 +31,8 @@ from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage, default_storage
 
+from passeport.flux.rules import RuleResult
+
 from .reading import (
     CERTIFICATION_FIELDS,
     IDENTITY_FIELDS,
@@ -95,7 +97,7 @@ class StagingWriter:
         self.stream = None
         self.partial.unlink(missing_ok=True)
 
-    def __call__(self, element, values: dict, first_error: tuple | None) -> None:
+    def __call__(self, element, values: dict, first_error: RuleResult | None) -> None:
         if self.stream is None:
             return
         container = element.getparent()
@@ -113,7 +115,10 @@ class StagingWriter:
                 self.certifications,
                 branch_of(values),
                 tuple(map(values.get, _CLARK)),
-                first_error,
+                # marshal keeps plain tuples only, and the processing's verdict needs no hint
+                None
+                if first_error is None
+                else (first_error.rule, first_error.field, first_error.message),
             )
         )
         if len(self.rows) >= CHUNK:

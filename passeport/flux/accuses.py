@@ -18,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from passeport.flux import safexml
 from passeport.flux.cdc_messages import Explanation, explain
 
 RAPPORT_NAMESPACE = "urn:cdc:cpf:pc5:rapport:schema"
@@ -57,22 +58,10 @@ class Accuse:
         return groups
 
 
-def hardened_parser(**options) -> etree.XMLParser:
-    """An lxml parser that loads no DTD, resolves no entity and opens no network."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        load_dtd=False,
-        dtd_validation=False,
-        no_network=True,
-        huge_tree=False,
-        **options,
-    )
-
-
 def parse_hardened(data: bytes, name: str) -> etree._Element:
     """Parse bytes; refuse any DOCTYPE (entities, external DTDs) with a French message."""
     try:
-        root = etree.fromstring(data, hardened_parser(remove_blank_text=True))
+        root = safexml.fromstring(data, remove_blank_text=True)
     except etree.XMLSyntaxError as exc:
         line = getattr(exc, "lineno", None) or "?"
         column = getattr(exc, "offset", None) or "?"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from passeport.flux import dictionary
+from passeport.flux import dictionary, safexml
 from passeport.flux.accuses import Accuse
 from passeport.flux.columns import MappingError, spreadsheet_columns
 from passeport.flux.spreadsheets import CSV_SUFFIXES, SPREADSHEET_SUFFIXES, open_table
@@ -113,14 +113,10 @@ def _from_flux(source, texts):
     found = {}
     code = type_ = ""
     try:
-        for _event, element in etree.iterparse(
+        for _event, element in safexml.iterparse(
             str(source),
             events=("end",),
             tag=(f"{NS}code", f"{NS}type", f"{NS}passageCertification"),
-            resolve_entities=False,
-            load_dtd=False,
-            no_network=True,
-            huge_tree=False,
         ):
             local = etree.QName(element).localname
             if local == "code":

@@ -9,7 +9,7 @@ elements of the passage (Clark names `{urn:cdc:cpf:pc5:schema:1.0.0}local`) to t
 (None or "" for an empty or nil element) — the dict the streaming validator already built —
 and `bad` is the set of local names the XSD already rejected in this passage, whose rules are
 skipped (see also `superseded`) so that a wrong value is reported once. It returns a list of
-(rule, field, message, hint) tuples; the caller adds line and idTechnique.
+`RuleResult(rule, field, message, hint)`; the caller adds line and idTechnique.
 `check_certification` (type and code) and `check_nature` (natureDeposant against the émetteur
 and certificateur ids) do the same for a certification.
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir as stdnum_nir
@@ -35,6 +36,17 @@ class Rule:
     source: str  # where the rule comes from
     hint: str  # default hint (French)
     example: str = ""  # a message as the validator writes it (docs/regles-flux.md)
+
+
+class RuleResult(NamedTuple):
+    """One business rule broken by a passage or a certification; where it is (line,
+    idTechnique) is the caller's to add."""
+
+    rule: str  # id in RULES
+    field: str  # local name of the element concerned
+    message: str  # French
+    # French; the deposits' staged verdicts keep the first three fields only (staging.py)
+    hint: str = ""
 
 
 _CDC_DICT = "Dictionnaire de données du flux CDC (kit v2.0.0)"
@@ -343,15 +355,15 @@ class PassageRules:
         self.late_iso = months_before(self.today, 3).isoformat()
         self.action = action  # 1.1.5: "CREATION" | "SUPPRESSION" | None (1.1.2)
 
-    def check(self, v: dict, bad: set | frozenset = frozenset()) -> list[tuple]:
-        out: list[tuple] = []
+    def check(self, v: dict, bad: set | frozenset = frozenset()) -> list[RuleResult]:
+        out: list[RuleResult] = []
         get = v.get
         if self.action == "SUPPRESSION":
             extra = [k for k in v if k not in (ID, PASSAGE) and k.startswith(_N)]
             if extra:
                 first = extra[0][len(_N) :]
                 out.append(
-                    (
+                    RuleResult(
                         "REG-SUPPRESSION-CONTENU",
                         first,
                         f"Ce passage d'un flux SUPPRESSION contient d'autres éléments que "
@@ -364,7 +376,7 @@ class PassageRules:
             for clark, name in CREATION_REQUIRED:
                 if clark not in v:
                     out.append(
-                        (
+                        RuleResult(
                             "REG-CREATION-COMPLET",
                             name,
                             f"Il manque l'élément {label(name)}, obligatoire dans un passage "
@@ -386,7 +398,7 @@ class PassageRules:
             and fin < debut
         ):
             out.append(
-                (
+                RuleResult(
                     "REG-DATES-VALIDITE",
                     "dateFinValidite",
                     f"La date de fin de validité ({_fr(fin)}) précède la date d'obtention "
@@ -405,7 +417,7 @@ class PassageRules:
             and _DATE_RE.fullmatch(d2)
         ):
             out.append(
-                (
+                RuleResult(
                     "REG-DATES-EXAMEN",
                     "dateFinExamen",
                     f"La date de fin d'examen ({_fr(d2)}) précède la date de début ({_fr(d1)}).",
@@ -415,7 +427,7 @@ class PassageRules:
         if debut_ok:
             if debut > self.today_iso:
                 out.append(
-                    (
+                    RuleResult(
                         "REG-DATE-FUTURE",
                         "dateDebutValidite",
                         f"La date d'obtention {_fr(debut)} est postérieure à aujourd'hui "
@@ -425,7 +437,7 @@ class PassageRules:
                 )
             elif debut < self.late_iso:
                 out.append(
-                    (
+                    RuleResult(
                         "REG-DELAI-DEPASSE",
                         "dateDebutValidite",
                         f"La certification a été obtenue le {_fr(debut)}, il y a plus de "
@@ -435,7 +447,7 @@ class PassageRules:
                 )
         if get(PRESENCE_LANGUE) in ("true", "1") and NIVEAU_LANGUE not in v:
             out.append(
-                (
+                RuleResult(
                     "REG-LANGUE-NIVEAU",
                     "niveauLangueEuropeen",
                     "presenceNiveauLangueEuro vaut true mais niveauLangueEuropeen est absent.",
@@ -444,7 +456,7 @@ class PassageRules:
             )
         if get(PRESENCE_NUM) in ("true", "1") and NIVEAU_NUM not in v:
             out.append(
-                (
+                RuleResult(
                     "REG-NUMERIQUE-NIVEAU",
                     "niveauNumeriqueEuropeen",
                     "presenceNiveauNumeriqueEuro vaut true mais niveauNumeriqueEuropeen est "
@@ -459,7 +471,7 @@ class PassageRules:
             and "scoring" not in bad
         ):
             out.append(
-                (
+                RuleResult(
                     "REG-SCORING",
                     "scoring",
                     "L'obtention est PAR_SCORING mais le score (scoring) est vide ou nil.",
@@ -468,7 +480,7 @@ class PassageRules:
             )
         if get(DONNEE_CERTIFIEE) in ("false", "0"):
             out.append(
-                (
+                RuleResult(
                     "REG-DONNEE-PROVISOIRE",
                     "donneeCertifiee",
                     "donneeCertifiee vaut false : le passage est transmis comme provisoire.",
@@ -481,7 +493,7 @@ class PassageRules:
                 if clark == NOM_USAGE and value == "":
                     continue  # nil nomUsage: allowed (the XSD checks nil vs empty)
                 out.append(
-                    (
+                    RuleResult(
                         "REG-NOM-VIDE",
                         name,
                         f"{label(name)} ne contient que des espaces.",
@@ -507,7 +519,7 @@ class PassageRules:
         day = int(day_text) if day_text and day_text.strip().isdigit() else None
         if day is not None and month is None:
             out.append(
-                (
+                RuleResult(
                     "REG-NAISSANCE-DATE",
                     "moisNaissance",
                     f"Le jour de naissance ({day}) est indiqué sans le mois.",
@@ -520,7 +532,7 @@ class PassageRules:
                 birth = dt.date(year, month, day)
             except ValueError:
                 out.append(
-                    (
+                    RuleResult(
                         "REG-NAISSANCE-DATE",
                         "jourNaissance",
                         f"La date de naissance {day:02d}/{month:02d}/{year} n'existe pas.",
@@ -535,7 +547,7 @@ class PassageRules:
                 return
         if birth > self.today:
             out.append(
-                (
+                RuleResult(
                     "REG-NAISSANCE-DATE",
                     "anneeNaissance",
                     f"La date de naissance ({_birth_text(year, month, day)}) est dans le futur.",
@@ -550,7 +562,7 @@ class PassageRules:
         age = reference.year - year - ((reference.month, reference.day) < (month or 1, day or 1))
         if not MIN_AGE <= age <= MAX_AGE:
             out.append(
-                (
+                RuleResult(
                     "REG-NAISSANCE-AGE",
                     "anneeNaissance",
                     f"Né(e) en {year}, le titulaire aurait {age} ans à l'obtention "
@@ -574,7 +586,7 @@ class PassageRules:
             else:
                 detail = "ce n'est pas un code de commune de l'INSEE"
             out.append(
-                (
+                RuleResult(
                     "REG-INSEE",
                     "codeInsee",
                     f"Le code INSEE de naissance « {code} » est invraisemblable : {detail}.",
@@ -586,7 +598,7 @@ class PassageRules:
             pays = v.get(CODE_PAYS)
             if not pays:
                 out.append(
-                    (
+                    RuleResult(
                         "REG-PAYS-ETRANGER",
                         "codePaysNaissance",
                         f"Le code commune {code} désigne une naissance à l'étranger mais le "
@@ -596,7 +608,7 @@ class PassageRules:
                 )
             elif "codePaysNaissance" not in bad and pays != code[2:]:
                 out.append(
-                    (
+                    RuleResult(
                         "REG-PAYS-INCOHERENT",
                         "codePaysNaissance",
                         f"Le code pays « {pays} » ne correspond pas au code commune {code} "
@@ -606,11 +618,13 @@ class PassageRules:
                 )
 
 
-def check_nir(nir: str, out: list) -> None:
+def check_nir(nir: str, out: list[RuleResult]) -> None:
     """The 13-character NIR of 1.1.5 (no key). Messages never repeat the whole number."""
 
     def fail(detail: str) -> None:
-        out.append(("REG-NIR", "nir", f"Le NIR est invalide : {detail}.", _hint("REG-NIR")))
+        out.append(
+            RuleResult("REG-NIR", "nir", f"Le NIR est invalide : {detail}.", _hint("REG-NIR"))
+        )
 
     nir = nir.strip().upper()
     if len(nir) != 13:
@@ -641,13 +655,13 @@ def check_nir(nir: str, out: list) -> None:
 
 def check_certification(
     type_: str | None, code: str | None, bad: set | frozenset = frozenset()
-) -> list[tuple]:
-    out: list[tuple] = []
+) -> list[RuleResult]:
+    out: list[RuleResult] = []
     if type_ is None or code is None or "type" in bad:
         return out
     if type_ not in _CODE_RE:
         out.append(
-            (
+            RuleResult(
                 "REG-TYPE-CERTIF",
                 "type",
                 f"Le type de certification « {type_} » n'est ni RNCP ni RS.",
@@ -658,7 +672,7 @@ def check_certification(
     if "code" not in bad and not _CODE_RE[type_].fullmatch(code):
         expected = "RNCP suivi de chiffres" if type_ == "RNCP" else "RS suivi de chiffres"
         out.append(
-            (
+            RuleResult(
                 "REG-CODE-CERTIF",
                 "code",
                 f"Le code « {code} » ne correspond pas au type {type_} (attendu : {expected}).",
@@ -670,7 +684,7 @@ def check_certification(
 
 def check_nature(
     nature: str | None, emetteur: str | None, certificateur: str | None
-) -> list[tuple]:
+) -> list[RuleResult]:
     if not nature or not emetteur or not certificateur:
         return []
     if emetteur != certificateur and nature == "CERTIFICATEUR":
@@ -683,7 +697,7 @@ def check_nature(
     else:
         return []
     return [
-        (
+        RuleResult(
             "REG-NATURE-DEPOSANT",
             "natureDeposant",
             f"natureDeposant vaut {nature} alors que {detail}.",

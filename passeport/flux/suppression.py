@@ -50,7 +50,7 @@ class SuppressionResult:
     certifications: dict[str, int] = field(default_factory=dict)
 
 
-def _code(value, where: str) -> str:
+def certification_code(value, where: str) -> str:
     try:
         code, _ = _CODE(value)
     except InvalidValue as exc:
@@ -92,7 +92,7 @@ def read_ids(path: str | os.PathLike, default_code: str | None = None) -> list[t
             id_technique = _id_text(raw)
             code_cell = values[positions["code"]] if "code" in positions else None
             code_value = code_cell if not is_blank(code_cell) else default_code
-            pairs.append((_code(code_value, f"{name}, ligne {line}"), id_technique))
+            pairs.append((certification_code(code_value, f"{name}, ligne {line}"), id_technique))
         return pairs
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -106,9 +106,9 @@ def read_ids(path: str | os.PathLike, default_code: str | None = None) -> list[t
             continue
         parts = [p.strip() for p in line.replace("\t", ";").replace(",", ";").split(";")]
         if len(parts) >= 2 and parts[0]:
-            pairs.append((_code(parts[0], f"{name}, ligne {number}"), parts[1]))
+            pairs.append((certification_code(parts[0], f"{name}, ligne {number}"), parts[1]))
         else:
-            pairs.append((_code(default_code, f"{name}, ligne {number}"), parts[-1]))
+            pairs.append((certification_code(default_code, f"{name}, ligne {number}"), parts[-1]))
     return pairs
 
 
@@ -130,9 +130,9 @@ def build_suppression(
     max_passages: int = MAX_PASSAGES,
 ) -> SuppressionResult:
     """Write a 1.1.5 SUPPRESSION flux for (code, idTechnique) pairs. Raises SuppressionError."""
-    from passeport.flux.building import _check_ids
+    from passeport.flux.building import check_ids
 
-    errors = _check_ids(emetteur, certificateur, contrat)
+    errors = check_ids(emetteur, certificateur, contrat)
     if errors:
         raise SuppressionError(" ".join(errors))
     writer = FluxWriter(Envelope(emetteur, certificateur, contrat, "1.1.5", action="SUPPRESSION"),

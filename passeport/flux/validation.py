@@ -35,6 +35,10 @@ that the business rules (rules.py) use, then it is cleared and unlinked, so the 
 more than one passage. The certification and the envelope are validated the same way when they
 end, with their already-validated children reduced to empty placeholders. Duplicate idTechnique
 detection keeps one 64-bit hash and one line number per passage (12 bytes).
+
+This module is the single-process path, top to bottom; the checks of one passage and of one
+certification are passage_checks.py, the parallel mode (XSD in a second process) is
+validation_parallel.py.
 """
 
 from __future__ import annotations
@@ -43,9 +47,6 @@ import datetime as dt
 import io
 import os
 import re
-import threading
-import time
-from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,19 +54,26 @@ from pathlib import Path
 from lxml import etree
 
 from passeport.flux import rules as R
+from passeport.flux import safexml, validation_parallel
 from passeport.flux.dictionary import NAMESPACE, XSI_NAMESPACE
 from passeport.flux.findings import ERROR, WARNING, Finding, Report
+from passeport.flux.passage_checks import (
+    FLUX,
+    PASSAGE,
+    TAGS,
+    IdTable,
+    certification_findings,
+    duplicate_finding,
+    rule_finding,
+    translator,
+    xsd_findings,
+)
 from passeport.flux.xsd import PEEK_BYTES, Schemas, load_schemas
 
 _N = f"{{{NAMESPACE}}}"
-PASSAGE = f"{_N}passageCertification"
-CERTIFICATION = f"{_N}certification"
-FLUX = f"{_N}flux"
 _XSI_NIL = f"{{{XSI_NAMESPACE}}}nil"
-# Unqualified variants are parsed and cleared like the real ones (then reported as errors), so
-# that a file whose passages lack the namespace does not pile up in memory.
-_TAGS = (PASSAGE, CERTIFICATION, "passageCertification", "certification")
 DEFAULT_MAX_FINDINGS = 50_000
+OnValues = Callable[[etree._Element, dict, "R.RuleResult | None"], None]
 
 
 @dataclass(slots=True)
@@ -81,152 +89,64 @@ class PassageResult:
         return not any(f.severity == ERROR for f in self.findings)
 
 
-class _IdTable:
-    """Seen idTechnique values: open addressing over 64-bit hashes, 12 bytes per passage."""
+def validate_file(
+    source,
+    schema: str | Schemas = "auto",
+    today: dt.date | None = None,
+    *,
+    on_passage: Callable[[PassageResult], None] | None = None,
+    name: str | None = None,
+    max_findings: int = DEFAULT_MAX_FINDINGS,
+    parallel: bool | None = None,
+    on_values: OnValues | None = None,
+) -> Report:
+    """Validate one flux; returns its Report (see the module docstring).
 
-    # 2**19 slots (6 Mo) hold 262 144 passages before growing: memory stays flat up to the
-    # official maximum of 200 000 passages per file.
-    def __init__(self, capacity: int = 1 << 19):
-        self.mask = capacity - 1
-        self.hashes = array("Q", [0]) * capacity
-        self.lines = array("I", [0]) * capacity
-        self.count = 0
+    `on_values(element, values, first_error)` is called for each passage with its element
+    (cleared right after the call), its values (Clark name → text, the very dict the business
+    rules read) and its first business-rule error (a `rules.RuleResult`) or None —
+    XSD errors aside, which the report gives. Unlike `on_passage` it keeps the parallel mode
+    (the rules' process calls it): a portal can keep what it needs of each passage while the
+    file is validated.
 
-    def add(self, value: str, line: int) -> int | None:
-        """Record `value`; return the line of its first occurrence when already seen."""
-        h = (hash(value) & 0xFFFFFFFFFFFFFFFF) | 1
-        hashes, mask = self.hashes, self.mask
-        i = h & mask
-        while True:
-            slot = hashes[i]
-            if slot == 0:
-                break
-            if slot == h:
-                return self.lines[i]
-            i = (i + 1) & mask
-        hashes[i] = h
-        self.lines[i] = min(line, 0xFFFFFFFF)
-        self.count += 1
-        if self.count * 2 > mask:
-            self._grow()
-        return None
-
-    def _grow(self) -> None:
-        old_hashes, old_lines = self.hashes, self.lines
-        capacity = (self.mask + 1) * 2
-        self.mask = capacity - 1
-        self.hashes = array("Q", [0]) * capacity
-        self.lines = array("I", [0]) * capacity
-        for h, line in zip(old_hashes, old_lines, strict=True):
-            if h:
-                i = h & self.mask
-                while self.hashes[i]:
-                    i = (i + 1) & self.mask
-                self.hashes[i] = h
-                self.lines[i] = line
-
-
-class _HeadReader:
-    """A non-seekable stream with its first bytes already read (they are served first)."""
-
-    def __init__(self, head: bytes, rest):
-        self._head = io.BytesIO(head)
-        self._rest = rest
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._head.read(size)
-        if size < 0:
-            return data + self._rest.read()
-        if len(data) < size:
-            data += self._rest.read(size - len(data))
-        return data
-
-
-@dataclass
-class _Head:
-    version: str = "1.1.2"
-    dtd: bool = False
-    encoding: str | None = None
-    root: str | None = None
-    error: etree.XMLSyntaxError | None = None
-
-
-_VERSION_115_NEEDLES = tuple(
-    needle.encode(codec)
-    for needle in ("action", "identifiantNational")
-    for codec in ("utf-8", "utf-16-le", "utf-16-be")
-)
-
-
-def inspect_head(head: bytes) -> _Head:
-    """What the first megabyte tells: root element, DTD, declared encoding, schema version.
-
-    Parsing a whole megabyte costs; the 1.1.5 element names are first looked for as bytes, and
-    the head is parsed in full only when one of them appears (to confirm it is an element).
+    `parallel` (default: automatic) runs the passages' XSD validation in a second process
+    while this one applies the business rules, when `source` is a file of more than
+    validation_parallel.PARALLEL_MIN_BYTES, no `on_passage` callback is given, two cores are idle (measured over
+    50 ms) and the calling process runs no other thread.
+    The findings are the same either way (tests/flux/test_validation_api.py). The deposit
+    portal always passes False (deposits/reception_checks.py).
     """
-    info = _Head()
-    wanted = {f"{_N}action", f"{_N}identifiantNational"}
-    maybe_115 = any(needle in head for needle in _VERSION_115_NEEDLES)
-    step = 1 << 16
-    parser = etree.XMLPullParser(
-        events=("start",), resolve_entities=False, no_network=True, load_dtd=False
+    if parallel is None:
+        parallel = on_passage is None and validation_parallel.worth_it(source)
+    if parallel and on_passage is None and isinstance(source, str | os.PathLike):
+        schemas = validation_parallel.schemas_for(source, schema)
+        if schemas is not None:  # else unreadable: the ordinary path reports it
+            validation = FluxValidation(
+                source,
+                schemas,
+                today,
+                values=False,
+                name=name,
+                max_findings=max_findings,
+                on_values=on_values,
+                xsd_passages=False,
+                emit=False,
+                track_error_passages=True,
+            )
+            return validation_parallel.run(validation, source, schemas, max_findings)
+    validation = FluxValidation(
+        source,
+        schema,
+        today,
+        values=on_passage is not None,
+        name=name,
+        max_findings=max_findings,
+        on_values=on_values,
+        emit=on_passage is not None,
     )
-    for offset in range(0, max(len(head), 1), step):
-        try:
-            parser.feed(head[offset : offset + step])
-        except etree.XMLSyntaxError as exc:
-            info.error = exc
-        try:
-            for _event, element in parser.read_events():
-                if info.root is None:
-                    info.root = element.tag
-                    docinfo = element.getroottree().docinfo
-                    info.dtd = bool(docinfo.doctype) or docinfo.internalDTD is not None
-                if element.tag in wanted:
-                    info.version = "1.1.5"
-                    break
-        except etree.XMLSyntaxError as exc:  # pragma: no cover - read_events re-raises
-            info.error = info.error or exc
-        if info.error is not None or info.version == "1.1.5":
-            break
-        if info.root is not None and not maybe_115:
-            break
-    if info.root is None and b"<!DOCTYPE" in head[:4096].upper().replace(b"\x00", b""):
-        info.dtd = True
-    info.encoding = declared_encoding(head)
-    return info
-
-
-_ENCODING_RE = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-
-
-def declared_encoding(head: bytes) -> str | None:
-    """The encoding named by the XML declaration (UTF-16 when the file starts with its BOM)."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16"
-    match = _ENCODING_RE.match(head.removeprefix(b"\xef\xbb\xbf")[:200])
-    return match.group(1).decode("ascii") if match else None
-
-
-def _nested(element) -> dict:
-    """The values of a passage as a nested dict keyed by local names (nil -> None)."""
-    out: dict = {}
-    for child in element:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        name = tag.rpartition("}")[2]
-        if len(child):
-            value = _nested(child)
-        elif child.get(_XSI_NIL) in ("true", "1"):
-            value = None
-        else:
-            value = child.text or ""
-        if name == "resultat":
-            out.setdefault(name, []).append(value)
-        else:
-            out[name] = value
-    return out
+    for passage in validation:
+        on_passage(passage)
+    return validation.report
 
 
 class FluxValidation:
@@ -241,25 +161,35 @@ class FluxValidation:
         values: bool = True,
         name: str | None = None,
         max_findings: int = DEFAULT_MAX_FINDINGS,
+        on_values: OnValues | None = None,
+        xsd_passages: bool = True,
+        emit: bool = True,
+        track_error_passages: bool = False,
     ):
+        """`on_values`: see validate_file. The other flags are validate_file's modes:
+        `xsd_passages` False when another process validates the passages against the XSD
+        (the parallel mode; certifications and envelope are always validated here), `emit`
+        False when nobody reads the PassageResults (nothing is yielded), and
+        `track_error_passages` keeps the first lines of the passages in error in
+        `error_passages`, so that the parallel mode can merge both passes."""
         self.source = source
         self.schema_choice = schema
         self.today = today or dt.date.today()
         self.keep_values = values
         self.max_findings = max_findings
         self.report = Report(file=name or _display_name(source))
-        # False when another process validates the passages against the XSD (validate_file's
-        # parallel mode); certifications and envelope are always validated here.
-        self.xsd_passages = True
-        # False when nobody reads the PassageResults (validate_file without callback).
-        self.emit = True
-        # Parallel mode: first lines of the passages with an error, to merge both passes.
-        self.error_passages: set[int] | None = None
-        # Called with (passage element, its values, first business-rule error or None) for each
-        # passage, in file order, in either mode (see validate_file's `on_values`).
-        self.on_values: Callable[[etree._Element, dict, tuple | None], None] | None = None
+        self.on_values = on_values
+        self.xsd_passages = xsd_passages
+        self.emit = emit
+        self.error_passages: set[int] | None = set() if track_error_passages else None
         self._errors = 0
         self._warnings = 0
+        # the state of one parse, shared by its passages (set by _parse)
+        self._rules: R.PassageRules | None = None
+        self._ids: IdTable | None = None
+        self._translate = None
+        self._passage_schema = None
+        self._cert_info: dict = {}
 
     # -- findings bookkeeping: exact counts, stored list capped --------------------------
     def _count(self, severity: str) -> None:
@@ -366,28 +296,15 @@ class FluxValidation:
         report.warning_count = self._warnings
 
     def _parse(self, stream, schemas: Schemas) -> Iterator[PassageResult]:
-        report = self.report
-        check_xsd = self.xsd_passages
-        emit = self.emit
-        error_passages = self.error_passages
-        passage_schema = schemas.passage
-        cert_schema = schemas.certification
-        ids = _IdTable()
-        rules: R.PassageRules | None = None
-        keep_values = self.keep_values
-        on_values = self.on_values
-        max_findings = self.max_findings
-        add = self._add
-        translate = _translator()
-        cert_info: dict = {}
-        context = etree.iterparse(
+        self._passage_schema = schemas.passage if self.xsd_passages else None
+        self._rules = None  # made at the first passage, with the flux's action
+        self._ids = IdTable()
+        self._translate = translator()
+        self._cert_info = {}
+        context = safexml.iterparse(
             stream,
             events=("end",),
-            tag=_TAGS,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
+            tag=TAGS,
             remove_comments=True,
             remove_pis=True,
             remove_blank_text=True,
@@ -402,95 +319,12 @@ class FluxValidation:
                         return
                 tag = el.tag
                 if tag == PASSAGE or tag == "passageCertification":
-                    report.passages += 1
-                    line = el.sourceline or 0
-                    if rules is None:
-                        rules = R.PassageRules(self.today, action=_action(root))
-                    values = {child.tag: child.text for child in el.iter()}
-                    id_technique = values.get(R.ID)
-                    findings: list[Finding] = []
-                    bad: set = set()
-                    if check_xsd and not passage_schema.validate(el):
-                        for error in passage_schema.error_log:
-                            rule, name, message, hint = translate(error, tag)
-                            bad.add(name)
-                            findings.append(
-                                Finding(
-                                    ERROR, rule, error.line, id_technique, name, message, hint, line
-                                )
-                            )
-                    if id_technique:
-                        first = ids.add(id_technique, line)
-                        if first is not None:
-                            findings.append(
-                                Finding(
-                                    ERROR,
-                                    "REG-ID-UNIQUE",
-                                    _line_of(el, "idTechnique", line),
-                                    id_technique,
-                                    "idTechnique",
-                                    f"L'idTechnique « {id_technique} » est déjà celui du passage "
-                                    f"de la ligne {first} : chaque passage doit avoir le sien.",
-                                    R.RULES["REG-ID-UNIQUE"].hint,
-                                    line,
-                                )
-                            )
-                    first_error = None  # the passage's first business-rule error
-                    for rule, name, message, hint in rules.check(values, bad):
-                        if bad and R.superseded(rule, name, bad):
-                            continue
-                        severity = R.RULES[rule].severity
-                        if severity == ERROR and first_error is None:
-                            first_error = (rule, name, message)
-                        if emit or len(report.findings) + len(findings) < max_findings:
-                            findings.append(
-                                Finding(
-                                    severity,
-                                    rule,
-                                    _line_of(el, name, line),
-                                    id_technique,
-                                    name,
-                                    message,
-                                    hint,
-                                    line,
-                                )
-                            )
-                        else:
-                            # Beyond the stored findings: counted, not built (finding the
-                            # element's line is a search of the passage, for a finding that
-                            # `_add` would drop).
-                            self._omit(severity)
-                    if findings or first_error is not None:
-                        for finding in findings:
-                            add(finding)
-                        if first_error is not None or any(f.severity == ERROR for f in findings):
-                            report.passages_with_errors += 1
-                            if error_passages is not None:
-                                error_passages.add(line)
-                    if on_values is not None:
-                        on_values(el, values, first_error)
-                    parent = el.getparent()
-                    if emit:
-                        cert = parent.getparent() if parent is not None else None
-                        if cert is not None and cert is not cert_info.get("element"):
-                            cert_info = _certification_info(cert)
-                        yield PassageResult(
-                            id_technique,
-                            line,
-                            cert_info.get("values", {}),
-                            _nested(el) if keep_values else None,
-                            findings,
-                        )
-                    el.clear()
-                    while el.getprevious() is not None:
-                        del parent[0]
+                    result = self._passage(el, root)
+                    if result is not None:
+                        yield result
                 else:  # a certification: its passages are already validated and cleared
-                    self._certification(el, cert_schema, translate, root)
-                    el.clear()
-                    parent = el.getparent()
-                    if parent is not None:
-                        while el.getprevious() is not None:
-                            del parent[0]
+                    self._certification(el, schemas.certification, root)
+                _release(el)
             root = context.root if root is None else root
         except etree.XMLSyntaxError as exc:
             self._syntax_error(exc)
@@ -500,7 +334,73 @@ class FluxValidation:
                 self._dtd_refused()
                 return
             self._declare_envelope(root)
-            self._envelope(root, schemas, translate)
+            self._envelope(root, schemas, self._translate)
+
+    def _passage(self, el, root) -> PassageResult | None:
+        """One passage, alone: its XSD (unless the other process checks it), its idTechnique
+        unique in the file, the business rules on its values read once; its findings are
+        added to the report; its PassageResult is returned when someone reads them."""
+        report = self.report
+        report.passages += 1
+        line = el.sourceline or 0
+        if self._rules is None:
+            self._rules = R.PassageRules(self.today, action=_action(root))
+        values = {child.tag: child.text for child in el.iter()}
+        id_technique = values.get(R.ID)
+        schema = self._passage_schema
+        findings = (
+            xsd_findings(schema, el, self._translate, id_technique, line)
+            if schema is not None
+            else []
+        )
+        bad = {f.field for f in findings}
+        if id_technique:
+            first = self._ids.add(id_technique, line)
+            if first is not None:
+                findings.append(duplicate_finding(el, id_technique, line, first))
+        first_error = self._rule_findings(el, values, bad, id_technique, line, findings)
+        if findings or first_error is not None:
+            for finding in findings:
+                self._add(finding)
+            if first_error is not None or any(f.severity == ERROR for f in findings):
+                report.passages_with_errors += 1
+                if self.error_passages is not None:
+                    self.error_passages.add(line)
+        if self.on_values is not None:
+            self.on_values(el, values, first_error)
+        if not self.emit:
+            return None
+        parent = el.getparent()
+        cert = parent.getparent() if parent is not None else None
+        if cert is not None and cert is not self._cert_info.get("element"):
+            self._cert_info = _certification_info(cert)
+        return PassageResult(
+            id_technique,
+            line,
+            self._cert_info.get("values", {}),
+            _nested(el) if self.keep_values else None,
+            findings,
+        )
+
+    def _rule_findings(self, el, values, bad, id_technique, line, findings) -> R.RuleResult | None:
+        """Append the business rules' findings (those the XSD findings do not cover) to
+        `findings`; return the first error among them. Beyond the stored findings they are
+        counted, not built (finding the element's line is a search of the passage, for a
+        finding that `_add` would drop)."""
+        first_error = None
+        emit = self.emit
+        stored = len(self.report.findings)
+        for broken in self._rules.check(values, bad):
+            if bad and R.superseded(broken.rule, broken.field, bad):
+                continue
+            severity = R.RULES[broken.rule].severity
+            if severity == ERROR and first_error is None:
+                first_error = broken
+            if emit or stored + len(findings) < self.max_findings:
+                findings.append(rule_finding(el, broken, severity, id_technique, line))
+            else:
+                self._omit(severity)
+        return first_error
 
     def _dtd_refused(self) -> None:
         self._fatal(
@@ -509,34 +409,13 @@ class FluxValidation:
             "sécurité, aucune entité n'est lue ni développée.",
         )
 
-    def _certification(self, el, cert_schema, translate, root) -> None:
-        findings: list[Finding] = []
-        bad: set = set()
-        if not cert_schema.validate(el):
-            for error in cert_schema.error_log:
-                rule, name, message, hint = translate(error, el.tag)
-                bad.add(name)
-                findings.append(Finding(ERROR, rule, error.line, None, name, message, hint))
+    def _certification(self, el, cert_schema, root) -> None:
         info = _certification_info(el)["values"]
         self._declare(el, info)
-        line = el.sourceline
-        checks = R.check_certification(info.get("type"), info.get("code"), bad)
         emetteur, certificateur = _client_ids(root)
-        if "natureDeposant" not in bad:
-            checks += R.check_nature(info.get("natureDeposant"), emetteur, certificateur)
-        for rule, name, message, hint in checks:
-            findings.append(
-                Finding(
-                    R.RULES[rule].severity,
-                    rule,
-                    _line_of(el, name, line),
-                    None,
-                    name,
-                    f"Certification {info.get('code') or '?'} : {message[0].lower()}{message[1:]}",
-                    hint,
-                )
-            )
-        for finding in findings:
+        for finding in certification_findings(
+            el, cert_schema, self._translate, info, emetteur, certificateur
+        ):
             self._add(finding)
 
     def _declare(self, certification, info: dict) -> None:
@@ -630,260 +509,122 @@ class FluxValidation:
             )
 
 
-def validate_file(
-    source,
-    schema: str | Schemas = "auto",
-    today: dt.date | None = None,
-    *,
-    on_passage: Callable[[PassageResult], None] | None = None,
-    name: str | None = None,
-    max_findings: int = DEFAULT_MAX_FINDINGS,
-    parallel: bool | None = None,
-    on_values: Callable[[etree._Element, dict, tuple | None], None] | None = None,
-) -> Report:
-    """Validate one flux; returns its Report (see the module docstring).
+# ------------------------------------------------------------------ the file's first megabyte
+class _HeadReader:
+    """A non-seekable stream with its first bytes already read (they are served first)."""
 
-    `on_values(element, values, first_error)` is called for each passage with its element
-    (cleared right after the call), its values (Clark name → text, the very dict the business
-    rules read) and its first business-rule error `(rule, element name, message)` or None —
-    XSD errors aside, which the report gives. Unlike `on_passage` it keeps the parallel mode
-    (the rules' process calls it): a portal can keep what it needs of each passage while the
-    file is validated.
+    def __init__(self, head: bytes, rest):
+        self._head = io.BytesIO(head)
+        self._rest = rest
 
-    `parallel` (default: automatic) runs the passages' XSD validation in a second process
-    while this one applies the business rules, when `source` is a file of more than
-    PARALLEL_MIN_BYTES, no `on_passage` callback is given, two cores are idle (measured over
-    50 ms) and the calling process runs no other thread.
-    The findings are the same either way (tests/flux/test_validation_api.py). The deposit
-    portal always passes False (deposits/reception_checks.py).
+    def read(self, size: int = -1) -> bytes:
+        data = self._head.read(size)
+        if size < 0:
+            return data + self._rest.read()
+        if len(data) < size:
+            data += self._rest.read(size - len(data))
+        return data
+
+
+@dataclass
+class _Head:
+    version: str = "1.1.2"
+    dtd: bool = False
+    encoding: str | None = None
+    root: str | None = None
+    error: etree.XMLSyntaxError | None = None
+
+
+_VERSION_115_NEEDLES = tuple(
+    needle.encode(codec)
+    for needle in ("action", "identifiantNational")
+    for codec in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
+def inspect_head(head: bytes) -> _Head:
+    """What the first megabyte tells: root element, DTD, declared encoding, schema version.
+
+    Parsing a whole megabyte costs; the 1.1.5 element names are first looked for as bytes, and
+    the head is parsed in full only when one of them appears (to confirm it is an element).
     """
-    validation = FluxValidation(
-        source,
-        schema,
-        today,
-        values=on_passage is not None,
-        name=name,
-        max_findings=max_findings,
-    )
-    validation.on_values = on_values
-    if parallel is None:
-        parallel = (
-            on_passage is None
-            and isinstance(source, str | os.PathLike)
-            and _size(source) >= PARALLEL_MIN_BYTES
-            and _idle_cores() >= 1.8  # a core for each process
-            # forking a process that runs other threads (a web server, a task worker) could
-            # copy a lock held by one of them: the portal gets the single-process path
-            and threading.active_count() == 1
-        )
-    if not parallel or on_passage is not None or not isinstance(source, str | os.PathLike):
-        validation.emit = on_passage is not None
-        for passage in validation:
-            on_passage(passage)
-        return validation.report
-    return _validate_parallel(validation, source, schema, max_findings)
-
-
-PARALLEL_MIN_BYTES = 4 << 20
-
-
-def _idle_cores() -> float:
-    """Cores left idle by the rest of the machine right now (this process included).
-
-    The second process only pays off with two free cores: on a busy shared machine the two passes
-    would fight for the same core and take longer than one. Measured over 50 ms from
-    /proc/stat (the 1-minute load average lags behind a job that just started), and bounded by
-    the load average where /proc is missing.
-    """
-    cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # pragma: no cover - platforms without a load average
-        load = 0.0
-    by_load = cores - load
-    try:
-        first = _cpu_times()
-        time.sleep(0.05)
-        second = _cpu_times()
-    except (OSError, ValueError, IndexError):  # pragma: no cover - no /proc/stat
-        return by_load
-    total = second[0] - first[0]
-    idle = second[1] - first[1]
-    return cores * idle / total if total > 0 else by_load
-
-
-def _cpu_times() -> tuple[int, int]:
-    """(all jiffies, idle + iowait jiffies) of the whole machine, from /proc/stat."""
-    with open("/proc/stat") as stat:
-        fields = [int(x) for x in stat.readline().split()[1:]]
-    return sum(fields), fields[3] + fields[4]
-
-
-def _size(path) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
-
-
-def _validate_parallel(validation: FluxValidation, path, schema, max_findings: int) -> Report:
-    """Rules here, the passages' XSD in a forked child; both parse the file (2 cores)."""
-    import multiprocessing
-
-    schemas = None
-    if os.path.isfile(path) and os.access(path, os.R_OK):
-        schemas = schema if isinstance(schema, Schemas) else load_schemas(schema, flux=path)
-    if schemas is None:  # unreadable: the ordinary path reports it
-        for _passage in validation:
-            pass
-        return validation.report
-    validation.schema_choice = schemas
-    validation.xsd_passages = False
-    validation.emit = False
-    validation.error_passages = set()
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_xsd_child, args=(path, schemas, sender, max_findings), daemon=True
-    )
-    child.start()
-    sender.close()
-    try:
-        for _passage in validation:
-            pass
+    info = _Head()
+    wanted = {f"{_N}action", f"{_N}identifiantNational"}
+    maybe_115 = any(needle in head for needle in _VERSION_115_NEEDLES)
+    step = 1 << 16
+    parser = safexml.pull_parser(events=("start",))
+    for offset in range(0, max(len(head), 1), step):
         try:
-            xsd_findings, xsd_count, passages_in_error = receiver.recv()
-        except EOFError:  # the child died: fall back to validating here
-            xsd_findings, xsd_count, passages_in_error = _xsd_pass(path, schemas, max_findings)
-    finally:
-        receiver.close()
-        child.join(timeout=5)
-        if child.is_alive():
-            child.kill()
-    _merge(validation, xsd_findings, xsd_count, passages_in_error, max_findings)
-    return validation.report
+            parser.feed(head[offset : offset + step])
+        except etree.XMLSyntaxError as exc:
+            info.error = exc
+        try:
+            for _event, element in parser.read_events():
+                if info.root is None:
+                    info.root = element.tag
+                    docinfo = element.getroottree().docinfo
+                    info.dtd = bool(docinfo.doctype) or docinfo.internalDTD is not None
+                if element.tag in wanted:
+                    info.version = "1.1.5"
+                    break
+        except etree.XMLSyntaxError as exc:  # pragma: no cover - read_events re-raises
+            info.error = info.error or exc
+        if info.error is not None or info.version == "1.1.5":
+            break
+        if info.root is not None and not maybe_115:
+            break
+    if info.root is None and b"<!DOCTYPE" in head[:4096].upper().replace(b"\x00", b""):
+        info.dtd = True
+    info.encoding = declared_encoding(head)
+    return info
 
 
-def _xsd_child(path, schemas, sender, max_findings: int) -> None:
-    try:
-        sender.send(_xsd_pass(path, schemas, max_findings))
-    finally:
-        sender.close()
+_ENCODING_RE = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
-def _xsd_pass(path, schemas: Schemas, max_findings: int):
-    """XSD validation of every passage alone: (findings, exact error count, passages in error).
-
-    Syntax errors are ignored here: the main pass reports them.
-    """
-    schema = schemas.passage
-    translate = _translator()
-    findings: list[Finding] = []
-    count = 0
-    in_error: set[int] = set()
-    context = etree.iterparse(
-        str(path),
-        events=("end",),
-        tag=_TAGS,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        remove_blank_text=True,
-    )
-    try:
-        for _event, el in context:
-            tag = el.tag
-            if (tag == PASSAGE or tag == "passageCertification") and not schema.validate(el):
-                line = el.sourceline or 0
-                in_error.add(line)
-                id_technique = el.findtext(f"{_N}idTechnique")
-                for error in schema.error_log:
-                    count += 1
-                    if len(findings) < 2 * max_findings:  # the merge applies the real cap
-                        rule, name, message, hint = translate(error, tag)
-                        findings.append(
-                            Finding(
-                                ERROR, rule, error.line, id_technique, name, message, hint, line
-                            )
-                        )
-            el.clear()
-            parent = el.getparent()
-            if parent is not None:
-                while el.getprevious() is not None:
-                    del parent[0]
-    except (etree.XMLSyntaxError, OSError):
-        pass
-    return findings, count, in_error
+def declared_encoding(head: bytes) -> str | None:
+    """The encoding named by the XML declaration (UTF-16 when the file starts with its BOM)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    match = _ENCODING_RE.match(head.removeprefix(b"\xef\xbb\xbf")[:200])
+    return match.group(1).decode("ascii") if match else None
 
 
-def _merge(validation: FluxValidation, xsd_findings, xsd_count, passages_in_error, cap) -> None:
-    """Add the child's XSD findings; drop rule findings the XSD already covers (rules.DEPENDS).
+# ---------------------------------------------------------------------------------- helpers
+def _release(el) -> None:
+    """Clear an element that is done with, and drop its earlier siblings: the tree never holds
+    more than the element being parsed."""
+    el.clear()
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
 
-    The child sends all its findings (the cap applies here, after merging), so that the rule
-    findings of every passage can be compared with its XSD findings.
-    """
-    report = validation.report
-    rejected: dict[int | None, set] = {}
-    for f in xsd_findings:
-        rejected.setdefault(f.passage, set()).add(f.field)
-    kept = []
-    dropped_errors = dropped_warnings = 0
-    for f in report.findings:
-        if f.passage in rejected and R.superseded(f.rule, f.field, rejected[f.passage]):
-            if f.severity == ERROR:
-                dropped_errors += 1
-            else:
-                dropped_warnings += 1
+
+def _nested(element) -> dict:
+    """The values of a passage as a nested dict keyed by local names (nil -> None)."""
+    out: dict = {}
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):
             continue
-        kept.append(f)
-    room = max(0, cap - sum(1 for f in kept if f.passage is not None))
-    kept.extend(xsd_findings[:room])
-    report.omitted += max(0, xsd_count - min(len(xsd_findings), room))
-    report.findings = kept
-    report.sort()
-    report.error_count = (report.error_count or 0) - dropped_errors + xsd_count
-    report.warning_count = (report.warning_count or 0) - dropped_warnings
-    report.passages_with_errors = len((validation.error_passages or set()) | passages_in_error)
-
-
-# ---------------------------------------------------------------------------------------------
-def _translator():
-    from passeport.flux.xsd_messages import translate
-
-    cache: dict = {}
-
-    def run(error, tag: str):
-        key = (error.type_name, error.message)
-        if key not in cache:
-            if len(cache) > 10_000:
-                cache.clear()
-            cache[key] = translate(error.type_name, error.message)
-        rule, name, message, hint = cache[key]
-        if rule == "XSD-RACINE" and tag in ("passageCertification", "certification"):
-            rule, name = "XSD-ELEMENT-INATTENDU", tag
-            message = (
-                f"L'élément « {tag} » n'a pas d'espace de noms : il doit être écrit cpf:{tag} "
-                f"(espace de noms {NAMESPACE})."
-            )
-            hint = "Préfixez chaque élément par cpf: et déclarez xmlns:cpf sur l'élément racine."
-        return rule, name, message, hint
-
-    return run
+        name = tag.rpartition("}")[2]
+        if len(child):
+            value = _nested(child)
+        elif child.get(_XSI_NIL) in ("true", "1"):
+            value = None
+        else:
+            value = child.text or ""
+        if name == "resultat":
+            out.setdefault(name, []).append(value)
+        else:
+            out[name] = value
+    return out
 
 
 def _has_dtd(root) -> bool:
     docinfo = root.getroottree().docinfo
     return bool(docinfo.doctype) or docinfo.internalDTD is not None
-
-
-def _line_of(el, name: str | None, default: int) -> int:
-    if not name:
-        return default
-    found = el.find(f".//{_N}{name}")
-    return found.sourceline if found is not None and found.sourceline else default
 
 
 def _action(root) -> str | None:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from passeport.flux.xsd import hardened_parser
+from passeport.flux import safexml
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -42,8 +42,8 @@ class ChunkingUnsupported(Exception):
 def first_visible_sheet(archive: zipfile.ZipFile) -> tuple[str, str]:
     """(sheet name, part path inside the zip) of the first visible worksheet."""
     try:
-        workbook = etree.fromstring(archive.read("xl/workbook.xml"), hardened_parser())
-        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), hardened_parser())
+        workbook = safexml.fromstring(archive.read("xl/workbook.xml"))
+        rels = safexml.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, etree.XMLSyntaxError) as exc:
         raise ChunkingUnsupported(str(exc)) from None
     targets = {

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from passeport.flux import safexml
 from passeport.flux.dictionary import NAMESPACE, VERSIONS
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")
@@ -50,18 +51,6 @@ def schema_file(version: str) -> Path:
             f"Version de schéma inconnue : {version!r} (versions connues : {', '.join(VERSIONS)})."
         )
     return SCHEMA_DIR / f"flux-{version}.xsd"
-
-
-def hardened_parser(**options) -> etree.XMLParser:
-    """The only way flux code parses XML: no DTD loaded, no entity resolved, no network."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        **options,
-    )
 
 
 @dataclass(frozen=True)
@@ -121,7 +110,7 @@ def _builtin(version: str) -> Schemas:
 
 def _declared_version(data: bytes) -> str | None:
     try:
-        root = etree.fromstring(data, hardened_parser())
+        root = safexml.fromstring(data)
     except etree.XMLSyntaxError:
         return None
     return root.get("version")
@@ -129,7 +118,7 @@ def _declared_version(data: bytes) -> str | None:
 
 def _parse_xsd(data: bytes, source: str) -> etree._Element:
     try:
-        doc = etree.fromstring(data, hardened_parser(remove_comments=True)).getroottree()
+        doc = safexml.fromstring(data, remove_comments=True).getroottree()
     except etree.XMLSyntaxError as exc:
         raise SchemaError(
             f"Le schéma « {source} » n'est pas un fichier XML lisible (ligne {exc.lineno}) : "
@@ -244,9 +233,7 @@ def detect_version(flux) -> str:
         for codec in ("utf-8", "utf-16-le", "utf-16-be")
     ):
         return "1.1.2"  # neither name appears at all: no need to parse
-    parser = etree.XMLPullParser(
-        events=("start",), resolve_entities=False, no_network=True, load_dtd=False
-    )
+    parser = safexml.pull_parser(events=("start",))
     wanted = {f"{{{NAMESPACE}}}action", f"{{{NAMESPACE}}}identifiantNational"}
     try:
         parser.feed(head)

@@ -167,15 +167,15 @@ def test_a_full_disk_while_staging_costs_nothing_but_speed(monkeypatch, tmp_path
 def test_a_reception_validates_in_its_own_process(monkeypatch):
     """Even a file and a machine for which the flux library would fork its XSD pass (large
     enough, two idle cores): a reception costs one process, the server's."""
-    from passeport.flux import validation
+    from passeport.flux import validation_parallel
 
-    monkeypatch.setattr(validation, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(validation, "_idle_cores", lambda: 2.0)
+    monkeypatch.setattr(validation_parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(validation_parallel, "idle_cores", lambda: 2.0)
 
     def no_fork(*args, **kwargs):
         raise AssertionError("la réception a lancé un second processus")
 
-    monkeypatch.setattr(validation, "_validate_parallel", no_fork)
+    monkeypatch.setattr(validation_parallel, "run", no_fork)
     deposit = _receive(_flux(4, bad=(2,)), factories.CertifierFactory(sample=True))
     assert deposit.status == Deposit.Status.RECEIVED
     assert deposit.passages_total == 4

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from passeport.flux import building
+from passeport.flux import build_rows, building, building_parallel, row_checks
 from passeport.flux.cdc_messages import KNOWN_MESSAGES
 from passeport.flux.columns import birth_date_column, spreadsheet_columns
 
@@ -17,7 +17,10 @@ def test_every_column_documented_with_its_label():
 
 
 def test_every_build_rule_documented():
-    source = Path(building.__file__).read_text("utf-8")
+    source = "".join(
+        Path(module.__file__).read_text("utf-8")
+        for module in (building, build_rows, row_checks, building_parallel)
+    )
     rules = set(re.findall(r'"((?:REG|BUILD)-[A-Z-]+)"', source))
     for rule in rules:
         assert f"`{rule}`" in DOC, rule

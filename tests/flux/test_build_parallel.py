@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from passeport.flux import building
+from passeport.flux import building_parallel
 from passeport.flux.building import build_flux
 from passeport.flux.spreadsheets import open_table
 from passeport.flux.xlsx_chunks import XlsxChunks
@@ -40,8 +40,8 @@ def workbook(path, count, duplicates=(), bad=()):
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(building, "CHUNK_BYTES", 4000)
-    monkeypatch.setattr(building, "FIRST_CHUNK_ROWS", 5)
+    monkeypatch.setattr(building_parallel, "CHUNK_BYTES", 4000)
+    monkeypatch.setattr(building_parallel, "FIRST_CHUNK_ROWS", 5)
 
 
 def test_chunks_give_the_same_rows_as_calamine(tmp_path):
@@ -164,7 +164,7 @@ def test_shared_strings_and_empty_first_column(tmp_path, small_chunks):
     assert b"<cpf:nomNaissance>Nom89</cpf:nomNaissance>" in (tmp_path / "par.xml").read_bytes()
 
 
-_REAL_WORKER_CHUNK = building._worker_chunk
+_REAL_WORKER_CHUNK = building_parallel.worker_chunk
 
 
 def _dying_worker_chunk(chunk, index):
@@ -180,8 +180,8 @@ def _dying_worker_chunk(chunk, index):
 # warns about forking a multi-threaded process, which is what this test provokes.
 @pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_dead_worker_does_not_hang_the_build(tmp_path, small_chunks, monkeypatch):
-    monkeypatch.setattr(building, "CHUNK_TIMEOUT", 5)
-    monkeypatch.setattr(building, "_worker_chunk", _dying_worker_chunk)
+    monkeypatch.setattr(building_parallel, "CHUNK_TIMEOUT", 5)
+    monkeypatch.setattr(building_parallel, "worker_chunk", _dying_worker_chunk)
     path = workbook(tmp_path / "in.xlsx", 130)
     result = build_flux(path, tmp_path / "f.xml", parallel=True, **IDS)
     assert result.exit_code == 2

@@ -195,7 +195,7 @@ def test_many_unique_ids_grow_the_table():
     passages = [base_passage(f"id-{i}") for i in range(70_000 // 1000)]
     report = check(passages)
     assert report.valid
-    table = __import__("passeport.flux.validation", fromlist=["_IdTable"])._IdTable(capacity=4)
+    table = __import__("passeport.flux.passage_checks", fromlist=["IdTable"]).IdTable(capacity=4)
     for i in range(5000):
         assert table.add(f"x{i}", i + 1) is None
     assert table.add("x4321", 99999) == 4322

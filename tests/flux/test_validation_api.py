@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from passeport.flux import validation as V
+from passeport.flux import validation_parallel as P
 from passeport.flux.findings import FINDING_KEYS
 from passeport.flux.samples import flux_bytes, flux_from_passages, sample_passage, write_flux
 from passeport.flux.validation import FluxValidation, validate_file
@@ -228,24 +228,22 @@ def test_parallel_mode_is_chosen_for_big_files(tmp_path, monkeypatch):
     path = tmp_path / "flux.xml"
     write_flux(path, 50, seed=1)
     calls = []
-    original = V._validate_parallel
-    monkeypatch.setattr(V, "PARALLEL_MIN_BYTES", 1000)
-    monkeypatch.setattr(V, "_idle_cores", lambda: 2.0)
-    monkeypatch.setattr(
-        V, "_validate_parallel", lambda *a, **k: calls.append(1) or original(*a, **k)
-    )
+    original = P.run
+    monkeypatch.setattr(P, "PARALLEL_MIN_BYTES", 1000)
+    monkeypatch.setattr(P, "idle_cores", lambda: 2.0)
+    monkeypatch.setattr(P, "run", lambda *a, **k: calls.append(1) or original(*a, **k))
     # In the whole suite, pytest-django's live server thread may still run: this part is about
     # a single-threaded command-line process.
-    real_active_count = V.threading.active_count
-    monkeypatch.setattr(V.threading, "active_count", lambda: 1)
+    real_active_count = P.threading.active_count
+    monkeypatch.setattr(P.threading, "active_count", lambda: 1)
     assert validate_file(path, today=TODAY).valid
     assert calls == [1]
     calls.clear()
-    monkeypatch.setattr(V, "_idle_cores", lambda: 1.1)  # one core busy elsewhere
+    monkeypatch.setattr(P, "idle_cores", lambda: 1.1)  # one core busy elsewhere
     validate_file(path, today=TODAY)
     assert calls == []
-    monkeypatch.setattr(V, "_idle_cores", lambda: 2.0)
-    monkeypatch.setattr(V.threading, "active_count", real_active_count)
+    monkeypatch.setattr(P, "idle_cores", lambda: 2.0)
+    monkeypatch.setattr(P.threading, "active_count", real_active_count)
     import threading
 
     stop = threading.Event()
@@ -265,7 +263,7 @@ def test_parallel_mode_survives_a_dead_child(tmp_path, monkeypatch):
     path = tmp_path / "flux.xml"
     _write_with_errors(path, 100)
     expected = validate_file(path, today=TODAY, parallel=False).to_dict()
-    monkeypatch.setattr(V, "_xsd_child", lambda path, schemas, sender, cap: sender.close())
+    monkeypatch.setattr(P, "xsd_child", lambda path, schemas, sender, cap: sender.close())
     assert validate_file(path, today=TODAY, parallel=True).to_dict() == expected
 
 
@@ -302,8 +300,8 @@ def test_threads_do_not_share_error_logs():
 
 
 def test_idle_cores_is_measured():
-    idle = V._idle_cores()
-    assert 0 <= idle <= (V.os.cpu_count() or 1) + 0.01
+    idle = P.idle_cores()
+    assert 0 <= idle <= (P.os.cpu_count() or 1) + 0.01
 
 
 def test_the_report_says_who_the_flux_comes_from(official_example):

@@ -7,7 +7,7 @@ import re
 import pytest
 from lxml import etree
 
-from passeport.flux import xsd
+from passeport.flux import safexml, xsd
 from passeport.flux.rules import RULES
 from passeport.flux.samples import flux_from_passages
 from passeport.flux.xsd_messages import translate
@@ -74,7 +74,7 @@ def _rename(name):
 
 
 def _errors(element: str, mutate):
-    root = etree.fromstring(flux_from_passages([PASSAGE]), xsd.hardened_parser())
+    root = safexml.fromstring(flux_from_passages([PASSAGE]))
     mutate(root.find(f".//{NS}{element}"))
     schema = xsd.load_schemas("1.1.2").complete
     schema.validate(root)
@@ -176,12 +176,12 @@ def test_long_values_are_shortened():
 
 def test_messages_from_the_official_schema_are_french_too(official_xsd):
     """The official XSD uses anonymous types: libxml2 words its errors slightly differently."""
-    root = etree.fromstring(flux_from_passages([PASSAGE]), xsd.hardened_parser())
+    root = safexml.fromstring(flux_from_passages([PASSAGE]))
     root.find(f".//{NS}anneeNaissance").text = "dix-neuf"
     root.find(f".//{NS}dateDebutValidite").text = "2125-01-01"
     root.find(f".//{NS}idContrat").text = "x" * 21
     root.find(f".//{NS}sexe").text = "X"
-    schema = etree.XMLSchema(etree.parse(str(official_xsd), xsd.hardened_parser()))
+    schema = etree.XMLSchema(safexml.parse(str(official_xsd)))
     assert not schema.validate(root)
     translated = [translate(e.type_name, e.message) for e in schema.error_log]
     assert {(rule, field) for rule, field, _, _ in translated} == {

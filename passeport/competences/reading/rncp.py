@@ -26,6 +26,8 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from passeport.flux import safexml
+
 from .lists import split_competences
 from .sources import Member, ReferentialError, Source, table
 
@@ -306,14 +308,10 @@ class XmlFiche:
 
 def _events(handle):
     # Hardened: no DTD, no entity expansion, no network (the XML comes from outside).
-    return etree.iterparse(
+    return safexml.iterparse(
         handle,
         events=("end",),
         tag=("FICHE", "VERSION_FLUX"),
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
         remove_comments=True,
         remove_pis=True,
     )

@@ -29,9 +29,9 @@ def run(args) -> int:
         if len(args.ids) == 1 and os.path.isfile(args.ids[0]):
             pairs = read_ids(args.ids[0], args.code)
         else:
-            from passeport.flux.suppression import _code
+            from passeport.flux.suppression import certification_code
 
-            code = _code(args.code, "--code")
+            code = certification_code(args.code, "--code")
             pairs = [(code, value.strip()) for value in args.ids if value.strip()]
         result = build_suppression(
             pairs,
