@@ -25,3 +25,15 @@ class RedactingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
+
+
+class ClientErrorsOnOneLine(logging.Filter):
+    """`django.request` logs a refused request (403, 404…) with the exception that made it:
+    a whole traceback for what is a normal answer. Those records keep their one line; server
+    errors (5xx) keep their traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", 500) < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -41,3 +41,35 @@ def test_redact_keeps_what_is_not_a_nir():
         "dépôt 1234 de 600 passages, SIRET 13002526500013"
     )
     assert redact("NIR 2 69 05 2A 123 456 78") == "NIR [NIR masqué]"
+
+
+def test_a_refused_request_is_logged_on_one_line_a_crash_with_its_traceback():
+    script = """
+import logging
+from django.core.exceptions import PermissionDenied
+from django.test import RequestFactory
+from django.utils.log import log_response
+from django.http import HttpResponse
+request = RequestFactory().get("/depots/x/")
+try:
+    raise PermissionDenied("Votre rôle ne permet pas de déposer")
+except PermissionDenied as exc:
+    log_response("Forbidden (Permission denied): %s", request.path, response=HttpResponse(status=403), request=request, exception=exc)
+try:
+    raise RuntimeError("boom")
+except RuntimeError as exc:
+    log_response("Internal Server Error: %s", request.path, response=HttpResponse(status=500), request=request, exception=exc)
+"""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    forbidden = [line for line in output.splitlines() if "Forbidden (Permission denied)" in line]
+    assert len(forbidden) == 1
+    assert "PermissionDenied" not in output  # no traceback for the 403
+    assert "Traceback" in output and "RuntimeError: boom" in output  # the 500 keeps its own
