@@ -18,7 +18,7 @@ from django.utils import timezone
 from lxml import etree
 
 from passeport.certifiers.models import Certifier, flux_ids_errors
-from passeport.flux import safexml
+from passeport.flux import safexml, sniffing, validation
 from passeport.flux.validation import validate_file
 
 from .reading import Header
@@ -48,12 +48,16 @@ def guess_version(path: str | Path) -> str:
 def _syntax_reason(file_name: str, exc: etree.XMLSyntaxError) -> str:
     """A malformed-XML error as a French reason (line, column, what to do)."""
     line = getattr(exc, "lineno", None) or "?"
-    column = getattr(exc, "offset", None) or "?"
     message = (exc.msg or "").strip()
+    if validation.is_limit_error(message):
+        return (
+            f"{file_name}, ligne {line} : le fichier dépasse une limite de sécurité de "
+            f"l'analyseur XML : {validation.limit_reason(message)}."
+        )
     return (
-        f"{file_name}, ligne {line}, colonne {column} : le fichier n'est pas un XML bien formé "
-        f"({message}). Un flux s'enregistre en XML UTF-8 ; exportez-le à nouveau depuis votre "
-        "outil, sans le modifier à la main."
+        f"{file_name}, ligne {line} : le fichier n'est pas un XML bien formé "
+        f"({validation.syntax_reason(message)}). Un flux s'enregistre en XML UTF-8 ; exportez-le "
+        "à nouveau depuis votre outil, sans le modifier à la main."
     )
 
 
@@ -100,6 +104,14 @@ def check_file(
         return result
     if not head.strip():
         result.errors.append(f"{file_name} : le fichier est vide.")
+        return result
+    kind = sniffing.kind_of_non_xml(head)
+    if kind is not None:
+        result.errors.append(sniffing.not_a_flux_message(file_name, kind))
+        return result
+    encoding = sniffing.wide_encoding(head)
+    if encoding is not None:
+        result.errors.append(sniffing.wide_encoding_message(file_name, encoding))
         return result
     if not _ROOT.search(head):
         # Not even the start of a flux: tell a spreadsheet, a PDF… from broken XML.

@@ -54,7 +54,7 @@ from pathlib import Path
 from lxml import etree
 
 from passeport.flux import rules as R
-from passeport.flux import safexml, validation_parallel
+from passeport.flux import safexml, sniffing, validation_parallel
 from passeport.flux.dictionary import NAMESPACE, XSI_NAMESPACE
 from passeport.flux.findings import ERROR, WARNING, Finding, Report
 from passeport.flux.passage_checks import (
@@ -231,6 +231,17 @@ class FluxValidation:
             if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
                 report.readable = False
                 self._fatal("XML-VIDE", f"Le fichier « {report.file} » est vide.")
+                return
+            kind = sniffing.kind_of_non_xml(head)
+            if kind is not None:
+                report.readable = False
+                self._fatal(
+                    "XML-MAL-FORME",
+                    f"Le fichier « {report.file} » est {kind}, pas un flux XML.",
+                    line=1,
+                    hint="Déposez le flux XML (UTF-8) ; un tableur se transforme en flux avec "
+                    "« passeport flux build ».",
+                )
                 return
             info = inspect_head(head)
             schemas = (
@@ -494,10 +505,11 @@ class FluxValidation:
                 f"Entité ou DTD refusée ({where}) : un flux CDC n'en contient jamais.",
                 line=line,
             )
-        elif "huge" in lowered or "depth" in lowered or "amplification" in lowered:
+        elif is_limit_error(text):
             self._fatal(
                 "XML-LIMITE",
-                f"Le fichier dépasse une limite de sécurité de l'analyseur XML ({where}).",
+                f"Le fichier dépasse une limite de sécurité de l'analyseur XML ({where}) : "
+                f"{_limit_reason(lowered)}.",
                 line=line,
             )
         else:
@@ -691,6 +703,41 @@ _SYNTAX_REASONS = [
     ("Unsupported encoding", "l'encodage déclaré est inconnu"),
     ("Namespace prefix", "un préfixe d'espace de noms (cpf:) n'est pas déclaré"),
 ]
+
+
+# libxml2's limits (parserInternals.h XML_MAX_TEXT_LENGTH, XML_MAX_HUGE_LENGTH, xmlParserMaxDepth):
+# what exceeded which, in the certifier's words.
+_LIMIT_REASONS = [
+    (
+        "comment too big",
+        "un commentaire <!-- … --> dépasse 10 Mo (retirez-le : un flux CDC n'en a pas besoin)",
+    ),
+    ("huge text node", "un texte entre deux balises dépasse 10 Mo"),
+    ("depth", "les éléments sont imbriqués sur plus de 256 niveaux"),
+    ("amplification", "des entités se développent démesurément"),
+]
+
+
+def is_limit_error(text: str) -> bool:
+    """A libxml2 error that says a security limit was exceeded (not malformed XML)."""
+    lowered = text.lower()
+    return any(needle in lowered for needle in ("huge", "depth", "amplification", "too big"))
+
+
+def limit_reason(text: str) -> str:
+    return _limit_reason(text.lower())
+
+
+def syntax_reason(text: str) -> str:
+    """libxml2's syntax error in French words (« un caractère « & » doit être écrit &amp; »)."""
+    return _syntax_reason(text) or "structure XML incorrecte à cet endroit"
+
+
+def _limit_reason(lowered: str) -> str:
+    for needle, reason in _LIMIT_REASONS:
+        if needle in lowered:
+            return reason
+    return "une valeur ou une structure est démesurée"
 
 
 def _syntax_reason(text: str) -> str | None:
