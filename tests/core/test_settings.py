@@ -17,7 +17,16 @@ def production_env(tmp_path, **overrides) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if key
-        not in {"DEBUG", "PASSEPORT_INSECURE_HTTP", "EMAIL_BACKEND", "PASSEPORT_PLAIN_STATIC"}
+        not in {
+            "DEBUG",
+            "PASSEPORT_INSECURE_HTTP",
+            "EMAIL_BACKEND",
+            "PASSEPORT_PLAIN_STATIC",
+            # The test run's demo-only switches (core/checks.py): never in production.
+            "PROOFS_DEV_PKI",
+            "FRANCECONNECT_DEV_PROVIDER",
+            "FRANCECONNECT_DEV_PROVIDER_WITHOUT_DEBUG",
+        }
     }
     env.update(
         DEBUG="0",
