@@ -34,6 +34,7 @@ from .models import (
     Ticket,
     TicketMessage,
 )
+from .tokens import revoke_token
 
 
 @staff_required
@@ -274,8 +275,7 @@ def certifier_detail(request, certifier_id):
         messages.success(request, "Mandat révoqué.")
     elif action == "revoke_token":
         token = get_object_or_404(ApiToken, pk=request.POST.get("token_id"), certifier=certifier)
-        token.revoke()
-        AuditEvent.record("certifiers.token_revoked", actor=actor, target=token)
+        revoke_token(token, actor=actor)
         messages.success(request, f"Jeton {token.prefix}… révoqué.")
     elif action == "reset_two_factor":
         membership = get_object_or_404(

@@ -22,8 +22,6 @@ menus: `navigation.register_space_link` / `register_backoffice_link`; support ti
 deposit: link to `certifiers:ticket_new` with `?deposit_id=…&deposit_label=…&id_technique=…`.
 """
 
-import hashlib
-import hmac
 import re
 import secrets
 from datetime import date, timedelta
@@ -490,15 +488,10 @@ TOKEN_PREFIX = "pp_"  # noqa: S105 - a public marker, not a secret
 TOKEN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8  # "pp_" + 8 lowercase hex characters
 
 
-def hash_token(clear: str) -> str:
-    """SHA-256 of the clear token: enough for 256-bit random secrets (no brute force possible),
-    and fast, since every API call checks it."""
-    return hashlib.sha256(clear.encode()).hexdigest()
-
-
 class ApiToken(BaseModel):
     """A bearer token for the REST API, acting for one certifier. Only its hash is stored; the
-    readable `prefix` (e.g. `pp_ab12cd34`) lets people recognise it in lists and logs."""
+    readable `prefix` (e.g. `pp_ab12cd34`) lets people recognise it in lists and logs. Issued,
+    checked and revoked by `tokens.py`."""
 
     certifier = models.ForeignKey(Certifier, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("nom", max_length=100)
@@ -524,54 +517,6 @@ class ApiToken(BaseModel):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
-
-    def revoke(self) -> None:
-        if self.revoked_at is None:
-            self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at", "updated_at"])
-
-
-def issue_token(certifier: Certifier, name: str, user=None, *, clear: str | None = None):
-    """Create an API token; returns `(token, clear_token)`. The clear value is shown once and
-    never stored. Format: `pp_<8 hex>_<43 url-safe chars>` (256 random bits).
-
-    `clear` lets the demo data install a documented fixed token; never pass it elsewhere.
-    """
-    if clear is None:
-        # The 32-bit prefix is unique (it finds the row): draw again on the rare collision.
-        while True:
-            clear = f"{TOKEN_PREFIX}{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
-            if not ApiToken.objects.filter(prefix=clear[:TOKEN_PREFIX_LENGTH]).exists():
-                break
-    token = ApiToken.objects.create(
-        certifier=certifier,
-        name=name,
-        prefix=clear[:TOKEN_PREFIX_LENGTH],
-        token_hash=hash_token(clear),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-    )
-    return token, clear
-
-
-def authenticate_token(clear: str | None) -> ApiToken | None:
-    """The live token matching `clear`, with `last_used_at` updated; None if unknown, revoked,
-    or its certifier is not active. The hash comparison is constant-time (`hmac.compare_digest`).
-    """
-    if not clear or not clear.startswith(TOKEN_PREFIX) or len(clear) < TOKEN_PREFIX_LENGTH + 16:
-        return None
-    token = (
-        ApiToken.objects.select_related("certifier")
-        .filter(prefix=clear[:TOKEN_PREFIX_LENGTH])
-        .first()
-    )
-    if token is None or not hmac.compare_digest(token.token_hash, hash_token(clear)):
-        return None
-    if token.revoked_at is not None or not token.certifier.is_active:
-        return None
-    now = timezone.now()
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    token.last_used_at = now
-    return token
 
 
 # --------------------------------------------------------------------------------------------

@@ -32,9 +32,9 @@ from .models import (
     Role,
     Ticket,
     TicketMessage,
-    issue_token,
     user_can_deposit,
 )
+from .tokens import issue_token, revoke_token
 
 NEW_TOKEN_SESSION_KEY = "certifiers_new_token"  # noqa: S105 - a session key name
 
@@ -258,9 +258,6 @@ def tokens(request, certifier):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token, clear = issue_token(certifier, form.cleaned_data["name"], request.user)
-        AuditEvent.record(
-            "certifiers.token_issued", actor=request.user, target=token, prefix=token.prefix
-        )
         # Shown once, on the next page only (post/redirect/get keeps it out of the history).
         request.session[NEW_TOKEN_SESSION_KEY] = {"id": str(token.pk), "clear": clear}
         return redirect("certifiers:tokens", certifier.pk)
@@ -284,8 +281,7 @@ def tokens(request, certifier):
 @require_POST
 def token_revoke(request, certifier, token_id):
     token = get_object_or_404(ApiToken, pk=token_id, certifier=certifier)
-    token.revoke()
-    AuditEvent.record("certifiers.token_revoked", actor=request.user, target=token)
+    revoke_token(token, actor=request.user)
     messages.success(request, f"Jeton {token.prefix}… révoqué : il ne donne plus accès à l'API.")
     return redirect("certifiers:tokens", certifier.pk)
 

@@ -17,9 +17,9 @@ from passeport.certifiers.models import (
     ApiToken,
     Certifier,
     Mandate,
-    authenticate_token,
     can_deposit_for,
 )
+from passeport.certifiers.tokens import authenticate_token
 
 pytestmark = pytest.mark.django_db
 

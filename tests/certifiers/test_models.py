@@ -1,4 +1,4 @@
-"""Rules of the certifiers' models: SIRET/ids validation, roles, mandates, API tokens."""
+"""Rules of the certifiers' models: SIRET/ids validation, roles, mandates."""
 
 from datetime import timedelta
 from unittest import mock
@@ -10,15 +10,12 @@ from django.utils import timezone
 
 from passeport.certifiers import models as cm
 from passeport.certifiers.models import (
-    ApiToken,
     Certifier,
     CertifierCertification,
     Mandate,
     allowed_flux_ids,
-    authenticate_token,
     can_deposit_for,
     flux_ids_errors,
-    issue_token,
     user_can_administer,
     user_can_deposit,
     user_can_view,
@@ -190,56 +187,3 @@ def test_flux_ids_errors_explain_in_french():
     univ.save()
     [error] = flux_ids_errors(univ, "UNIVAAAA", "UNIVAAAA")
     assert "suspendu" in error
-
-
-def test_tokens_are_stored_hashed_and_shown_once():
-    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
-    user = factories.UserFactory()
-    token, clear = issue_token(univ, "Logiciel de scolarité", user)
-    assert clear.startswith(token.prefix) and token.prefix.startswith("pp_")
-    assert len(token.prefix) == 11 and len(clear) > 50
-    stored = ApiToken.objects.get(pk=token.pk)
-    assert clear not in {stored.token_hash, stored.prefix, stored.name}
-    assert stored.token_hash == cm.hash_token(clear)
-    assert stored.created_by == user
-
-    assert stored.last_used_at is None
-    assert authenticate_token(clear) == token
-    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
-
-    # wrong secret with the right prefix, garbage, empty: rejected
-    assert authenticate_token(clear[:-1] + ("A" if clear[-1] != "A" else "B")) is None
-    assert authenticate_token("pp_00000000_" + "x" * 43) is None
-    assert authenticate_token("") is None and authenticate_token(None) is None
-    assert authenticate_token(clear[:11]) is None
-
-
-def test_token_compare_is_constant_time():
-    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
-    _, clear = issue_token(univ, "t")
-    with mock.patch.object(cm.hmac, "compare_digest", wraps=cm.hmac.compare_digest) as spy:
-        assert authenticate_token(clear) is not None
-    spy.assert_called_once()
-
-
-def test_revoked_token_and_suspended_certifier_rejected():
-    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
-    token, clear = issue_token(univ, "t")
-    univ.status = Certifier.Status.SUSPENDED
-    univ.save()
-    assert authenticate_token(clear) is None
-    univ.status = Certifier.Status.ACTIVE
-    univ.save()
-    token.revoke()
-    assert token.is_revoked
-    assert authenticate_token(clear) is None
-
-
-def test_two_tokens_never_share_a_prefix():
-    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
-    prefixes = {issue_token(univ, f"t{i}")[0].prefix for i in range(20)}
-    assert len(prefixes) == 20
-    taken = next(iter(prefixes))[3:]
-    with mock.patch.object(cm.secrets, "token_hex", side_effect=[taken, "0badcafe"]):
-        token, clear = issue_token(univ, "collision")
-    assert token.prefix == "pp_0badcafe" and authenticate_token(clear) == token
