@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from passeport.accounts import twofactor
 from passeport.core.models import AuditEvent
 
-from . import invitations, onboarding, tickets
+from . import invitations, mandates, onboarding, tickets
 from .access import staff_required
 from .forms import (
     ApproveForm,
@@ -244,19 +244,12 @@ def certifier_detail(request, certifier_id):
         form = MandateForm(request.POST, mandator=certifier)
         if not form.is_valid():
             return _certifier_page(request, certifier, mandate_form=form)
-        mandate = Mandate.objects.create(
-            mandator=certifier,
-            third_party=form.cleaned_data["third_party"],
+        mandate = mandates.grant_mandate(
+            certifier,
+            form.cleaned_data["third_party"],
             starts_on=form.cleaned_data["starts_on"],
             ends_on=form.cleaned_data["ends_on"],
-            created_by=actor,
-        )
-        AuditEvent.record(
-            "certifiers.mandate_created",
             actor=actor,
-            target=mandate,
-            mandator=certifier.id_client,
-            third_party=mandate.third_party.id_client,
         )
         messages.success(
             request, f"Mandat créé : {mandate.third_party.name} peut déposer pour {certifier.name}."
@@ -267,11 +260,7 @@ def certifier_detail(request, certifier_id):
             Q(mandator=certifier) | Q(third_party=certifier),
             pk=request.POST.get("mandate_id"),
         )
-        if mandate.revoked_at is None:
-            mandate.revoked_at = timezone.now()
-            mandate.revoked_by = actor
-            mandate.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
-            AuditEvent.record("certifiers.mandate_revoked", actor=actor, target=mandate)
+        mandates.revoke_mandate(mandate, actor=actor)
         messages.success(request, "Mandat révoqué.")
     elif action == "revoke_token":
         token = get_object_or_404(ApiToken, pk=request.POST.get("token_id"), certifier=certifier)

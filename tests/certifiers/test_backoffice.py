@@ -5,7 +5,8 @@ import pytest
 
 from passeport.accounts.models import User
 from passeport.certifiers import navigation
-from passeport.certifiers.models import Certifier, Mandate, allowed_flux_ids
+from passeport.certifiers.mandates import allowed_flux_ids
+from passeport.certifiers.models import Certifier, Mandate
 from passeport.certifiers.tokens import authenticate_token, issue_token
 from passeport.core.models import AuditEvent
 from passeport.testing import factories

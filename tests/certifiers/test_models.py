@@ -13,9 +13,6 @@ from passeport.certifiers.models import (
     Certifier,
     CertifierCertification,
     Mandate,
-    allowed_flux_ids,
-    can_deposit_for,
-    flux_ids_errors,
     user_can_administer,
     user_can_deposit,
     user_can_view,
@@ -101,89 +98,19 @@ def test_roles_and_for_user():
     assert user_role(admin, a) is None
 
 
-def test_certifier_alone_deposits_only_for_itself():
-    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
-    assert allowed_flux_ids(univ) == {("UNIVAAAA", "UNIVAAAA")}
-    assert can_deposit_for(univ, "UNIVAAAA")
-    assert not can_deposit_for(univ, "OTHERAAA")
-
-
-def test_mandate_rules():
+def test_mandate_validation():
     univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
     other = factories.CertifierFactory(id_client="OTHERAAA", codes=())
     third = factories.CertifierFactory(id_client="TIERSAAA", trusted_third_party=True, codes=())
-    today = timezone.localdate()
-    mandate = Mandate.objects.create(third_party=third, mandator=univ)
+    Mandate(third_party=third, mandator=univ).full_clean()
     # a mandate to a body that is not a trusted third party is refused by validation
     with pytest.raises(ValidationError):
         Mandate(third_party=other, mandator=univ).full_clean()
     with pytest.raises(ValidationError):
         Mandate(third_party=third, mandator=third).full_clean()
-
-    assert allowed_flux_ids(third) == {("TIERSAAA", "TIERSAAA"), ("TIERSAAA", "UNIVAAAA")}
-    assert can_deposit_for(third, "UNIVAAAA")
-    assert not can_deposit_for(third, "OTHERAAA")  # no mandate from this one
-    assert not can_deposit_for(univ, "TIERSAAA")  # mandates are one way
-    assert list(third.active_mandators()) == [univ]
-
-    # dates: not yet started, ended
-    mandate.starts_on = today + timedelta(days=1)
-    mandate.save()
-    assert not can_deposit_for(third, "UNIVAAAA")
-    assert can_deposit_for(third, "UNIVAAAA", on=today + timedelta(days=1))
-    mandate.starts_on, mandate.ends_on = today - timedelta(days=10), today - timedelta(days=1)
-    mandate.save()
-    assert not can_deposit_for(third, "UNIVAAAA")
-    mandate.ends_on = None
-    mandate.save()
-    assert mandate.is_in_force()
-
-    # a suspended mandator cannot be deposited for; a suspended third party deposits nothing
-    univ.status = Certifier.Status.SUSPENDED
-    univ.save()
-    assert not can_deposit_for(third, "UNIVAAAA")
-    univ.status = Certifier.Status.ACTIVE
-    univ.save()
-    third.status = Certifier.Status.SUSPENDED
-    third.save()
-    assert allowed_flux_ids(third) == set()
-    third.status = Certifier.Status.ACTIVE
-    third.save()
-
-    # a third party that loses its status loses its mandates' effect
-    third.is_trusted_third_party = False
-    third.save()
-    assert not can_deposit_for(third, "UNIVAAAA")
-    third.is_trusted_third_party = True
-    third.save()
-
-    mandate.revoked_at = timezone.now()
-    mandate.save()
-    assert not can_deposit_for(third, "UNIVAAAA")
-    assert not mandate.is_in_force()
-
-
-def test_flux_ids_errors_explain_in_french():
-    univ = factories.CertifierFactory(id_client="UNIVAAAA", id_contrat="CONTRAT1", codes=())
-    CertifierCertification.objects.create(certifier=univ, code="RNCP35340")
-    third = factories.CertifierFactory(id_client="TIERSAAA", trusted_third_party=True, codes=())
-    Mandate.objects.create(third_party=third, mandator=univ)
-
-    assert flux_ids_errors(univ, "UNIVAAAA", "UNIVAAAA", "CONTRAT1", ["RNCP35340"]) == []
-    assert (
-        flux_ids_errors(third, "TIERSAAA", "UNIVAAAA", "CONTRAT1", ["RNCP35340"], "TIERS_CONFIANCE")
-        == []
-    )
-    [error] = flux_ids_errors(univ, "TIERSAAA", "UNIVAAAA")
-    assert "émetteur TIERSAAA ne correspond pas au compte déposant (UNIVAAAA)" in error
-    [error] = flux_ids_errors(univ, "UNIVAAAA", "TIERSAAA")
-    assert "n'est pas autorisé à déposer pour le certificateur TIERSAAA" in error
-    errors = flux_ids_errors(third, "TIERSAAA", "UNIVAAAA", "WRONG", ["RS1"], "CERTIFICATEUR")
-    assert len(errors) == 3
-    assert "idContrat WRONG" in errors[0]
-    assert "certification RS1 n'est pas rattachée" in errors[1]
-    assert "indiquez TIERS_CONFIANCE" in errors[2]
-    univ.status = Certifier.Status.SUSPENDED
-    univ.save()
-    [error] = flux_ids_errors(univ, "UNIVAAAA", "UNIVAAAA")
-    assert "suspendu" in error
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as exc:
+        Mandate(
+            third_party=third, mandator=univ, starts_on=today, ends_on=today - timedelta(days=1)
+        ).full_clean()
+    assert "ends_on" in exc.value.message_dict
