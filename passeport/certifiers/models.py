@@ -21,7 +21,7 @@ their verb:
   gives when they do not fit; `grant_mandate` / `revoke_mandate`, audited;
 - `tokens.py`: `issue_token(certifier, name, user)` / `authenticate_token(clear)` /
   `revoke_token(token, actor=…)`: API tokens, stored hashed;
-- `status.py`, `certifications.py`, `members.py`: the operators' and administrators' changes
+- `standing.py`, `certifications.py`, `members.py`: the operators' and administrators' changes
   to a certifier, its certifications and its members, audited;
 - `onboarding.py`, `invitations.py`, `tickets.py`: « se faire connaître », invitations, support.
 

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from passeport.accounts import twofactor
 from passeport.accounts.models import User
-from passeport.core.models import AuditEvent
 
 from . import invitations, onboarding, tickets
 from .access import ADMINISTER, DEPOSIT, certifier_for_request, certifier_member_required
@@ -24,6 +23,7 @@ from .forms import (
     TicketForm,
     TokenForm,
 )
+from .members import change_role, remove_member, reset_two_factor
 from .models import (
     ApiToken,
     Certifier,
@@ -204,37 +204,17 @@ def member_update(request, certifier, membership_id):
         )
         return redirect("certifiers:members", certifier.pk)
     if action == "remove":
-        membership.delete()
-        AuditEvent.record(
-            "certifiers.member_removed",
-            actor=request.user,
-            target=certifier,
-            user=str(membership.user_id),
-        )
+        remove_member(membership, actor=request.user)
         messages.success(request, f"{membership.user.email} n'est plus membre de l'organisme.")
     elif action == "role":
         form = RoleForm(request.POST)
         if form.is_valid():
-            membership.role = form.cleaned_data["role"]
-            membership.save(update_fields=["role", "updated_at"])
-            AuditEvent.record(
-                "certifiers.member_role_changed",
-                actor=request.user,
-                target=certifier,
-                user=str(membership.user_id),
-                role=membership.role,
-            )
+            change_role(membership, form.cleaned_data["role"], actor=request.user)
             messages.success(
                 request, f"Rôle de {membership.user.email} : {membership.get_role_display()}."
             )
     elif action == "reset_two_factor":
-        twofactor.reset_device(membership.user)
-        AuditEvent.record(
-            "certifiers.member_two_factor_reset",
-            actor=request.user,
-            target=certifier,
-            user=str(membership.user_id),
-        )
+        reset_two_factor(membership, actor=request.user)
         messages.success(
             request,
             f"Double authentification de {membership.user.email} réinitialisée : elle sera "
