@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 from oauth2_provider.models import get_access_token_model
 
-from passeport.certifiers.models import authenticate_token
+from passeport.certifiers.tokens import authenticate_token
 from passeport.sharing.scopes import all_scopes
 
 from .problems import ApiProblem
@@ -25,8 +25,9 @@ BEARER_HINT = (
 
 
 class CertifierToken(HttpBearer):
-    """`Authorization: Bearer pp_…`: an API token of a certifier (certifiers.models.ApiToken).
-    `request.auth` is the token; its certifier is `request.auth.certifier`."""
+    """`Authorization: Bearer pp_…`: an API token of a certifier (certifiers.models.ApiToken,
+    checked by certifiers.tokens). `request.auth` is the token; its certifier is
+    `request.auth.certifier`."""
 
     openapi_description = "Jeton d'API d'un organisme certificateur (pp_…)"
     name = "jetonCertificateur"

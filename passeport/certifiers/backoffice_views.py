@@ -1,16 +1,18 @@
 """Operators' back office for certifiers: onboarding requests, certifiers (ids,
 certifications, mandates, suspension, tokens), support tickets. Every action is audited."""
 
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from passeport.accounts import twofactor
 from passeport.core.models import AuditEvent
 
-from . import invitations, onboarding, tickets
+from . import certifications, invitations, mandates, members, onboarding, standing, tickets, tokens
 from .access import staff_required
 from .forms import (
     ApproveForm,
@@ -144,7 +146,7 @@ def certifier_list(request):
     )
 
 
-def _certifier_page(request, certifier, **forms):
+def _certifier_page(request, certifier, http_status=200, **forms):
     context = {
         "title": certifier.name,
         "certifier": certifier,
@@ -168,7 +170,139 @@ def _certifier_page(request, certifier, **forms):
         "audit": AuditEvent.objects.filter(target_id=str(certifier.pk))[:20],
     }
     context.update(forms)
-    return render(request, "backoffice/certifier_detail.html", context)
+    return render(request, "backoffice/certifier_detail.html", context, status=http_status)
+
+
+class Done(NamedTuple):
+    """What a back-office action did: the message shown, and where to go next (the
+    certifier's page by default)."""
+
+    message: str
+    url: str | None = None
+
+
+# Each action reads the posted form, calls the verb module that saves and audits, and says
+# what it did; an invalid form answers the page again with its errors.
+
+
+def _suspend(request, certifier):
+    form = SuspendForm(request.POST)
+    if not form.is_valid():
+        return _certifier_page(request, certifier, suspend_form=form)
+    standing.suspend(certifier, reason=form.cleaned_data["reason"], actor=request.user)
+    return Done("Organisme suspendu : ses dépôts et ses jetons sont refusés.")
+
+
+def _reactivate(request, certifier):
+    standing.reactivate(certifier, actor=request.user)
+    return Done("Organisme réactivé.")
+
+
+def _toggle_third_party(request, certifier):
+    if standing.toggle_trusted_third_party(certifier, actor=request.user):
+        return Done("Organisme déclaré tiers de confiance.")
+    return Done("Organisme n'est plus tiers de confiance.")
+
+
+def _add_certifications(request, certifier):
+    form = CertificationAddForm(request.POST)
+    if not form.is_valid():
+        return _certifier_page(request, certifier, certification_form=form)
+    codes = form.cleaned_data["codes"]
+    certifications.add_certifications(certifier, codes, actor=request.user)
+    return Done("Certifications ajoutées : " + ", ".join(codes))
+
+
+def _remove_certification(request, certifier):
+    certification = get_object_or_404(
+        CertifierCertification, pk=request.POST.get("certification_id"), certifier=certifier
+    )
+    certifications.remove_certification(certification, actor=request.user)
+    return Done(f"Certification {certification.code} retirée.")
+
+
+def _add_mandate(request, certifier):
+    form = MandateForm(request.POST, mandator=certifier)
+    if not form.is_valid():
+        return _certifier_page(request, certifier, mandate_form=form)
+    mandate = mandates.grant_mandate(
+        certifier,
+        form.cleaned_data["third_party"],
+        starts_on=form.cleaned_data["starts_on"],
+        ends_on=form.cleaned_data["ends_on"],
+        actor=request.user,
+    )
+    return Done(f"Mandat créé : {mandate.third_party.name} peut déposer pour {certifier.name}.")
+
+
+def _revoke_mandate(request, certifier):
+    mandate = get_object_or_404(
+        Mandate,
+        Q(mandator=certifier) | Q(third_party=certifier),
+        pk=request.POST.get("mandate_id"),
+    )
+    mandates.revoke_mandate(mandate, actor=request.user)
+    return Done("Mandat révoqué.")
+
+
+def _revoke_token(request, certifier):
+    token = get_object_or_404(ApiToken, pk=request.POST.get("token_id"), certifier=certifier)
+    tokens.revoke_token(token, actor=request.user)
+    return Done(f"Jeton {token.prefix}… révoqué.")
+
+
+def _reset_two_factor(request, certifier):
+    membership = get_object_or_404(
+        Membership, pk=request.POST.get("membership_id"), certifier=certifier
+    )
+    members.reset_two_factor(membership, actor=request.user)
+    return Done(
+        f"Double authentification de {membership.user.email} réinitialisée : une nouvelle "
+        "application lui sera demandée à sa prochaine connexion."
+    )
+
+
+def _open_ticket(request, certifier):
+    form = OperatorTicketForm(request.POST)
+    if not form.is_valid():
+        return _certifier_page(request, certifier, ticket_form=form)
+    ticket = tickets.open_ticket(
+        certifier,
+        subject=form.cleaned_data["subject"],
+        body=form.cleaned_data["body"],
+        author=request.user,
+        side=TicketMessage.Side.OPERATOR,
+        id_technique=form.cleaned_data["id_technique"],
+    )
+    return Done(
+        f"Demande {ticket.reference} ouverte ; l'organisme est prévenu.",
+        reverse("backoffice:ticket", args=[ticket.pk]),
+    )
+
+
+def _invite(request, certifier):
+    form = InviteForm(request.POST, certifier=certifier)
+    if not form.is_valid():
+        return _certifier_page(request, certifier, invite_form=form)
+    email = form.cleaned_data["email"]
+    invitations.invite(certifier, email, form.cleaned_data["role"], invited_by=request.user)
+    return Done(f"Invitation envoyée à {email}.")
+
+
+# The `action` a form of the certifier page posts → what it does.
+CERTIFIER_ACTIONS = {
+    "suspend": _suspend,
+    "reactivate": _reactivate,
+    "toggle_third_party": _toggle_third_party,
+    "add_certifications": _add_certifications,
+    "remove_certification": _remove_certification,
+    "add_mandate": _add_mandate,
+    "revoke_mandate": _revoke_mandate,
+    "revoke_token": _revoke_token,
+    "reset_two_factor": _reset_two_factor,
+    "open_ticket": _open_ticket,
+    "invite": _invite,
+}
 
 
 @staff_required
@@ -177,147 +311,15 @@ def certifier_detail(request, certifier_id):
     certifier = get_object_or_404(Certifier, pk=certifier_id)
     if request.method == "GET":
         return _certifier_page(request, certifier)
-    action = request.POST.get("action")
-    actor = request.user
-
-    if action == "suspend":
-        form = SuspendForm(request.POST)
-        if not form.is_valid():
-            return _certifier_page(request, certifier, suspend_form=form)
-        certifier.status = Certifier.Status.SUSPENDED
-        certifier.suspended_reason = form.cleaned_data["reason"]
-        certifier.save(update_fields=["status", "suspended_reason", "updated_at"])
-        AuditEvent.record(
-            "certifiers.suspended", actor=actor, target=certifier, reason=certifier.suspended_reason
-        )
-        messages.success(request, "Organisme suspendu : ses dépôts et ses jetons sont refusés.")
-    elif action == "reactivate":
-        certifier.status = Certifier.Status.ACTIVE
-        certifier.suspended_reason = ""
-        certifier.save(update_fields=["status", "suspended_reason", "updated_at"])
-        AuditEvent.record("certifiers.reactivated", actor=actor, target=certifier)
-        messages.success(request, "Organisme réactivé.")
-    elif action == "toggle_third_party":
-        certifier.is_trusted_third_party = not certifier.is_trusted_third_party
-        certifier.save(update_fields=["is_trusted_third_party", "updated_at"])
-        AuditEvent.record(
-            "certifiers.third_party_changed",
-            actor=actor,
-            target=certifier,
-            is_trusted_third_party=certifier.is_trusted_third_party,
-        )
-        messages.success(
-            request,
-            "Organisme déclaré tiers de confiance."
-            if certifier.is_trusted_third_party
-            else "Organisme n'est plus tiers de confiance.",
-        )
-    elif action == "add_certifications":
-        form = CertificationAddForm(request.POST)
-        if not form.is_valid():
-            return _certifier_page(request, certifier, certification_form=form)
-        for code in form.cleaned_data["codes"]:
-            CertifierCertification.objects.get_or_create(certifier=certifier, code=code)
-        AuditEvent.record(
-            "certifiers.certifications_added",
-            actor=actor,
-            target=certifier,
-            codes=form.cleaned_data["codes"],
-        )
-        messages.success(
-            request, "Certifications ajoutées : " + ", ".join(form.cleaned_data["codes"])
-        )
-    elif action == "remove_certification":
-        certification = get_object_or_404(
-            CertifierCertification, pk=request.POST.get("certification_id"), certifier=certifier
-        )
-        certification.delete()
-        AuditEvent.record(
-            "certifiers.certification_removed",
-            actor=actor,
-            target=certifier,
-            code=certification.code,
-        )
-        messages.success(request, f"Certification {certification.code} retirée.")
-    elif action == "add_mandate":
-        form = MandateForm(request.POST, mandator=certifier)
-        if not form.is_valid():
-            return _certifier_page(request, certifier, mandate_form=form)
-        mandate = Mandate.objects.create(
-            mandator=certifier,
-            third_party=form.cleaned_data["third_party"],
-            starts_on=form.cleaned_data["starts_on"],
-            ends_on=form.cleaned_data["ends_on"],
-            created_by=actor,
-        )
-        AuditEvent.record(
-            "certifiers.mandate_created",
-            actor=actor,
-            target=mandate,
-            mandator=certifier.id_client,
-            third_party=mandate.third_party.id_client,
-        )
-        messages.success(
-            request, f"Mandat créé : {mandate.third_party.name} peut déposer pour {certifier.name}."
-        )
-    elif action == "revoke_mandate":
-        mandate = get_object_or_404(
-            Mandate,
-            Q(mandator=certifier) | Q(third_party=certifier),
-            pk=request.POST.get("mandate_id"),
-        )
-        if mandate.revoked_at is None:
-            mandate.revoked_at = timezone.now()
-            mandate.revoked_by = actor
-            mandate.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
-            AuditEvent.record("certifiers.mandate_revoked", actor=actor, target=mandate)
-        messages.success(request, "Mandat révoqué.")
-    elif action == "revoke_token":
-        token = get_object_or_404(ApiToken, pk=request.POST.get("token_id"), certifier=certifier)
-        token.revoke()
-        AuditEvent.record("certifiers.token_revoked", actor=actor, target=token)
-        messages.success(request, f"Jeton {token.prefix}… révoqué.")
-    elif action == "reset_two_factor":
-        membership = get_object_or_404(
-            Membership, pk=request.POST.get("membership_id"), certifier=certifier
-        )
-        twofactor.reset_device(membership.user)
-        AuditEvent.record(
-            "certifiers.member_two_factor_reset",
-            actor=actor,
-            target=certifier,
-            user=str(membership.user_id),
-        )
-        messages.success(
-            request,
-            f"Double authentification de {membership.user.email} réinitialisée : une nouvelle "
-            "application lui sera demandée à sa prochaine connexion.",
-        )
-    elif action == "open_ticket":
-        form = OperatorTicketForm(request.POST)
-        if not form.is_valid():
-            return _certifier_page(request, certifier, ticket_form=form)
-        ticket = tickets.open_ticket(
-            certifier,
-            subject=form.cleaned_data["subject"],
-            body=form.cleaned_data["body"],
-            author=actor,
-            side=TicketMessage.Side.OPERATOR,
-            id_technique=form.cleaned_data["id_technique"],
-        )
-        messages.success(request, f"Demande {ticket.reference} ouverte ; l'organisme est prévenu.")
-        return redirect("backoffice:ticket", ticket.pk)
-    elif action == "invite":
-        form = InviteForm(request.POST, certifier=certifier)
-        if not form.is_valid():
-            return _certifier_page(request, certifier, invite_form=form)
-        invitations.invite(
-            certifier, form.cleaned_data["email"], form.cleaned_data["role"], invited_by=actor
-        )
-        messages.success(request, f"Invitation envoyée à {form.cleaned_data['email']}.")
-    else:
-        messages.error(request, "Action inconnue.")
-    return redirect("backoffice:certifier", certifier.pk)
+    action = CERTIFIER_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, "Action inconnue : rechargez la page et recommencez.")
+        return _certifier_page(request, certifier, http_status=400)
+    outcome = action(request, certifier)
+    if not isinstance(outcome, Done):
+        return outcome  # the page again, with the form's errors
+    messages.success(request, outcome.message)
+    return redirect(outcome.url or reverse("backoffice:certifier", args=[certifier.pk]))
 
 
 # -- tickets -----------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from .models import (
     Mandate,
     Membership,
     Role,
-    issue_token,
 )
+from .tokens import issue_token
 
 DEMO_API_TOKEN = "pp_demouniv_jeton-de-demonstration-public-ne-pas-utiliser-en-production"  # noqa: S105
 UNIVERSITY_ADMIN_EMAIL = "admin@universite-demo.passeport.localhost"

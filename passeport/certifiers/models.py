@@ -10,10 +10,19 @@ Vocabulary of the CDC flux (XSD `urn:cdc:cpf:pc5:schema:1.0.0`):
 The rules the deposit pipeline needs are here, next to the data they read:
 
 - `Certifier.objects.for_user(user)`: the certifiers a user belongs to;
-- `allowed_flux_ids(depositor)`: every (émetteur idClient, certificateur idClient) pair the
-  depositing certifier may send; `can_deposit_for(emetteur, certificateur_id_client)`;
-  `flux_ids_errors(...)`: the French reasons an accusé de réception gives when they do not fit;
-- `issue_token(certifier, name, user)` / `authenticate_token(clear)`: API tokens, stored hashed.
+
+This module holds the data and its small invariants; the workflows are in modules named by
+their verb:
+
+- `mandates.py`: `allowed_flux_ids(depositor)`: every (émetteur idClient, certificateur
+  idClient) pair the depositing certifier may send; `can_deposit_for(emetteur,
+  certificateur_id_client)`; `flux_ids_errors(...)`: the French reasons an accusé de réception
+  gives when they do not fit; `grant_mandate` / `revoke_mandate`, audited;
+- `tokens.py`: `issue_token(certifier, name, user)` / `authenticate_token(clear)` /
+  `revoke_token(token, actor=…)`: API tokens, stored hashed;
+- `standing.py`, `certifications.py`, `members.py`: the operators' and administrators' changes
+  to a certifier, its certifications and its members, audited;
+- `onboarding.py`, `invitations.py`, `tickets.py`: « se faire connaître », invitations, support.
 
 Who may do what is in `abilities.py` (one dict of action → bool per certifier, read by pages,
 menus and the API). For pages: `access.certifier_member_required(action)` (404 outside one's
@@ -22,8 +31,6 @@ menus: `navigation.register_space_link` / `register_backoffice_link`; support ti
 deposit: link to `certifiers:ticket_new` with `?deposit_id=…&deposit_label=…&id_technique=…`.
 """
 
-import hashlib
-import hmac
 import re
 import secrets
 from datetime import date, timedelta
@@ -359,103 +366,6 @@ class Mandate(BaseModel):
         )
 
 
-NATURE_CERTIFICATEUR = "CERTIFICATEUR"
-NATURE_TIERS_CONFIANCE = "TIERS_CONFIANCE"
-
-
-def allowed_flux_ids(depositor: Certifier, on: date | None = None) -> set[tuple[str, str]]:
-    """Every (émetteur idClient, certificateur idClient) pair `depositor` may send, `on` a day.
-
-    - nothing if the depositor is not active;
-    - (own, own) for itself, as a certifier (`natureDeposant=CERTIFICATEUR`);
-    - (own, mandator) for each active certifier whose mandate to it is in force, when the
-      depositor is a trusted third party (`natureDeposant=TIERS_CONFIANCE`).
-    The émetteur is always the depositor itself: nobody deposits under another's émetteur id.
-    """
-    if not depositor.is_active:
-        return set()
-    pairs = {(depositor.id_client, depositor.id_client)}
-    if depositor.is_trusted_third_party:
-        mandators = Certifier.objects.active().filter(
-            mandates_given__in=Mandate.objects.in_force(on).filter(third_party=depositor)
-        )
-        pairs.update(
-            (depositor.id_client, m) for m in mandators.values_list("id_client", flat=True)
-        )
-    return pairs
-
-
-def can_deposit_for(
-    emetteur: Certifier, certificateur_id_client: str, on: date | None = None
-) -> bool:
-    """May `emetteur` (the depositing account) send passages for `certificateur_id_client`?"""
-    return (emetteur.id_client, certificateur_id_client) in allowed_flux_ids(emetteur, on)
-
-
-def expected_nature_deposant(emetteur_id_client: str, certificateur_id_client: str) -> str:
-    """`CERTIFICATEUR` when émetteur = certificateur, else `TIERS_CONFIANCE`."""
-    if emetteur_id_client == certificateur_id_client:
-        return NATURE_CERTIFICATEUR
-    return NATURE_TIERS_CONFIANCE
-
-
-def flux_ids_errors(
-    depositor: Certifier,
-    emetteur_id_client: str,
-    certificateur_id_client: str,
-    id_contrat: str | None = None,
-    certification_codes=(),
-    nature_deposant: str | None = None,
-    on: date | None = None,
-) -> list[str]:
-    """Why a flux's ids do not belong to `depositor` or its mandates (French, for the accusé
-    de réception); empty list when they do.
-
-    Checks, in order: the depositor is active; `emetteur/idClient` is the depositor's own;
-    `certificateur/idClient` is itself or a mandator in force; `idContrat` (if given) is the
-    certificateur's; each certification code (if given) is held by the certificateur;
-    `natureDeposant` (if given; optional in the XSD) matches émetteur = / ≠ certificateur.
-    """
-    if not depositor.is_active:
-        return [
-            f"Le compte {depositor.id_client} est suspendu : aucun dépôt n'est accepté. "
-            "Contactez le support."
-        ]
-    if emetteur_id_client != depositor.id_client:
-        return [
-            f"L'idClient émetteur {emetteur_id_client} ne correspond pas au compte déposant "
-            f"({depositor.id_client}) : indiquez {depositor.id_client} dans emetteur/idClient."
-        ]
-    if not can_deposit_for(depositor, certificateur_id_client, on):
-        return [
-            f"Le compte {depositor.id_client} n'est pas autorisé à déposer pour le certificateur "
-            f"{certificateur_id_client} (aucun mandat de tiers de confiance en cours)."
-        ]
-    errors = []
-    certificateur = Certifier.objects.get(id_client=certificateur_id_client)
-    if id_contrat is not None and id_contrat != certificateur.id_contrat:
-        errors.append(
-            f"L'idContrat {id_contrat} ne correspond pas au certificateur "
-            f"{certificateur_id_client} (attendu : {certificateur.id_contrat})."
-        )
-    held = certificateur.certification_codes()
-    for code in certification_codes:
-        if code not in held:
-            errors.append(
-                f"La certification {code} n'est pas rattachée au certificateur "
-                f"{certificateur_id_client} : demandez son ajout au support."
-            )
-    if nature_deposant:
-        expected = expected_nature_deposant(emetteur_id_client, certificateur_id_client)
-        if nature_deposant != expected:
-            errors.append(
-                f"natureDeposant vaut {nature_deposant} alors que l'émetteur "
-                f"{'est' if expected == NATURE_CERTIFICATEUR else 'n’est pas'} le certificateur : "
-                f"indiquez {expected}."
-            )
-    return errors
-
-
 # --------------------------------------------------------------------------------------------
 # API tokens
 # --------------------------------------------------------------------------------------------
@@ -464,15 +374,10 @@ TOKEN_PREFIX = "pp_"  # noqa: S105 - a public marker, not a secret
 TOKEN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 8  # "pp_" + 8 lowercase hex characters
 
 
-def hash_token(clear: str) -> str:
-    """SHA-256 of the clear token: enough for 256-bit random secrets (no brute force possible),
-    and fast, since every API call checks it."""
-    return hashlib.sha256(clear.encode()).hexdigest()
-
-
 class ApiToken(BaseModel):
     """A bearer token for the REST API, acting for one certifier. Only its hash is stored; the
-    readable `prefix` (e.g. `pp_ab12cd34`) lets people recognise it in lists and logs."""
+    readable `prefix` (e.g. `pp_ab12cd34`) lets people recognise it in lists and logs. Issued,
+    checked and revoked by `tokens.py`."""
 
     certifier = models.ForeignKey(Certifier, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("nom", max_length=100)
@@ -498,54 +403,6 @@ class ApiToken(BaseModel):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
-
-    def revoke(self) -> None:
-        if self.revoked_at is None:
-            self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at", "updated_at"])
-
-
-def issue_token(certifier: Certifier, name: str, user=None, *, clear: str | None = None):
-    """Create an API token; returns `(token, clear_token)`. The clear value is shown once and
-    never stored. Format: `pp_<8 hex>_<43 url-safe chars>` (256 random bits).
-
-    `clear` lets the demo data install a documented fixed token; never pass it elsewhere.
-    """
-    if clear is None:
-        # The 32-bit prefix is unique (it finds the row): draw again on the rare collision.
-        while True:
-            clear = f"{TOKEN_PREFIX}{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
-            if not ApiToken.objects.filter(prefix=clear[:TOKEN_PREFIX_LENGTH]).exists():
-                break
-    token = ApiToken.objects.create(
-        certifier=certifier,
-        name=name,
-        prefix=clear[:TOKEN_PREFIX_LENGTH],
-        token_hash=hash_token(clear),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-    )
-    return token, clear
-
-
-def authenticate_token(clear: str | None) -> ApiToken | None:
-    """The live token matching `clear`, with `last_used_at` updated; None if unknown, revoked,
-    or its certifier is not active. The hash comparison is constant-time (`hmac.compare_digest`).
-    """
-    if not clear or not clear.startswith(TOKEN_PREFIX) or len(clear) < TOKEN_PREFIX_LENGTH + 16:
-        return None
-    token = (
-        ApiToken.objects.select_related("certifier")
-        .filter(prefix=clear[:TOKEN_PREFIX_LENGTH])
-        .first()
-    )
-    if token is None or not hmac.compare_digest(token.token_hash, hash_token(clear)):
-        return None
-    if token.revoked_at is not None or not token.certifier.is_active:
-        return None
-    now = timezone.now()
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    token.last_used_at = now
-    return token
 
 
 # --------------------------------------------------------------------------------------------

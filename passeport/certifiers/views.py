@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from passeport.accounts import twofactor
 from passeport.accounts.models import User
 from passeport.core import abilities
-from passeport.core.models import AuditEvent
 
 from . import invitations, onboarding, tickets
 from .abilities import role_of
@@ -26,6 +25,7 @@ from .forms import (
     TicketForm,
     TokenForm,
 )
+from .members import change_role, remove_member, reset_two_factor
 from .models import (
     ApiToken,
     Certifier,
@@ -34,8 +34,8 @@ from .models import (
     Role,
     Ticket,
     TicketMessage,
-    issue_token,
 )
+from .tokens import issue_token, revoke_token
 
 NEW_TOKEN_SESSION_KEY = "certifiers_new_token"  # noqa: S105 - a session key name
 
@@ -200,37 +200,17 @@ def member_update(request, certifier, membership_id):
         )
         return redirect("certifiers:members", certifier.pk)
     if action == "remove":
-        membership.delete()
-        AuditEvent.record(
-            "certifiers.member_removed",
-            actor=request.user,
-            target=certifier,
-            user=str(membership.user_id),
-        )
+        remove_member(membership, actor=request.user)
         messages.success(request, f"{membership.user.email} n'est plus membre de l'organisme.")
     elif action == "role":
         form = RoleForm(request.POST)
         if form.is_valid():
-            membership.role = form.cleaned_data["role"]
-            membership.save(update_fields=["role", "updated_at"])
-            AuditEvent.record(
-                "certifiers.member_role_changed",
-                actor=request.user,
-                target=certifier,
-                user=str(membership.user_id),
-                role=membership.role,
-            )
+            change_role(membership, form.cleaned_data["role"], actor=request.user)
             messages.success(
                 request, f"Rôle de {membership.user.email} : {membership.get_role_display()}."
             )
     elif action == "reset_two_factor":
-        twofactor.reset_device(membership.user)
-        AuditEvent.record(
-            "certifiers.member_two_factor_reset",
-            actor=request.user,
-            target=certifier,
-            user=str(membership.user_id),
-        )
+        reset_two_factor(membership, actor=request.user)
         messages.success(
             request,
             f"Double authentification de {membership.user.email} réinitialisée : elle sera "
@@ -254,9 +234,6 @@ def tokens(request, certifier):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token, clear = issue_token(certifier, form.cleaned_data["name"], request.user)
-        AuditEvent.record(
-            "certifiers.token_issued", actor=request.user, target=token, prefix=token.prefix
-        )
         # Shown once, on the next page only (post/redirect/get keeps it out of the history).
         request.session[NEW_TOKEN_SESSION_KEY] = {"id": str(token.pk), "clear": clear}
         return redirect("certifiers:tokens", certifier.pk)
@@ -280,8 +257,7 @@ def tokens(request, certifier):
 @require_POST
 def token_revoke(request, certifier, token_id):
     token = get_object_or_404(ApiToken, pk=token_id, certifier=certifier)
-    token.revoke()
-    AuditEvent.record("certifiers.token_revoked", actor=request.user, target=token)
+    revoke_token(token, actor=request.user)
     messages.success(request, f"Jeton {token.prefix}… révoqué : il ne donne plus accès à l'API.")
     return redirect("certifiers:tokens", certifier.pk)
 

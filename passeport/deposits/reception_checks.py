@@ -17,7 +17,8 @@ from pathlib import Path
 from django.utils import timezone
 from lxml import etree
 
-from passeport.certifiers.models import Certifier, flux_ids_errors
+from passeport.certifiers.mandates import flux_ids_errors
+from passeport.certifiers.models import Certifier
 from passeport.flux import safexml, sniffing, validation
 from passeport.flux.validation import validate_file
 
@@ -91,7 +92,7 @@ def check_file(
        XSD errors and errors outside passages reject the file, with their French messages and
        lines;
     3. the ids of the émetteur, certificateurs, contracts and certifications against the
-       depositing account and its mandates (`certifiers.models.flux_ids_errors`).
+       depositing account and its mandates (`certifiers.mandates.flux_ids_errors`).
     `on_values` receives each passage as the validation reads it (staging.StagingWriter).
     """
     header = Header()

@@ -52,8 +52,8 @@ from passeport.certifiers.models import (
     Mandate,
     Membership,
     Role,
-    issue_token,
 )
+from passeport.certifiers.tokens import issue_token
 from passeport.competences.models import CompetenceChoice, ProfessionalGoal
 from passeport.flux import samples
 from passeport.identity.models import Person

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from passeport.certifiers.models import issue_token
+from passeport.certifiers.tokens import issue_token
 from passeport.deposits.models import Deposit
 from passeport.testing import factories
 

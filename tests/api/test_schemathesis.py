@@ -15,7 +15,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from oauth2_provider.models import AccessToken, set_token_value
 
-from passeport.certifiers.models import issue_token
+from passeport.certifiers.tokens import issue_token
 from passeport.sharing import consents
 from passeport.sharing.scopes import all_scopes
 from passeport.testing import factories

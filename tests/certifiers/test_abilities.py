@@ -14,7 +14,7 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from passeport.certifiers import abilities as certifier_rules
-from passeport.certifiers import tickets
+from passeport.certifiers import tickets, tokens
 from passeport.certifiers.models import Certifier, Role
 from passeport.core import abilities
 from passeport.deposits.models import PassageOutcome
@@ -71,7 +71,7 @@ def test_tokens_members_and_strangers():
     token = factories.ApiTokenFactory(certifier=certifier)
     assert abilities.for_user(token, certifier)["deposit"]
     assert not abilities.for_user(token, other)["view"]
-    token.revoke()
+    tokens.revoke_token(token)
     assert not abilities.for_user(token, certifier)["view"]
 
     admin = factories.MemberFactory(certifier=certifier, administrator=True)

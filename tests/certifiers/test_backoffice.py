@@ -5,13 +5,9 @@ import pytest
 
 from passeport.accounts.models import User
 from passeport.certifiers import navigation
-from passeport.certifiers.models import (
-    Certifier,
-    Mandate,
-    allowed_flux_ids,
-    authenticate_token,
-    issue_token,
-)
+from passeport.certifiers.mandates import allowed_flux_ids
+from passeport.certifiers.models import Certifier, Mandate
+from passeport.certifiers.tokens import authenticate_token, issue_token
 from passeport.core.models import AuditEvent
 from passeport.testing import factories
 
@@ -154,3 +150,68 @@ def test_django_admin_pages_never_show_token_hashes(client, univ):
         assert response.status_code == 200, url
         html = response.content.decode()
         assert token.token_hash not in html and clear not in html
+
+
+def test_unknown_action_answers_400_in_french(client, operator, univ):
+    url = f"/back-office/certificateurs/{univ.pk}/"
+    for data in ({"action": "delete_everything"}, {}):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "Action inconnue" in response.content.decode()
+    univ.refresh_from_db()
+    assert univ.is_active
+    assert not AuditEvent.objects.exists()
+
+
+def _action_posts(univ):
+    """The POST of each back-office action on `univ`'s page, with the audit event it records."""
+    certification = univ.certifications.get()
+    mandate = factories.MandateFactory(mandator=univ)
+    new_third_party = factories.CertifierFactory(trusted_third_party=True)
+    token = factories.ApiTokenFactory(certifier=univ)
+    member = factories.MemberFactory(certifier=univ)
+    membership = member.memberships.get()
+    return {
+        "suspend": ({"reason": "Impayé"}, "certifiers.suspended"),
+        "reactivate": ({}, "certifiers.reactivated"),
+        "toggle_third_party": ({}, "certifiers.third_party_changed"),
+        "add_certifications": ({"codes": "RS6117"}, "certifiers.certifications_added"),
+        "remove_certification": (
+            {"certification_id": certification.pk},
+            "certifiers.certification_removed",
+        ),
+        "add_mandate": (
+            {"third_party": new_third_party.pk, "starts_on": "2026-01-01"},
+            "certifiers.mandate_created",
+        ),
+        "revoke_mandate": ({"mandate_id": mandate.pk}, "certifiers.mandate_revoked"),
+        "revoke_token": ({"token_id": token.pk}, "certifiers.token_revoked"),
+        "reset_two_factor": (
+            {"membership_id": membership.pk},
+            "certifiers.member_two_factor_reset",
+        ),
+        "open_ticket": (
+            {"subject": "Vos dépôts", "body": "Merci de vérifier.", "id_technique": ""},
+            "certifiers.ticket_opened",
+        ),
+        "invite": ({"email": "nouveau@a.fr", "role": "depositor"}, "certifiers.invitation_sent"),
+    }
+
+
+def test_each_action_records_its_audit_event_once(client, operator, univ):
+    from passeport.certifiers.backoffice_views import CERTIFIER_ACTIONS
+
+    url = f"/back-office/certificateurs/{univ.pk}/"
+    posts = _action_posts(univ)
+    assert set(posts) == set(CERTIFIER_ACTIONS)  # every action of the page is covered
+    for action, (data, event) in posts.items():
+        before = set(AuditEvent.objects.values_list("pk", flat=True))
+        response = client.post(url, {"action": action, **data})
+        assert response.status_code == 302, action
+        new = AuditEvent.objects.exclude(pk__in=before)
+        assert list(new.values_list("action", "actor")) == [(event, operator.pk)], action
+        # posted again, a revocation changes nothing and records nothing
+        if action in {"revoke_mandate", "revoke_token"}:
+            before = set(AuditEvent.objects.values_list("pk", flat=True))
+            client.post(url, {"action": action, **data})
+            assert not AuditEvent.objects.exclude(pk__in=before).exists(), action

@@ -177,7 +177,8 @@ def test_support_ticket_pages_both_sides(page, live_server):
 @pytest.mark.django_db(transaction=True)
 def test_every_page_has_named_controls_and_no_console_error(page, live_server):
     from passeport.certifiers import onboarding, tickets
-    from passeport.certifiers.models import Mandate, issue_token
+    from passeport.certifiers.models import Mandate
+    from passeport.certifiers.tokens import issue_token
 
     certifier = factories.CertifierFactory(id_client="UNIVAAAA", name="Université A")
     third = factories.CertifierFactory(id_client="TIERSAAA", trusted_third_party=True)

@@ -13,13 +13,9 @@ from passeport.accounts import demo as accounts_demo
 from passeport.accounts import twofactor
 from passeport.accounts.models import User
 from passeport.certifiers import demo
-from passeport.certifiers.models import (
-    ApiToken,
-    Certifier,
-    Mandate,
-    authenticate_token,
-    can_deposit_for,
-)
+from passeport.certifiers.mandates import can_deposit_for
+from passeport.certifiers.models import ApiToken, Certifier, Mandate
+from passeport.certifiers.tokens import authenticate_token
 
 pytestmark = pytest.mark.django_db
 

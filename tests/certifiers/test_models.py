@@ -1,5 +1,5 @@
-"""Rules of the certifiers' models: SIRET/ids validation, membership, mandates, API tokens
-(who may do what: test_abilities.py)."""
+"""Rules of the certifiers' models: SIRET/ids validation, membership, mandates (who may do
+what: test_abilities.py; tokens: test_tokens.py)."""
 
 from datetime import timedelta
 from unittest import mock
@@ -11,15 +11,9 @@ from django.utils import timezone
 
 from passeport.certifiers import models as cm
 from passeport.certifiers.models import (
-    ApiToken,
     Certifier,
     CertifierCertification,
     Mandate,
-    allowed_flux_ids,
-    authenticate_token,
-    can_deposit_for,
-    flux_ids_errors,
-    issue_token,
 )
 from passeport.testing import factories
 
@@ -86,142 +80,19 @@ def test_for_user():
     assert list(Certifier.objects.for_user(mock.Mock(is_authenticated=False))) == []
 
 
-def test_certifier_alone_deposits_only_for_itself():
-    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
-    assert allowed_flux_ids(univ) == {("UNIVAAAA", "UNIVAAAA")}
-    assert can_deposit_for(univ, "UNIVAAAA")
-    assert not can_deposit_for(univ, "OTHERAAA")
-
-
-def test_mandate_rules():
+def test_mandate_validation():
     univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
     other = factories.CertifierFactory(id_client="OTHERAAA", codes=())
     third = factories.CertifierFactory(id_client="TIERSAAA", trusted_third_party=True, codes=())
-    today = timezone.localdate()
-    mandate = Mandate.objects.create(third_party=third, mandator=univ)
+    Mandate(third_party=third, mandator=univ).full_clean()
     # a mandate to a body that is not a trusted third party is refused by validation
     with pytest.raises(ValidationError):
         Mandate(third_party=other, mandator=univ).full_clean()
     with pytest.raises(ValidationError):
         Mandate(third_party=third, mandator=third).full_clean()
-
-    assert allowed_flux_ids(third) == {("TIERSAAA", "TIERSAAA"), ("TIERSAAA", "UNIVAAAA")}
-    assert can_deposit_for(third, "UNIVAAAA")
-    assert not can_deposit_for(third, "OTHERAAA")  # no mandate from this one
-    assert not can_deposit_for(univ, "TIERSAAA")  # mandates are one way
-    assert list(third.active_mandators()) == [univ]
-
-    # dates: not yet started, ended
-    mandate.starts_on = today + timedelta(days=1)
-    mandate.save()
-    assert not can_deposit_for(third, "UNIVAAAA")
-    assert can_deposit_for(third, "UNIVAAAA", on=today + timedelta(days=1))
-    mandate.starts_on, mandate.ends_on = today - timedelta(days=10), today - timedelta(days=1)
-    mandate.save()
-    assert not can_deposit_for(third, "UNIVAAAA")
-    mandate.ends_on = None
-    mandate.save()
-    assert mandate.is_in_force()
-
-    # a suspended mandator cannot be deposited for; a suspended third party deposits nothing
-    univ.status = Certifier.Status.SUSPENDED
-    univ.save()
-    assert not can_deposit_for(third, "UNIVAAAA")
-    univ.status = Certifier.Status.ACTIVE
-    univ.save()
-    third.status = Certifier.Status.SUSPENDED
-    third.save()
-    assert allowed_flux_ids(third) == set()
-    third.status = Certifier.Status.ACTIVE
-    third.save()
-
-    # a third party that loses its status loses its mandates' effect
-    third.is_trusted_third_party = False
-    third.save()
-    assert not can_deposit_for(third, "UNIVAAAA")
-    third.is_trusted_third_party = True
-    third.save()
-
-    mandate.revoked_at = timezone.now()
-    mandate.save()
-    assert not can_deposit_for(third, "UNIVAAAA")
-    assert not mandate.is_in_force()
-
-
-def test_flux_ids_errors_explain_in_french():
-    univ = factories.CertifierFactory(id_client="UNIVAAAA", id_contrat="CONTRAT1", codes=())
-    CertifierCertification.objects.create(certifier=univ, code="RNCP35340")
-    third = factories.CertifierFactory(id_client="TIERSAAA", trusted_third_party=True, codes=())
-    Mandate.objects.create(third_party=third, mandator=univ)
-
-    assert flux_ids_errors(univ, "UNIVAAAA", "UNIVAAAA", "CONTRAT1", ["RNCP35340"]) == []
-    assert (
-        flux_ids_errors(third, "TIERSAAA", "UNIVAAAA", "CONTRAT1", ["RNCP35340"], "TIERS_CONFIANCE")
-        == []
-    )
-    [error] = flux_ids_errors(univ, "TIERSAAA", "UNIVAAAA")
-    assert "émetteur TIERSAAA ne correspond pas au compte déposant (UNIVAAAA)" in error
-    [error] = flux_ids_errors(univ, "UNIVAAAA", "TIERSAAA")
-    assert "n'est pas autorisé à déposer pour le certificateur TIERSAAA" in error
-    errors = flux_ids_errors(third, "TIERSAAA", "UNIVAAAA", "WRONG", ["RS1"], "CERTIFICATEUR")
-    assert len(errors) == 3
-    assert "idContrat WRONG" in errors[0]
-    assert "certification RS1 n'est pas rattachée" in errors[1]
-    assert "indiquez TIERS_CONFIANCE" in errors[2]
-    univ.status = Certifier.Status.SUSPENDED
-    univ.save()
-    [error] = flux_ids_errors(univ, "UNIVAAAA", "UNIVAAAA")
-    assert "suspendu" in error
-
-
-def test_tokens_are_stored_hashed_and_shown_once():
-    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
-    user = factories.UserFactory()
-    token, clear = issue_token(univ, "Logiciel de scolarité", user)
-    assert clear.startswith(token.prefix) and token.prefix.startswith("pp_")
-    assert len(token.prefix) == 11 and len(clear) > 50
-    stored = ApiToken.objects.get(pk=token.pk)
-    assert clear not in {stored.token_hash, stored.prefix, stored.name}
-    assert stored.token_hash == cm.hash_token(clear)
-    assert stored.created_by == user
-
-    assert stored.last_used_at is None
-    assert authenticate_token(clear) == token
-    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
-
-    # wrong secret with the right prefix, garbage, empty: rejected
-    assert authenticate_token(clear[:-1] + ("A" if clear[-1] != "A" else "B")) is None
-    assert authenticate_token("pp_00000000_" + "x" * 43) is None
-    assert authenticate_token("") is None and authenticate_token(None) is None
-    assert authenticate_token(clear[:11]) is None
-
-
-def test_token_compare_is_constant_time():
-    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
-    _, clear = issue_token(univ, "t")
-    with mock.patch.object(cm.hmac, "compare_digest", wraps=cm.hmac.compare_digest) as spy:
-        assert authenticate_token(clear) is not None
-    spy.assert_called_once()
-
-
-def test_revoked_token_and_suspended_certifier_rejected():
-    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
-    token, clear = issue_token(univ, "t")
-    univ.status = Certifier.Status.SUSPENDED
-    univ.save()
-    assert authenticate_token(clear) is None
-    univ.status = Certifier.Status.ACTIVE
-    univ.save()
-    token.revoke()
-    assert token.is_revoked
-    assert authenticate_token(clear) is None
-
-
-def test_two_tokens_never_share_a_prefix():
-    univ = factories.CertifierFactory(id_client="UNIVAAAA", codes=())
-    prefixes = {issue_token(univ, f"t{i}")[0].prefix for i in range(20)}
-    assert len(prefixes) == 20
-    taken = next(iter(prefixes))[3:]
-    with mock.patch.object(cm.secrets, "token_hex", side_effect=[taken, "0badcafe"]):
-        token, clear = issue_token(univ, "collision")
-    assert token.prefix == "pp_0badcafe" and authenticate_token(clear) == token
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as exc:
+        Mandate(
+            third_party=third, mandator=univ, starts_on=today, ends_on=today - timedelta(days=1)
+        ).full_clean()
+    assert "ends_on" in exc.value.message_dict

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from passeport.accounts.models import User
 from passeport.certifiers import tickets
-from passeport.certifiers.models import ApiToken, Invitation, Membership, Role, issue_token
+from passeport.certifiers.models import ApiToken, Invitation, Membership, Role
+from passeport.certifiers.tokens import issue_token
 from passeport.testing import factories
 
 pytestmark = pytest.mark.django_db

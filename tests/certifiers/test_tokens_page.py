@@ -2,7 +2,8 @@
 
 import pytest
 
-from passeport.certifiers.models import ApiToken, authenticate_token
+from passeport.certifiers.models import ApiToken
+from passeport.certifiers.tokens import authenticate_token
 from passeport.core.models import AuditEvent
 from passeport.testing import factories
 

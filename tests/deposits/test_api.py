@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from passeport.certifiers.models import issue_token
+from passeport.certifiers.tokens import issue_token, revoke_token
 from passeport.deposits.models import Deposit
 from passeport.flux.accuses import read_accuse
 from passeport.testing import factories, tasks
@@ -117,7 +117,7 @@ def test_authentication_errors(client, certifier):
         "Jeton refusé",
     )
     token, clear = issue_token(certifier, "révoqué")
-    token.revoke()
+    revoke_token(token)
     assert_problem(client.get(URL, HTTP_AUTHORIZATION=f"Bearer {clear}"), 401, "Jeton refusé")
 
 

@@ -22,11 +22,11 @@ from ...models import (
     Certifier,
     CertifierCertification,
     Role,
-    issue_token,
     normalise_certification_code,
     normalise_siret,
     validate_certification_code,
 )
+from ...tokens import issue_token
 
 
 def _messages(exc: ValidationError) -> str:
