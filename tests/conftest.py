@@ -36,7 +36,7 @@ def oracle_path(*parts: str) -> Path:
     """../shared/<parts>, or the test is skipped with a reason starting with « oracle : »."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{ORACLE}{'/'.join(parts)} (fichier officiel) absent de {SHARED}")
+        pytest.skip(f"{ORACLE}{path} absent (référence officielle, seulement pour comparer)")
     return path
 
 
