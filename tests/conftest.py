@@ -25,17 +25,44 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+# The official reference files (CDC kit, ROME, RNCP, ESCO), read-only, beside the repository. Only
+# the tests whose very point is a comparison with one of them use them (fixtures named
+# `*_oracle*`); every other test runs on the project's own schemas, samples and fixtures.
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ORACLE = "oracle : "
+
+
+def oracle_path(*parts: str) -> Path:
+    """../shared/<parts>, or the test is skipped with a reason starting with « oracle : »."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{ORACLE}{path} absent (référence officielle, seulement pour comparer)")
+    return path
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """The read-only reference material (../shared), used as a test oracle."""
-    if not SHARED.is_dir():
-        pytest.fail(
-            f"Le dossier de référence {SHARED} est introuvable (il doit être à côté du dépôt)."
+def oracle_file():
+    """`oracle_file("cdc", "cpf-xsd-1.1.2.xsd") -> Path`: an official file of ../shared."""
+    return oracle_path
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return ""
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line saying how many oracle tests were skipped, and why."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    oracles = [r for r in skipped if _skip_reason(r).startswith(ORACLE)]
+    if oracles:
+        terminalreporter.write_line(
+            f"{len(oracles)} test(s) d'oracle ignoré(s) : les fichiers officiels de comparaison "
+            f"(CDC, ROME, RNCP, ESCO) sont absents de {SHARED} ; tous les autres tests tournent "
+            "sur les données du projet."
         )
-    return SHARED
 
 
 @pytest.fixture

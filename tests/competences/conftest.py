@@ -1,4 +1,7 @@
-"""Fixtures of the competences tests: the official files (oracle) and the demo referential."""
+"""Fixtures of the competences tests: the project's demo referential (passeport/competences/
+data/demo/, what most tests use) and `referentiels_oracle_dir`, the official ROME, RNCP and ESCO
+files as published (../shared/referentiels), for the few tests whose point is reading them;
+skipped, with a reason starting « oracle : », without them."""
 
 from pathlib import Path
 
@@ -6,15 +9,11 @@ import pytest
 
 from passeport.competences.demo import DEMO_DIR
 
-REFERENTIELS = Path(__file__).resolve().parents[2].parent / "shared" / "referentiels"
-
 
 @pytest.fixture(scope="session")
-def referentiels() -> Path:
+def referentiels_oracle_dir(oracle_file) -> Path:
     """../shared/referentiels: the official files as published (oracle tests only)."""
-    if not REFERENTIELS.is_dir():
-        pytest.skip("oracle : ../shared/referentiels (fichiers officiels) absent à côté du dépôt")
-    return REFERENTIELS
+    return oracle_file("referentiels")
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ def _digests(folder):
     return {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in folder.rglob("*") if p.is_file()}
 
 
-def test_no_demo_file_is_a_copy_of_an_official_one(demo_dir, referentiels):
-    shared = _digests(referentiels)
+def test_no_demo_file_is_a_copy_of_an_official_one(demo_dir, referentiels_oracle_dir):
+    shared = _digests(referentiels_oracle_dir)
     copies = [str(path) for digest, path in _digests(demo_dir).items() if digest in shared]
     assert copies == []
 

@@ -145,8 +145,8 @@ def test_the_command_shows_progress_and_french_errors(demo_dir, tmp_path):
 
 
 @pytest.mark.slow
-def test_the_real_rome_release_loads_and_reloads_as_unchanged(referentiels):
-    result = import_referential("rome", referentiels / "rome-4.0-v460")
+def test_the_real_rome_release_loads_and_reloads_as_unchanged(referentiels_oracle_dir):
+    result = import_referential("rome", referentiels_oracle_dir / "rome-4.0-v460")
     assert result.counts == {
         "fiches": 1584,
         "appellations": 13120,
@@ -156,16 +156,18 @@ def test_the_real_rome_release_loads_and_reloads_as_unchanged(referentiels):
         "groups": 0,
     }
     assert _rows(result.version) == result.counts
-    assert import_referential("rome", referentiels / "rome-4.0-v460").status == "unchanged"
+    assert (
+        import_referential("rome", referentiels_oracle_dir / "rome-4.0-v460").status == "unchanged"
+    )
 
 
-def test_the_real_rncp_and_esco_files_load_through_the_command(referentiels):
+def test_the_real_rncp_and_esco_files_load_through_the_command(referentiels_oracle_dir):
     out = io.StringIO()
     for kind, path in (
-        ("rncp", referentiels / "rncp" / "export-fiches-csv-2024-02-22.zip"),
-        ("rncp", referentiels / "rncp" / "export-fiches-rncp-extract.xml"),
-        ("esco", referentiels / "esco-1.0-fr"),
-        ("esco", referentiels / "esco-1.2.0-en"),
+        ("rncp", referentiels_oracle_dir / "rncp" / "export-fiches-csv-2024-02-22.zip"),
+        ("rncp", referentiels_oracle_dir / "rncp" / "export-fiches-rncp-extract.xml"),
+        ("esco", referentiels_oracle_dir / "esco-1.0-fr"),
+        ("esco", referentiels_oracle_dir / "esco-1.2.0-en"),
     ):
         call_command(
             "import_referentiel", kind, str(path), "--quiet", stdout=out, stderr=io.StringIO()

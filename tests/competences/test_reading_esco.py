@@ -1,6 +1,5 @@
-"""ESCO's CSV distribution in two languages and releases (oracle), and the ROME–ESCO mapping."""
-
-import shutil
+"""ESCO's CSV distribution in two languages and releases (oracle), damaged sets, and the ROME–ESCO
+mapping."""
 
 import pytest
 
@@ -13,8 +12,8 @@ def _read(path):
         return read_esco(source)
 
 
-def test_esco_1_0_in_french(referentiels):
-    esco = _read(referentiels / "esco-1.0-fr")
+def test_esco_1_0_in_french(referentiels_oracle_dir):
+    esco = _read(referentiels_oracle_dir / "esco-1.0-fr")
     assert (esco.label, esco.language) == ("1.0", "fr")  # from the folder's name
     assert (len(esco.occupations), len(esco.skills), len(esco.isco_groups)) == (2942, 13485, 619)
     first = esco.occupations[0]
@@ -25,8 +24,8 @@ def test_esco_1_0_in_french(referentiels):
     assert esco.warnings == []
 
 
-def test_esco_1_2_0_in_english_without_its_skills_file(referentiels):
-    esco = _read(referentiels / "esco-1.2.0-en")
+def test_esco_1_2_0_in_english_without_its_skills_file(referentiels_oracle_dir):
+    esco = _read(referentiels_oracle_dir / "esco-1.2.0-en")
     assert (esco.label, esco.language) == ("1.2.0", "en")
     assert len(esco.occupations) == 3039 and esco.skills == []
     assert esco.occupations[0].code == "2654.1.7"
@@ -36,16 +35,24 @@ def test_esco_1_2_0_in_english_without_its_skills_file(referentiels):
     ]
 
 
-def test_occupations_are_required_and_languages_not_mixed(referentiels, tmp_path):
-    copy = tmp_path / "esco-1.0-fr"
-    shutil.copytree(referentiels / "esco-1.0-fr", copy)
-    (copy / "occupations_fr.csv").unlink()
+def test_occupations_are_required_and_languages_not_mixed(tmp_path):
+    folder = tmp_path / "esco-1.0-fr"
+    folder.mkdir()
+    (folder / "skills_fr.csv").write_text(
+        "conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,description\n"
+        "KnowledgeSkillCompetence,http://data.europa.eu/esco/skill/1,skill/competence,"
+        "sector-specific,souder à l'arc,,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ReferentialError, match=r"occupations_<langue>.csv introuvable"):
-        _read(copy)
-    shutil.copy(referentiels / "esco-1.2.0-en" / "occupations_en.csv", copy)
-    (copy / "occupations_fr.csv").write_text("conceptUri,preferredLabel\n", encoding="utf-8")
+        _read(folder)
+    (folder / "occupations_en.csv").write_text(
+        "conceptUri,iscoGroup,preferredLabel\nhttp://data.europa.eu/esco/occupation/1,7212,welder\n",
+        encoding="utf-8",
+    )
+    (folder / "occupations_fr.csv").write_text("conceptUri,preferredLabel\n", encoding="utf-8")
     with pytest.raises(ReferentialError, match=r"plusieurs langues mélangés \(en, fr\)"):
-        _read(copy)
+        _read(folder)
 
 
 def test_the_rome_esco_mapping_is_read_after_its_metadata_lines(tmp_path):

@@ -1,5 +1,5 @@
-"""France Compétences exports: the CSV zip and the XML, real (oracle) and damaged, and the
-splitting of `LISTE_COMPETENCES`."""
+"""France Compétences exports: the CSV zip and the XML, real (oracle), small ones written by the
+tests or the demo's, damaged, and the splitting of `LISTE_COMPETENCES`."""
 
 import zipfile
 
@@ -32,8 +32,8 @@ def _xml(path):
 @pytest.mark.parametrize(
     "name", ["export-fiches-csv-2024-02-22.zip", "export-fiches-csv-2024-02-22-nfd-names.zip"]
 )
-def test_real_csv_exports(referentiels, name):
-    data = _csv(referentiels / "rncp" / name)
+def test_real_csv_exports(referentiels_oracle_dir, name):
+    data = _csv(referentiels_oracle_dir / "rncp" / name)
     assert (data.label, data.format, data.warnings) == ("2024-02-22", "CSV", [])
     by_code = {c.code: c for c in data.certifications}
     assert sorted(by_code) == sorted(
@@ -69,8 +69,8 @@ def test_real_csv_exports(referentiels, name):
     assert data.successions == [rncp.SuccessionRow(*pair) for pair in CHAIN]
 
 
-def test_real_xml_export(referentiels):
-    data = _xml(referentiels / "rncp" / "export-fiches-rncp-extract.xml")
+def test_real_xml_export(referentiels_oracle_dir):
+    data = _xml(referentiels_oracle_dir / "rncp" / "export-fiches-rncp-extract.xml")
     assert data.format == "XML 4.1" and data.label == ""  # no date in this file's name
     old, new = data.certifications
     assert (old.code, old.actif, new.code, new.actif) == ("RNCP35340", False, "RNCP40792", True)
@@ -132,11 +132,14 @@ def test_liste_competences_shapes():
 
 
 def _rezip(source_zip, target, *, drop=None, change=None):
-    """A copy of an export (member names now written with the zip's UTF-8 flag, the other way
-    the format allows), without the member named like `drop`, `change(name, data)` applied."""
+    """A copy of an export, its member names written with the zip's UTF-8 flag (the real exports
+    leave it unset), without the member named like `drop`, `change(name, data)` applied."""
     with zipfile.ZipFile(source_zip) as archive, zipfile.ZipFile(target, "w") as out:
         for info in archive.infolist():
-            name = info.filename.encode("cp437").decode("utf-8")
+            # Without the UTF-8 flag (0x800), zipfile decoded the name's UTF-8 bytes as CP437.
+            name = info.filename
+            if not info.flag_bits & 0x800:
+                name = name.encode("cp437").decode("utf-8")
             if drop and drop in name:
                 continue
             data = archive.read(info)
@@ -144,9 +147,46 @@ def _rezip(source_zip, target, *, drop=None, change=None):
     return target
 
 
-def test_a_missing_member_is_named(referentiels, tmp_path):
+def _export(path, standard: str):
+    """A CSV export of France Compétences' layout: one member a kind, `standard` the rows of
+    Standard (`;`-separated, every value quoted, CRLF, as in the real exports)."""
+    members = {
+        "Standard": '"Numero_Fiche";"Intitule";"Nomenclature_Europe_Niveau";"Actif";"Date_Fin_Enregistrement"\r\n'
+        + standard,
+        "Blocs_De_Compétences": '"Numero_Fiche";"Bloc_Competences_Code";"Bloc_Competences_Libelle"\r\n',
+        "Rome": '"Numero_Fiche";"Codes_Rome_Code";"Codes_Rome_Libelle"\r\n',
+        "Nsf": '"Numero_Fiche";"Nsf_Code";"Nsf_Intitule"\r\n',
+        "Formacode": '"Numero_Fiche";"Formacode_Code";"Formacode_Libelle"\r\n',
+        "Certificateurs": '"Numero_Fiche";"Siret_Certificateur";"Nom_Certificateur"\r\n',
+        "Ancienne_Nouvelle_Certification": '"Numero_Fiche";"Ancienne_Certification";"Nouvelle_Certification"\r\n',
+    }
+    label = path.stem.removeprefix("export-fiches-csv-").replace("-", "_")
+    with zipfile.ZipFile(path, "w") as archive:
+        for kind, text in members.items():
+            archive.writestr(f"export_fiches_CSV_{kind}_{label}.csv", text.encode())
+    return path
+
+
+@pytest.fixture
+def csv_export(tmp_path):
+    """A small CSV export written by the test (three fiches), to damage."""
+    rows = (
+        '"RNCP35185";"Manager d\'unité marchande";"NIV5";"ACTIVE";"31/12/2027"\r\n'
+        '"RS5262";"Habilitation électrique";;"ACTIVE";"30/06/2028"\r\n'
+        '"RNCP34117";"Chef de projet digital";"NIV7";"ACTIVE";"15/09/2026"\r\n'
+    )
+    return _export(tmp_path / "export-fiches-csv-2030-01-31.zip", rows)
+
+
+def test_the_small_export_is_read(csv_export):
+    data = _csv(csv_export)
+    assert (data.label, data.format, data.warnings) == ("2030-01-31", "CSV", [])
+    assert [c.code for c in data.certifications] == ["RNCP35185", "RS5262", "RNCP34117"]
+
+
+def test_a_missing_member_is_named(csv_export, tmp_path):
     path = _rezip(
-        referentiels / "rncp" / "export-fiches-csv-2024-02-22.zip",
+        csv_export,
         tmp_path / "e.zip",
         drop="Standard",
     )
@@ -158,15 +198,14 @@ def test_a_missing_member_is_named(referentiels, tmp_path):
     )
 
 
-def test_a_truncated_member_or_archive_is_refused(referentiels, tmp_path):
-    real = referentiels / "rncp" / "export-fiches-csv-2024-02-22.zip"
+def test_a_truncated_member_or_archive_is_refused(csv_export, tmp_path):
     cut = tmp_path / "cut.zip"
-    cut.write_bytes(real.read_bytes()[:-300])
+    cut.write_bytes(csv_export.read_bytes()[:-300])
     with pytest.raises(ReferentialError, match=r"cut.zip : archive zip tronquée ou abîmée"):
         _csv(cut)
     # A Standard member cut mid-line inside a well-formed archive.
     path = _rezip(
-        real,
+        csv_export,
         tmp_path / "standard-cut.zip",
         change=lambda name, data: (
             data[: data.index(b"Chef de projet")] if "Standard" in name else data
@@ -174,26 +213,12 @@ def test_a_truncated_member_or_archive_is_refused(referentiels, tmp_path):
     )
     with pytest.raises(ReferentialError) as error:
         _csv(path)
-    assert error.value.file == "export_fiches_CSV_Standard_2024_02_22.csv" and error.value.line == 4
+    assert error.value.file == "export_fiches_CSV_Standard_2030_01_31.csv" and error.value.line == 4
 
 
 def test_csv_values_are_checked(tmp_path):
     def export(standard: str):
-        path = tmp_path / "export-fiches-csv-2030-01-31.zip"
-        header = {
-            "Standard": '"Numero_Fiche";"Intitule";"Nomenclature_Europe_Niveau";"Actif";"Date_Fin_Enregistrement"\r\n'
-            + standard,
-            "Blocs_De_Compétences": '"Numero_Fiche";"Bloc_Competences_Code";"Bloc_Competences_Libelle"\r\n',
-            "Rome": '"Numero_Fiche";"Codes_Rome_Code";"Codes_Rome_Libelle"\r\n',
-            "Nsf": '"Numero_Fiche";"Nsf_Code";"Nsf_Intitule"\r\n',
-            "Formacode": '"Numero_Fiche";"Formacode_Code";"Formacode_Libelle"\r\n',
-            "Certificateurs": '"Numero_Fiche";"Siret_Certificateur";"Nom_Certificateur"\r\n',
-            "Ancienne_Nouvelle_Certification": '"Numero_Fiche";"Ancienne_Certification";"Nouvelle_Certification"\r\n',
-        }
-        with zipfile.ZipFile(path, "w") as archive:
-            for kind, text in header.items():
-                archive.writestr(f"export_fiches_CSV_{kind}_2030_01_31.csv", text.encode())
-        return path
+        return _export(tmp_path / "export-fiches-csv-2030-01-31.zip", standard)
 
     data = _csv(export('"RS1";"Titre";;"ACTIVE";"31/12/2031"\r\n'))
     assert data.label == "2030-01-31" and data.certifications[0].actif
@@ -207,8 +232,9 @@ def test_csv_values_are_checked(tmp_path):
         _csv(export('"12345";"Titre";;"ACTIVE";\r\n'))
 
 
-def test_a_truncated_xml_names_its_line(referentiels, tmp_path):
-    text = (referentiels / "rncp" / "export-fiches-rncp-extract.xml").read_bytes()
+def test_a_truncated_xml_names_its_line(demo_dir, tmp_path):
+    (demo,) = (demo_dir / "rncp").glob("*.xml")
+    text = demo.read_bytes()
     cut = tmp_path / "export-fiches-rncp-2026-09-29.xml"
     cut.write_bytes(text[: text.index(b"RNCP40792BC03")])
     with pytest.raises(ReferentialError) as error:

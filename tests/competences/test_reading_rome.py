@@ -15,8 +15,8 @@ def _read(path):
 
 
 @pytest.fixture(scope="module")
-def real(referentiels):
-    return _read(referentiels / "rome-4.0-v460")
+def real(referentiels_oracle_dir):
+    return _read(referentiels_oracle_dir / "rome-4.0-v460")
 
 
 def test_the_real_release_is_read_whole(real):

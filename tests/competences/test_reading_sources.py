@@ -45,9 +45,9 @@ def test_zip_names_stored_as_utf8_without_the_flag_are_recovered_in_nfc(tmp_path
         assert source.members[0].key == source.members[1].key.replace("b_", "a_")
 
 
-def test_real_rncp_zips_show_the_same_member_names(referentiels):
-    plain = referentiels / "rncp" / "export-fiches-csv-2024-02-22.zip"
-    nfd = referentiels / "rncp" / "export-fiches-csv-2024-02-22-nfd-names.zip"
+def test_real_rncp_zips_show_the_same_member_names(referentiels_oracle_dir):
+    plain = referentiels_oracle_dir / "rncp" / "export-fiches-csv-2024-02-22.zip"
+    nfd = referentiels_oracle_dir / "rncp" / "export-fiches-csv-2024-02-22-nfd-names.zip"
     with open_source(plain) as a, open_source(nfd) as b:
         assert sorted(m.name for m in a.members) == sorted(m.name for m in b.members)
         assert "export_fiches_CSV_Blocs_De_Compétences_2024_02_22.csv" in {
@@ -56,8 +56,8 @@ def test_real_rncp_zips_show_the_same_member_names(referentiels):
         assert "export_fiches_CSV_VoixdAccès_2024_02_22.csv" in {m.name for m in b.members}
 
 
-def test_a_file_named_utf8_that_is_windows_1252_is_read_with_a_warning(referentiels):
-    path = referentiels / "rome-4.0-v460" / "unix_arborescence_secteur_naf_v460_utf8.csv"
+def test_a_file_named_utf8_that_is_windows_1252_is_read_with_a_warning(referentiels_oracle_dir):
+    path = referentiels_oracle_dir / "rome-4.0-v460" / "unix_arborescence_secteur_naf_v460_utf8.csv"
     with open_source(path) as source:
         text = decode(source.members[0])
     assert text.encoding == "cp1252"

@@ -12,14 +12,15 @@ from passeport.flux.cli import main
 IDS = {"emetteur": "AB123CDE", "certificateur": "E564ACB0", "contrat": "2560080000127J"}
 HEADERS = ["idTechnique", "Code RNCP", "Nom de naissance", "Prénom", "Sexe", "Date de naissance",
            "Date du jury", "Mode d'obtention", "Donnée certifiée"]  # fmt: skip
-REAL_IDS = ["1979262", "1996215", "1983189", "1968666", "1964200"]
+# The idTechnique of tests/flux/data/accuse-de-traitement.xml: three rejected, two accepted.
+ACCUSE_IDS = ["40012", "40027", "40031", "40008", "40019"]
 
 
 def spreadsheet(path, with_ids=True):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(HEADERS if with_ids else HEADERS[1:])
-    for i, id_technique in enumerate(REAL_IDS):
+    for i, id_technique in enumerate(ACCUSE_IDS):
         row = ["RNCP19117", f"Nom{i}", "Léa", "F", f"0{i + 1}/02/1990",
                datetime.date(2026, 9, 1), "PAR_ADMISSION", "Oui"]  # fmt: skip
         sheet.append([id_technique, *row] if with_ids else row)
@@ -27,18 +28,13 @@ def spreadsheet(path, with_ids=True):
     return path
 
 
-@pytest.fixture
-def real_accuse(cdc_dir):
-    return cdc_dir / "exemple-accuse-de-traitement.xml"
-
-
-def test_summary_and_explanations(real_accuse, capsys):
-    assert main(["accuse", str(real_accuse)]) == 1
+def test_summary_and_explanations(example_accuse, capsys):
+    assert main(["accuse", str(example_accuse)]) == 1
     out = capsys.readouterr().out
     assert "2 passage(s) accepté(s), 3 rejeté(s)" in out
     assert "inversion jour/mois" in out
-    assert "Émetteur concerné : 03VML243" in out
-    assert "1979262" in out
+    assert "Émetteur concerné : PS042ABC" in out
+    assert "40012" in out
 
 
 def test_no_rejection_exit_0(tmp_path, capsys):
@@ -46,15 +42,22 @@ def test_no_rejection_exit_0(tmp_path, capsys):
     assert main(["accuse", str(tmp_path / "a.xml")]) == 0
 
 
-def test_rejected_rows_from_spreadsheet_with_id_column(tmp_path, real_accuse, capsys):
+def test_rejected_rows_from_spreadsheet_with_id_column(tmp_path, example_accuse, capsys):
     source = spreadsheet(tmp_path / "passages.xlsx")
     code = main(
-        ["accuse", str(real_accuse), "--source", str(source), "--rejects", str(tmp_path / "r.xlsx")]
+        [
+            "accuse",
+            str(example_accuse),
+            "--source",
+            str(source),
+            "--rejects",
+            str(tmp_path / "r.xlsx"),
+        ]
     )
     assert code == 1
     rows = list(openpyxl.load_workbook(tmp_path / "r.xlsx").active.iter_rows(values_only=True))
     assert rows[0][: len(HEADERS)] == tuple(HEADERS)
-    assert [r[0] for r in rows[1:]] == ["1979262", "1996215", "1983189"]
+    assert [r[0] for r in rows[1:]] == ["40012", "40027", "40031"]
     assert "critères obligatoires" in rows[1][len(HEADERS)]
     assert "nom de naissance" in rows[1][len(HEADERS) + 1]
     assert [r[len(HEADERS) + 2] for r in rows[1:]] == [2, 3, 4]
@@ -83,13 +86,13 @@ def test_rejected_rows_from_spreadsheet_with_derived_ids(tmp_path, capsys):
     assert len(lines) == 2 and "Nom2" in lines[1] and "commune de naissance" in lines[1]
 
 
-def test_rejected_rows_from_the_flux_xml(tmp_path, real_accuse):
+def test_rejected_rows_from_the_flux_xml(tmp_path, example_accuse):
     source = spreadsheet(tmp_path / "passages.xlsx")
     build_flux(source, tmp_path / "flux.xml", **IDS)
     code = main(
         [
             "accuse",
-            str(real_accuse),
+            str(example_accuse),
             "--source",
             str(tmp_path / "flux.xml"),
             "--rejects",
@@ -103,16 +106,16 @@ def test_rejected_rows_from_the_flux_xml(tmp_path, real_accuse):
     assert len(rows) == 4
     id_col, nom_col, code_col = (headers.index(h) for h in
                                  ("Identifiant technique du passage", "Nom de naissance", "Code de la certification"))  # fmt: skip
-    assert [r[id_col] for r in rows[1:]] == ["1979262", "1996215", "1983189"]
+    assert [r[id_col] for r in rows[1:]] == ["40012", "40027", "40031"]
     assert rows[1][nom_col] == "Nom0" and rows[1][code_col] == "RNCP19117"
     # the rejects file of a flux is itself a spreadsheet flux build recognises
     again = build_flux(tmp_path / "r.xlsx", tmp_path / "again.xml", **IDS)
     assert again.written == 3, (again.errors, again.rejected)
 
 
-def test_missing_ids_reported(tmp_path, real_accuse, capsys):
+def test_missing_ids_reported(tmp_path, example_accuse, capsys):
     source = spreadsheet(tmp_path / "passages.xlsx", with_ids=False)
-    main(["accuse", str(real_accuse), "--source", str(source)])
+    main(["accuse", str(example_accuse), "--source", str(source)])
     assert "3 idTechnique rejeté(s) absent(s)" in capsys.readouterr().err
 
 
@@ -124,10 +127,10 @@ def test_missing_ids_reported(tmp_path, real_accuse, capsys):
         (["--source", "x.pdf"], "format non pris en charge"),
     ],
 )
-def test_usage_errors(tmp_path, real_accuse, argv, expected, capsys, monkeypatch):
+def test_usage_errors(tmp_path, example_accuse, argv, expected, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
-    assert main(["accuse", str(real_accuse), *argv]) == 2
+    assert main(["accuse", str(example_accuse), *argv]) == 2
     assert expected in capsys.readouterr().err
 
 
@@ -138,24 +141,24 @@ def test_unreadable_accuse(tmp_path, capsys):
     assert "mal formé" in err and "Traceback" not in err
 
 
-def test_hostile_flux_source_refused(tmp_path, real_accuse, capsys):
+def test_hostile_flux_source_refused(tmp_path, example_accuse, capsys):
     (tmp_path / "flux.xml").write_text(
         '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
     )
-    assert main(["accuse", str(real_accuse), "--source", str(tmp_path / "flux.xml")]) == 2
+    assert main(["accuse", str(example_accuse), "--source", str(tmp_path / "flux.xml")]) == 2
     assert "DOCTYPE" in capsys.readouterr().err
 
 
-def test_read_then_write_is_the_portal_format(real_accuse):
-    assert write_accuse(read_accuse(real_accuse)) == real_accuse.read_bytes()
+def test_read_then_write_is_the_portal_format(example_accuse):
+    assert write_accuse(read_accuse(example_accuse)) == example_accuse.read_bytes()
 
 
-def test_rejects_folder_missing(tmp_path, real_accuse, capsys):
+def test_rejects_folder_missing(tmp_path, example_accuse, capsys):
     source = spreadsheet(tmp_path / "passages.xlsx")
     code = main(
         [
             "accuse",
-            str(real_accuse),
+            str(example_accuse),
             "--source",
             str(source),
             "--rejects",

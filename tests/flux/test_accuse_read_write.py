@@ -1,8 +1,8 @@
-"""Reading and writing the CDC's accusé de traitement, with the real example as oracle."""
+"""Reading and writing the CDC's accusé de traitement: on the project's example, and on a real
+one as oracle."""
 
 import datetime
 import time
-from pathlib import Path
 
 import pytest
 
@@ -16,17 +16,36 @@ from passeport.flux.accuses import (
 )
 from passeport.flux.cdc_messages import explain
 
-REAL = (
-    Path(__file__).resolve().parents[2]
-    / ".."
-    / "shared"
-    / "cdc"
-    / "exemple-accuse-de-traitement.xml"
-)
+
+def test_reads_an_accuse(example_accuse):
+    accuse = read_accuse(example_accuse)
+    assert accuse.nom_fichier == "passeport-flux-20250708-091500.xml"
+    assert accuse.id_flux == "0b7c2f4e-5a61-4d2e-9c3a-7f1e8d6b2a90"
+    assert accuse.id_traitement == "81204"
+    assert [p.id_technique for p in accuse.rejected] == ["40012", "40027", "40031"]
+    assert accuse.accepted == ["40008", "40019"]
+    assert accuse.total == 5
+    codes = [p.explanation.code for p in accuse.rejected]
+    assert codes == [
+        "reconciliation-etape-1",
+        "reconciliation-etape-2",
+        "id-technique-deja-en-base",
+    ]
+    assert accuse.rejected[2].explanation.params == {
+        "emetteur": "PS042ABC",
+        "id_technique": "39870",
+    }
 
 
-def test_reads_the_real_accuse():
-    accuse = read_accuse(REAL)
+def test_write_reproduces_the_accuse_byte_for_byte(example_accuse):
+    original = example_accuse.read_bytes()
+    assert write_accuse(read_accuse(example_accuse)) == original
+    assert write_accuse(read_accuse(original)) == original
+
+
+def test_reads_the_real_accuse(cdc_oracle_accuse):
+    """Oracle: an accusé the CDC really returned."""
+    accuse = read_accuse(cdc_oracle_accuse)
     assert accuse.nom_fichier == "pix-cpf-export-20231016-223239.xml"
     assert accuse.id_flux == "4df76fd4-0915-46df-8c56-525506af35be"
     assert accuse.id_traitement == "67598"
@@ -41,9 +60,10 @@ def test_reads_the_real_accuse():
     ]
 
 
-def test_write_reproduces_the_real_accuse_byte_for_byte():
-    original = REAL.read_bytes()
-    assert write_accuse(read_accuse(REAL)) == original
+def test_write_reproduces_the_real_accuse_byte_for_byte(cdc_oracle_accuse):
+    """Oracle: the writer's layout is the CDC's own, to the byte."""
+    original = cdc_oracle_accuse.read_bytes()
+    assert write_accuse(read_accuse(cdc_oracle_accuse)) == original
     assert write_accuse(read_accuse(original)) == original
 
 

@@ -24,11 +24,6 @@ BAD_DATE = ["RNCP19117", "Durand", "Léa", "F", "31/02/1996", "01/09/2026", "PAR
             "Oui", "31555", "VAE", "à revoir"]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def official_xsd(cdc_dir):
-    return etree.XMLSchema(etree.parse(str(cdc_dir / "cpf-xsd-1.1.2.xsd")))
-
-
 def xlsx(path: Path, rows, headers=HEADERS) -> Path:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -46,12 +41,12 @@ def parse(path_or_bytes):
     return etree.fromstring(data)
 
 
-def test_build_writes_valid_xml_and_normalises(tmp_path, official_xsd):
+def test_build_writes_valid_xml_and_normalises(tmp_path, flux_schema_112):
     source = xlsx(tmp_path / "in.xlsx", [GOOD])
     result = build_flux(source, tmp_path / "out.xml", **IDS)
     assert result.exit_code == 0, result.rejected
     root = parse(tmp_path / "out.xml")
-    assert official_xsd.validate(root), official_xsd.error_log
+    assert flux_schema_112.validate(root), flux_schema_112.error_log
     passage = root.find(".//cpf:passageCertification", NS)
     assert passage.findtext(".//cpf:sexe", namespaces=NS) == "M"
     assert passage.findtext(".//cpf:codeInsee", namespaces=NS) == "01053"
@@ -70,12 +65,12 @@ def test_build_writes_valid_xml_and_normalises(tmp_path, official_xsd):
     assert result.unknown_columns == ["Commentaire interne"]
 
 
-def test_rejected_rows_go_to_the_rejects_file(tmp_path, official_xsd):
+def test_rejected_rows_go_to_the_rejects_file(tmp_path, flux_schema_112):
     source = xlsx(tmp_path / "in.xlsx", [GOOD, BAD_DATE])
     code = main(["build", str(source), "-o", str(tmp_path / "out.xml"), *CLI_IDS,
                  "--rejects", str(tmp_path / "rejets.xlsx")])  # fmt: skip
     assert code == 1
-    assert official_xsd.validate(parse(tmp_path / "out.xml"))
+    assert flux_schema_112.validate(parse(tmp_path / "out.xml"))
     sheet = openpyxl.load_workbook(tmp_path / "rejets.xlsx").active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][: len(HEADERS)] == tuple(HEADERS)
@@ -146,7 +141,7 @@ def test_duplicate_rows_are_rejected(tmp_path):
     assert "ligne 2" in result.rejected[0].anomalies[0].message
 
 
-def test_passages_grouped_by_certification(tmp_path, official_xsd):
+def test_passages_grouped_by_certification(tmp_path, flux_schema_112):
     rows = []
     for i, code in enumerate(["RNCP19117", "RS5262", "RNCP19117", "RS5262", "rncp 19117"]):
         row = list(GOOD)
@@ -155,7 +150,7 @@ def test_passages_grouped_by_certification(tmp_path, official_xsd):
     source = xlsx(tmp_path / "in.xlsx", rows)
     result = build_flux(source, tmp_path / "a.xml", **IDS)
     root = parse(tmp_path / "a.xml")
-    assert official_xsd.validate(root)
+    assert flux_schema_112.validate(root)
     certifications = root.findall(".//cpf:certification", NS)
     assert [(c.findtext("cpf:code", namespaces=NS), c.findtext("cpf:type", namespaces=NS),
              len(c.findall(".//cpf:passageCertification", NS))) for c in certifications] == [
@@ -163,7 +158,7 @@ def test_passages_grouped_by_certification(tmp_path, official_xsd):
     assert result.certifications == {"RNCP19117": 3, "RS5262": 2}
 
 
-def test_split_above_max_passages(tmp_path, official_xsd):
+def test_split_above_max_passages(tmp_path, flux_schema_112):
     rows = []
     for i in range(5):
         row = list(GOOD)
@@ -176,7 +171,7 @@ def test_split_above_max_passages(tmp_path, official_xsd):
     counts, ids = [], set()
     for path in result.files:
         root = parse(path)
-        assert official_xsd.validate(root), official_xsd.error_log
+        assert flux_schema_112.validate(root), flux_schema_112.error_log
         counts.append(len(root.findall(".//cpf:passageCertification", NS)))
         ids.add(root.findtext("cpf:idFlux", namespaces=NS))
     assert counts == [2, 2, 1]
@@ -186,7 +181,7 @@ def test_split_above_max_passages(tmp_path, official_xsd):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
 @pytest.mark.parametrize("delimiter", [";", ",", "\t"])
-def test_csv_encodings_and_delimiters(tmp_path, encoding, delimiter, official_xsd):
+def test_csv_encodings_and_delimiters(tmp_path, encoding, delimiter, flux_schema_112):
     path = tmp_path / "in.csv"
     with open(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter)
@@ -196,13 +191,13 @@ def test_csv_encodings_and_delimiters(tmp_path, encoding, delimiter, official_xs
     result = build_flux(path, tmp_path / "a.xml", **IDS)
     assert result.exit_code == 0, (result.errors, result.rejected)
     root = parse(tmp_path / "a.xml")
-    assert official_xsd.validate(root)
+    assert flux_schema_112.validate(root)
     assert root.findtext(".//cpf:nomNaissance", namespaces=NS) == "Lefèvre"
     assert root.findtext(".//cpf:prenom1", namespaces=NS) == "Élodie"
     assert root.findtext(".//cpf:codeInsee", namespaces=NS) == "01053"
 
 
-def test_birth_date_in_three_columns_and_excel_serial(tmp_path, official_xsd):
+def test_birth_date_in_three_columns_and_excel_serial(tmp_path, flux_schema_112):
     headers = ["code", "nomNaissance", "prenom1", "sexe", "anneeNaissance", "moisNaissance",
                "jourNaissance", "dateDebutValidite", "obtentionCertification", "donneeCertifiee"]  # fmt: skip
     source = xlsx(
@@ -213,7 +208,7 @@ def test_birth_date_in_three_columns_and_excel_serial(tmp_path, official_xsd):
     result = build_flux(source, tmp_path / "a.xml", **IDS)
     assert result.exit_code == 0, result.rejected
     root = parse(tmp_path / "a.xml")
-    assert official_xsd.validate(root)
+    assert flux_schema_112.validate(root)
     assert (
         root.findtext(".//cpf:dateDebutValidite", namespaces=NS) == "2026-09-01"
     )  # Excel: 45658 is 2025-01-01
@@ -289,7 +284,7 @@ def test_missing_required_column_is_fatal_with_mapping_hint(tmp_path, capsys):
     assert not (tmp_path / "a.xml").exists()
 
 
-def test_mapping_file_columns_and_constant_values(tmp_path, official_xsd):
+def test_mapping_file_columns_and_constant_values(tmp_path, flux_schema_112):
     mapping = tmp_path / "correspondance.toml"
     mapping.write_text(
         '[colonnes]\n"Patronyme JF" = "nomNaissance"\n"Date jury" = "4.10"\n"Interne" = ""\n'
@@ -303,7 +298,7 @@ def test_mapping_file_columns_and_constant_values(tmp_path, official_xsd):
     assert result.exit_code == 0, (result.errors, result.rejected)
     assert result.ignored_columns == ["Interne"] and result.unknown_columns == []
     root = parse(tmp_path / "a.xml")
-    assert official_xsd.validate(root)
+    assert flux_schema_112.validate(root)
     assert root.findtext(".//cpf:code", namespaces=NS) == "RNCP19117"
 
 
@@ -394,7 +389,7 @@ def test_report_json_and_html(tmp_path):
     assert "31/02/1996" in page and "<table>" in page
 
 
-def test_single_passage_api_for_the_portal(official_xsd):
+def test_single_passage_api_for_the_portal(flux_schema_112):
     row = {"code": "RS5262", "nomNaissance": "O'Brien <Jr>", "prenom1": "Seán", "sexe": "M",
            "dateNaissance": "1980-04-02", "dateDebutValidite": "2026-09-01",
            "obtentionCertification": "PAR_ADMISSION", "donneeCertifiee": True}  # fmt: skip
@@ -403,7 +398,7 @@ def test_single_passage_api_for_the_portal(official_xsd):
     )
     assert result.exit_code == 0
     root = parse(result.xml)
-    assert official_xsd.validate(root)
+    assert flux_schema_112.validate(root)
     assert root.findtext("cpf:idFlux", namespaces=NS) == "mon-flux"
     assert root.findtext(".//cpf:nomNaissance", namespaces=NS) == "O'Brien <Jr>"
 
@@ -452,7 +447,7 @@ def test_special_characters_escaped_in_every_branch(branch, tmp_path):
     assert root.findtext(".//cpf:verbatim", namespaces=NS) == "x > {y} [0] 100 %s %%"
 
 
-def test_split_by_size(tmp_path, official_xsd):
+def test_split_by_size(tmp_path, flux_schema_112):
     rows = []
     for i in range(6):
         row = list(GOOD)
@@ -466,7 +461,7 @@ def test_split_by_size(tmp_path, official_xsd):
     assert len(result.files) == 3
     for path in result.files:
         root = parse(path)
-        assert official_xsd.validate(root)
+        assert flux_schema_112.validate(root)
         assert len(root.findall(".//cpf:passageCertification", NS)) == 2
 
 

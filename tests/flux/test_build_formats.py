@@ -52,7 +52,7 @@ def write_ods(path, rows):
     return path
 
 
-def test_ods_input(tmp_path, cdc_dir):
+def test_ods_input(tmp_path, flux_schema_112):
     path = write_ods(tmp_path / "passages.ods", [
         HEADERS,
         ["RNCP19117", "Dupont", "Antoine", "H", ("date", "1996-11-15"), ("date", "2026-09-01"),
@@ -61,14 +61,13 @@ def test_ods_input(tmp_path, cdc_dir):
     result = build_flux(path, tmp_path / "flux.xml", **IDS)
     assert result.exit_code == 0, (result.errors, result.rejected)
     root = etree.parse(str(tmp_path / "flux.xml"))
-    xsd = etree.XMLSchema(etree.parse(str(cdc_dir / "cpf-xsd-1.1.2.xsd")))
-    assert xsd.validate(root)
+    assert flux_schema_112.validate(root), flux_schema_112.error_log
     ns = {"cpf": "urn:cdc:cpf:pc5:schema:1.0.0"}
     assert root.findtext(".//cpf:codeInsee", namespaces=ns) == "01053"
     assert root.findtext(".//cpf:jourNaissance", namespaces=ns) == "15"
 
 
-def test_official_xsd_given_by_path(tmp_path, cdc_dir):
+def test_xsd_given_by_path(tmp_path, flux_xsd_112):
     path = write_ods(tmp_path / "p.ods", [
         HEADERS, ["RS5262", "Martin", "Zoé", "F", "05/03/1990", "01/09/2026", "PAR_ADMISSION", "Oui", "31555"],
     ])  # fmt: skip
@@ -81,7 +80,7 @@ def test_official_xsd_given_by_path(tmp_path, cdc_dir):
             str(out),
             *CLI_IDS,
             "--schema",
-            str(cdc_dir / "cpf-xsd-1.1.2.xsd"),
+            str(flux_xsd_112),
         ]
     )
     assert code == 0

@@ -56,7 +56,7 @@ def test_chunks_give_the_same_rows_as_calamine(tmp_path):
     assert chunks.sheet_name == "Mes passages"
 
 
-def test_parallel_build_equals_sequential(tmp_path, small_chunks, cdc_dir):
+def test_parallel_build_equals_sequential(tmp_path, small_chunks, flux_schema_112):
     path = workbook(tmp_path / "in.xlsx", 130, duplicates={50, 120}, bad={7, 77})
     stamp = {"id_flux": "f", "horodatage": "2026-09-02T10:00:00+02:00"}
     sequential = build_flux(path, tmp_path / "seq.xml", parallel=False, **IDS, **stamp)
@@ -73,8 +73,7 @@ def test_parallel_build_equals_sequential(tmp_path, small_chunks, cdc_dir):
     assert [(c.column, c.change, c.count) for c in parallel.changes] == [
         (c.column, c.change, c.count) for c in sequential.changes
     ]
-    xsd = etree.XMLSchema(etree.parse(str(cdc_dir / "cpf-xsd-1.1.2.xsd")))
-    assert xsd.validate(etree.parse(str(tmp_path / "par.xml")))
+    assert flux_schema_112.validate(etree.parse(str(tmp_path / "par.xml")))
 
 
 def test_parallel_split_files(tmp_path, small_chunks):

@@ -133,8 +133,8 @@ def test_bad_schema_is_usage_error(capsys, valid_file, tmp_path):
     assert code == 2 and "n'est pas un schéma XSD" in err
 
 
-def test_official_schema_file(capsys, valid_file, official_xsd):
-    code, out, _ = run(capsys, "--schema", str(official_xsd), str(valid_file))
+def test_schema_given_as_a_file(capsys, valid_file, flux_xsd_112):
+    code, out, _ = run(capsys, "--schema", str(flux_xsd_112), str(valid_file))
     assert code == 0 and "1.1.2" in out
 
 

@@ -1,4 +1,4 @@
-"""Our schema files: same facts as the official XSD (1.1.2), the documented additions (1.1.5)."""
+"""Our schema files: same facts as the official XSD (1.1.2, oracle), the documented additions (1.1.5)."""
 
 import pytest
 
@@ -19,12 +19,18 @@ PASSAGE_PATH = (
 
 
 @pytest.fixture(scope="module")
-def official(official_xsd, xsd_describe):
-    return xsd_describe(official_xsd)
+def official(cdc_oracle_xsd, xsd_describe):
+    return xsd_describe(cdc_oracle_xsd)
 
 
-def test_our_112_has_exactly_the_official_facts(official, xsd_describe):
-    ours = xsd_describe(xsd.schema_file("1.1.2"))
+@pytest.fixture(scope="module")
+def ours_112(flux_xsd_112, xsd_describe):
+    return xsd_describe(flux_xsd_112)
+
+
+def test_our_112_has_exactly_the_official_facts(official, ours_112):
+    """Oracle: what lets the other tests check against our file rather than the official one."""
+    ours = ours_112
     assert list(ours) == list(official)
     for path, facts in official.items():
         mine = ours[path]
@@ -34,18 +40,18 @@ def test_our_112_has_exactly_the_official_facts(official, xsd_describe):
             assert mine.get(key) == facts.get(key), (path, key)
 
 
-def test_our_112_is_not_a_copy_of_the_official_file(official_xsd):
+def test_our_112_is_not_a_copy_of_the_official_file(cdc_oracle_xsd):
     ours = xsd.schema_file("1.1.2").read_text(encoding="utf-8")
-    theirs = official_xsd.read_text(encoding="utf-8")
+    theirs = cdc_oracle_xsd.read_text(encoding="utf-8")
     assert ours != theirs
     # written in our own layout: named reusable types, our comments
     assert 'name="TexteMax255"' in ours and "Passeport" in ours
     assert 'name="TexteMax255"' not in theirs
 
 
-def test_115_adds_action_and_identifiant_national_and_relaxes_passage(official, xsd_describe):
+def test_115_adds_action_and_identifiant_national_and_relaxes_passage(ours_112, xsd_describe):
     ours = xsd_describe(xsd.schema_file("1.1.5"))
-    added = set(ours) - set(official)
+    added = set(ours) - set(ours_112)
     titular = (*PASSAGE_PATH, "identificationTitulaire")
     assert added == {
         ("flux", "action"),
@@ -53,7 +59,7 @@ def test_115_adds_action_and_identifiant_national_and_relaxes_passage(official, 
         (*titular, "identifiantNational", "nir"),
         (*titular, "identifiantNational", "nomNaissance"),
     }
-    assert not set(official) - set(ours)
+    assert not set(ours_112) - set(ours)
     assert ours[("flux", "action")]["enum"] == ["CREATION", "SUPPRESSION"]
     assert ours[("flux", "action")]["required"]
     nir = ours[(*titular, "identifiantNational", "nir")]
@@ -64,7 +70,7 @@ def test_115_adds_action_and_identifiant_national_and_relaxes_passage(official, 
     required = {p[-1] for p in children if ours[p]["required"]}
     assert required == {"idTechnique"}
     # deeper levels keep the 1.1.2 cardinalities
-    for path, facts in official.items():
+    for path, facts in ours_112.items():
         if len(path) > len(PASSAGE_PATH) + 1 and path[: len(PASSAGE_PATH)] == PASSAGE_PATH:
             assert ours[path]["required"] == facts["required"], path
 
@@ -92,14 +98,18 @@ def test_generated_samples_are_valid(version):
     assert schemas.complete.validate(doc), schemas.complete.error_log
 
 
-def test_official_example_valid_against_our_112(official_example_bytes):
-    assert xsd.load_schemas("1.1.2").complete.validate(_parse(official_example_bytes))
+def test_official_example_valid_against_our_112(cdc_oracle_example_bytes):
+    assert xsd.load_schemas("1.1.2").complete.validate(_parse(cdc_oracle_example_bytes))
 
 
-def test_official_example_needs_action_in_115(official_example_bytes):
+def test_example_valid_against_our_112(example_flux_bytes):
+    assert xsd.load_schemas("1.1.2").complete.validate(_parse(example_flux_bytes))
+
+
+def test_a_112_flux_needs_action_in_115(example_flux_bytes):
     schema = xsd.load_schemas("1.1.5").complete
-    assert not schema.validate(_parse(official_example_bytes))
-    with_action = official_example_bytes.replace(
+    assert not schema.validate(_parse(example_flux_bytes))
+    with_action = example_flux_bytes.replace(
         b"</cpf:horodatage>", b"</cpf:horodatage><cpf:action>CREATION</cpf:action>", 1
     )
     assert schema.validate(_parse(with_action)), schema.error_log
@@ -158,12 +168,22 @@ def test_user_schema_missing_or_unknown_version(tmp_path):
         xsd.schema_file("9.9")
 
 
-def test_official_xsd_as_user_schema(official_xsd, official_example_bytes):
-    schemas = xsd.load_schemas(str(official_xsd))
+def test_schema_file_as_user_schema(tmp_path, flux_xsd_112, example_flux_bytes):
+    path = tmp_path / "mon-schema.xsd"
+    path.write_bytes(flux_xsd_112.read_bytes())
+    schemas = xsd.load_schemas(str(path))
     assert schemas.version == "1.1.2"
-    assert schemas.label == f"{official_xsd} (version 1.1.2)"
+    assert schemas.label == f"{path} (version 1.1.2)"
     assert xsd.load_schemas("1.1.5").label == "1.1.5"
-    assert schemas.complete.validate(_parse(official_example_bytes))
+    assert schemas.complete.validate(_parse(example_flux_bytes))
+
+
+def test_official_xsd_as_user_schema(cdc_oracle_xsd, cdc_oracle_example_bytes):
+    """Oracle: the kit's file, given with --schema, passes the checks on user schemas."""
+    schemas = xsd.load_schemas(str(cdc_oracle_xsd))
+    assert schemas.version == "1.1.2"
+    assert schemas.label == f"{cdc_oracle_xsd} (version 1.1.2)"
+    assert schemas.complete.validate(_parse(cdc_oracle_example_bytes))
 
 
 @pytest.mark.parametrize(

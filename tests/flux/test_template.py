@@ -72,7 +72,7 @@ def test_text_and_date_formats(template):
     assert sheet.cell(row=2, column=date).number_format == "DD/MM/YYYY"
 
 
-def test_filled_template_builds(template, tmp_path, cdc_dir):
+def test_filled_template_builds(template, tmp_path, flux_schema_112):
     workbook = openpyxl.load_workbook(template)
     sheet = workbook["Passages"]
     headers = [c.value for c in sheet[1]]
@@ -96,8 +96,7 @@ def test_filled_template_builds(template, tmp_path, cdc_dir):
     result = build_flux(tmp_path / "rempli.xlsx", tmp_path / "flux.xml", schema="1.1.2", **IDS)
     assert result.exit_code == 0, (result.errors, result.rejected)
     assert result.unknown_columns == []
-    xsd = etree.XMLSchema(etree.parse(str(cdc_dir / "cpf-xsd-1.1.2.xsd")))
-    assert xsd.validate(etree.parse(str(tmp_path / "flux.xml")))
+    assert flux_schema_112.validate(etree.parse(str(tmp_path / "flux.xml")))
 
 
 def test_template_112_has_no_nir(tmp_path):

@@ -14,47 +14,61 @@ from passeport.flux.validation import FluxValidation, validate_file
 TODAY = dt.date(2026, 1, 15)
 
 
-def test_official_example(official_example):
-    report = validate_file(official_example, today=dt.date(2021, 1, 10))
+EXAMPLE_DAY = dt.date(2025, 7, 10)  # nine days after the example's awards
+
+
+def test_example_flux(example_flux):
+    report = validate_file(example_flux, today=EXAMPLE_DAY)
+    assert report.valid and report.passages == 3 and report.schema == "1.1.2"
+    assert report.findings == []
+    late = validate_file(example_flux, today=dt.date(2026, 1, 15))
+    assert [(f.rule, f.line, f.idTechnique) for f in late.findings] == [
+        ("REG-DELAI-DEPASSE", 30, "PSP-2025-0001"),
+        ("REG-DELAI-DEPASSE", 85, "PSP-2025-0002"),
+        ("REG-DELAI-DEPASSE", 107, "PSP-2025-0003"),
+    ]
+    assert late.valid and late.warnings == 3 and late.errors == 0
+
+
+def test_the_official_example(cdc_oracle_example):
+    """Oracle: the CDC's own example passes, with the one warning its envelope deserves."""
+    report = validate_file(cdc_oracle_example, today=dt.date(2021, 1, 10))
     assert report.valid and report.passages == 3 and report.schema == "1.1.2"
     assert [(f.rule, f.line, f.idTechnique) for f in report.findings] == [
         ("REG-NATURE-DEPOSANT", 15, None)
     ]
-    late = validate_file(official_example, today=dt.date(2026, 1, 15))
+    late = validate_file(cdc_oracle_example, today=dt.date(2026, 1, 15))
     assert [f.rule for f in late.findings].count("REG-DELAI-DEPASSE") == 3
     assert late.valid and late.warnings == 4 and late.errors == 0
 
 
-def test_iterating_gives_each_passage_with_values(official_example):
-    validation = FluxValidation(official_example, today=dt.date(2021, 1, 10))
+def test_iterating_gives_each_passage_with_values(example_flux):
+    validation = FluxValidation(example_flux, today=EXAMPLE_DAY)
     passages = list(validation)
-    assert [p.idTechnique for p in passages] == [
-        "db855769-bcd6-4253-93cf-e666db666c0a",
-        "10c54fd2-f3a3-4dea-b975-4d7258bd10b3",
-        "0785a873-acf7-4632-ad7b-b11cfff05b13",
-    ]
-    assert [p.line for p in passages] == [17, 77, 124]
+    assert [p.idTechnique for p in passages] == ["PSP-2025-0001", "PSP-2025-0002", "PSP-2025-0003"]
+    assert [p.line for p in passages] == [20, 81, 103]
     first = passages[0]
     assert first.ok and first.findings == []
     assert first.certification == {
         "type": "RNCP",
-        "code": "RNCP19117",
+        "code": "RNCP35185",
         "natureDeposant": "CERTIFICATEUR",
     }
     values = first.values
     assert values["dateFinValidite"] is None  # xsi:nil
-    assert values["libelleOption"] == "Mention spéciale"
-    assert values["identificationTitulaire"]["titulaire"]["nomNaissance"] == "Dupont"
+    assert values["libelleOption"] == "Option commerce international"
+    assert values["identificationTitulaire"]["titulaire"]["nomNaissance"] == "Lefèvre"
     assert values["identificationTitulaire"]["titulaire"]["codeCommuneNaissance"] == {
         "codeInseeNaissance": {"codeInsee": "31555"}
     }
     assert [r["niveau"] for r in values["niveauNumeriqueEuropeen"]["resultats"]["resultat"]] == [
-        "5",
-        "7",
+        "4",
+        "6",
     ]
     assert passages[1].values["identificationTitulaire"]["dossierFormation"]["idDossier"] == (
-        "1234567891011"
+        "7419025836140"
     )
+    assert passages[2].values["identificationTitulaire"]["titulaire"]["moisNaissance"] is None
     assert validation.report.passages == 3
 
 
@@ -124,14 +138,14 @@ def test_generated_flux_is_clean(version):
     assert report.findings == [], report.findings[:3]
 
 
-def test_schema_choices(official_xsd):
+def test_schema_choices(flux_xsd_112):
     data = flux_bytes(5, version="1.1.5")
     assert validate_file(data, schema="auto", today=TODAY).valid
     assert validate_file(data, schema="1.1.5", today=TODAY).valid
     forced = validate_file(data, schema="1.1.2", today=TODAY)
     assert not forced.valid and forced.findings[0].field == "action"
-    official = validate_file(flux_bytes(5), schema=str(official_xsd), today=TODAY)
-    assert official.valid and "1.1.2" in official.schema
+    by_path = validate_file(flux_bytes(5), schema=str(flux_xsd_112), today=TODAY)
+    assert by_path.valid and "1.1.2" in by_path.schema
 
 
 def test_cap_on_stored_findings_keeps_exact_counts():
@@ -304,21 +318,21 @@ def test_idle_cores_is_measured():
     assert 0 <= idle <= (P.os.cpu_count() or 1) + 0.01
 
 
-def test_the_report_says_who_the_flux_comes_from(official_example):
+def test_the_report_says_who_the_flux_comes_from(example_flux):
     # Report.declared: the envelope ids and the certifications, gathered in the validation pass
     # (the portal checks them against the depositing account without reading the file again).
-    declared = validate_file(official_example, today=dt.date(2021, 1, 10)).declared
+    declared = validate_file(example_flux, today=EXAMPLE_DAY).declared
     assert (declared.id_flux, declared.horodatage, declared.action, declared.emetteur) == (
-        "6e3c7378-bda4-497a-9bd6-dc203f903ed9",
-        "2020-12-18T14:24:12+01:00",
+        "0b7c2f4e-5a61-4d2e-9c3a-7f1e8d6b2a90",
+        "2025-07-08T09:15:00+02:00",
         "",
-        "AB123CDE",
+        "PS042ABC",
     )
     assert [(c["idClient"], c["idContrat"], c["line"]) for c in declared.certificateurs] == [
-        ("E564ACB0", "2560080000127J", 8)
+        ("PS042ABC", "MCF-2025-000417", 11)
     ]
     assert declared.certificateurs[0]["certifications"] == [
-        {"type": "RNCP", "code": "RNCP19117", "natureDeposant": "CERTIFICATEUR"}
+        {"type": "RNCP", "code": "RNCP35185", "natureDeposant": "CERTIFICATEUR"}
     ]
 
 

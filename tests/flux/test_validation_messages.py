@@ -174,14 +174,14 @@ def test_long_values_are_shortened():
     assert len(message) < 250 and "…" in message
 
 
-def test_messages_from_the_official_schema_are_french_too(official_xsd):
+def test_messages_from_the_official_schema_are_french_too(cdc_oracle_xsd):
     """The official XSD uses anonymous types: libxml2 words its errors slightly differently."""
     root = safexml.fromstring(flux_from_passages([PASSAGE]))
     root.find(f".//{NS}anneeNaissance").text = "dix-neuf"
     root.find(f".//{NS}dateDebutValidite").text = "2125-01-01"
     root.find(f".//{NS}idContrat").text = "x" * 21
     root.find(f".//{NS}sexe").text = "X"
-    schema = etree.XMLSchema(safexml.parse(str(official_xsd)))
+    schema = etree.XMLSchema(safexml.parse(str(cdc_oracle_xsd)))
     assert not schema.validate(root)
     translated = [translate(e.type_name, e.message) for e in schema.error_log]
     assert {(rule, field) for rule, field, _, _ in translated} == {
