@@ -13,7 +13,8 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 from oauth2_provider.models import get_access_token_model
 
-from passeport.certifiers.tokens import authenticate_token
+from passeport.certifiers.standing import suspension_notice
+from passeport.certifiers.tokens import authenticate_token, suspended_certifier_of
 from passeport.sharing.scopes import all_scopes
 
 from .problems import ApiProblem
@@ -34,12 +35,15 @@ class CertifierToken(HttpBearer):
 
     def authenticate(self, request, token):
         api_token = authenticate_token(token.strip())
+        suspended = suspended_certifier_of(token.strip()) if api_token is None else None
+        if suspended is not None:
+            raise ApiProblem(403, "Organisme suspendu", suspension_notice(suspended))
         if api_token is None:
             raise ApiProblem(
                 401,
                 "Jeton refusé",
-                "Ce jeton d'API est inconnu, révoqué, ou son organisme est suspendu. Créez-en un "
-                "nouveau dans l'espace de votre organisme.",
+                "Ce jeton d'API est inconnu ou révoqué. Créez-en un nouveau dans l'espace de "
+                "votre organisme.",
             )
         request.api_token = api_token
         return api_token

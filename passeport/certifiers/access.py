@@ -17,20 +17,15 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 
 from passeport.accounts import twofactor
 from passeport.core import abilities
-from passeport.core.models import AuditEvent
 
 from . import abilities as certifier_rules
+from . import standing
 from .models import Certifier
 
 # Why an action is refused, in the member's words (403 pages).
-SUSPENDED = (
-    "Votre organisme est suspendu{since} : les dépôts et les corrections sont refusés. "
-    "Contactez le support."
-)
 REFUSALS = {
     "deposit": "Votre rôle ne permet pas de déposer pour cet organisme, ou l'organisme est "
     "suspendu.",
@@ -40,21 +35,6 @@ REFUSALS = {
     "l'organisme est suspendu.",
 }
 ADMINISTRATORS_ONLY = "Seuls les administrateurs de l'organisme ont accès à cette page."
-
-
-def suspension_notice(certifier: Certifier) -> str:
-    """« Votre organisme est suspendu depuis le … » — the date of the operator's decision."""
-    event = (
-        AuditEvent.objects.filter(
-            action="certifiers.suspended",
-            target_type="certifiers.certifier",
-            target_id=certifier.pk,
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    since = f" depuis le {timezone.localtime(event.created_at):%d/%m/%Y}" if event else ""
-    return SUSPENDED.format(since=since)
 
 
 def certifier_for_request(request, certifier_id, action: str = "view") -> Certifier:
@@ -67,7 +47,7 @@ def certifier_for_request(request, certifier_id, action: str = "view") -> Certif
             certifier_rules.role_of(request.user, certifier), certifier_active=True
         )[action]
         if member_could and not certifier.is_active:
-            raise PermissionDenied(suspension_notice(certifier))
+            raise PermissionDenied(standing.suspension_notice(certifier))
         raise PermissionDenied(REFUSALS.get(action, ADMINISTRATORS_ONLY))
     return certifier
 

@@ -5,9 +5,32 @@ flux_ids_errors`, `tokens.authenticate_token` read `Certifier.is_active`); its m
 see and administer its space. Every change is audited.
 """
 
+from django.utils import timezone
+
 from passeport.core.models import AuditEvent
 
 from .models import Certifier
+
+SUSPENDED = (
+    "Votre organisme est suspendu{since} : les dépôts et les corrections sont refusés. "
+    "Contactez le support."
+)
+
+
+def suspension_notice(certifier: Certifier) -> str:
+    """« Votre organisme est suspendu depuis le … » — the date of the operator's decision, told
+    to its members (pages) and its API tokens (API) alike."""
+    event = (
+        AuditEvent.objects.filter(
+            action="certifiers.suspended",
+            target_type="certifiers.certifier",
+            target_id=certifier.pk,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    since = f" depuis le {timezone.localtime(event.created_at):%d/%m/%Y}" if event else ""
+    return SUSPENDED.format(since=since)
 
 
 def suspend(certifier: Certifier, *, reason: str, actor=None) -> None:

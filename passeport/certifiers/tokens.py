@@ -66,6 +66,21 @@ def authenticate_token(clear: str | None) -> ApiToken | None:
     return token
 
 
+def suspended_certifier_of(clear: str | None):
+    """The certifier of a live, genuine token refused only because the certifier is suspended
+    (so the API can tell its caller why), else None."""
+    if not clear or not clear.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("certifier")
+        .filter(prefix=clear[:TOKEN_PREFIX_LENGTH], revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.token_hash, hash_token(clear)):
+        return None
+    return None if token.certifier.is_active else token.certifier
+
+
 def revoke_token(token: ApiToken, *, actor=None) -> bool:
     """Revoke `token` for good (the API refuses it from now on), audited. Revoking a token
     already revoked changes nothing and records nothing; returns whether it was revoked now."""

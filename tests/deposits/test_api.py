@@ -118,7 +118,25 @@ def test_authentication_errors(client, certifier):
     )
     token, clear = issue_token(certifier, "révoqué")
     revoke_token(token)
-    assert_problem(client.get(URL, HTTP_AUTHORIZATION=f"Bearer {clear}"), 401, "Jeton refusé")
+    body = assert_problem(
+        client.get(URL, HTTP_AUTHORIZATION=f"Bearer {clear}"), 401, "Jeton refusé"
+    )
+    assert "suspendu" not in body["detail"]
+
+
+def test_a_suspended_certifiers_token_is_told_why(client, certifier, auth):
+    """Not « create a new token »: the organisation is suspended, since a given day."""
+    from django.utils import timezone
+
+    from passeport.certifiers import standing
+
+    standing.suspend(certifier, reason="Contrat échu")
+    body = assert_problem(client.get(URL, **auth), 403, "Organisme suspendu")
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert f"Votre organisme est suspendu depuis le {today}" in body["detail"]
+    assert "Créez-en un nouveau" not in body["detail"]
+    standing.reactivate(certifier)
+    assert client.get(URL, **auth).status_code == 200
 
 
 def test_deposits_of_others_are_invisible(client, auth):
