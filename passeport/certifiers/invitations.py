@@ -85,7 +85,14 @@ def invite(certifier: Certifier, email: str, role: str, *, invited_by=None) -> I
         "days": INVITATION_MAX_AGE.days,
         "role": Role(role).label,
     }
-    transaction.on_commit(lambda: notifications.send("invitation", [email], context))
+    # Sent once the invitation is committed; `invitation.mail_sent` then says whether the mail
+    # server took it (None until then), so that callers can say so instead of « envoyée ».
+    invitation.mail_sent = None
+
+    def send():
+        invitation.mail_sent = notifications.send("invitation", [email], context) > 0
+
+    transaction.on_commit(send)
     return invitation
 
 

@@ -32,8 +32,14 @@ def send(template: str, recipients, context: dict) -> int:
     subject, _, body = text.partition("\n")
     try:
         return send_mail(subject.strip(), body.strip() + "\n", None, recipients)
-    except Exception:
-        logger.exception(
-            "Envoi du courriel %s à %d destinataire(s) impossible", template, len(recipients)
+    except Exception as exc:  # any transport failure (SMTP, DNS, refused connection…)
+        # One line: the failure's kind and text are what an operator needs, a traceback of
+        # smtplib is not; never the addresses.
+        logger.error(
+            "Envoi du courriel %s à %d destinataire(s) impossible : %s : %s",
+            template,
+            len(recipients),
+            type(exc).__name__,
+            exc,
         )
         return 0

@@ -150,7 +150,8 @@ def test_demo_seed_is_idempotent_and_documented(client):
     assert client.get(f"/certificateurs/{university.pk}/").status_code == 200
 
 
-def test_admin_email_gets_an_invitation(django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)  # the mail leaves when the command's work commits
+def test_admin_email_gets_an_invitation():
     from django.core import mail
 
     from passeport.certifiers.models import Invitation
@@ -158,10 +159,33 @@ def test_admin_email_gets_an_invitation(django_capture_on_commit_callbacks):
     with pytest.raises(CommandError, match="adresse électronique invalide"):
         run(*ARGS, "--admin-email", "pas-une-adresse")
     assert Certifier.objects.count() == 0
-    with django_capture_on_commit_callbacks(execute=True):
-        output = run(*ARGS, "--admin-email", "Chef@Univ-X.fr")
+    output = run(*ARGS, "--admin-email", "Chef@Univ-X.fr")
+    assert "Invitation envoyée à chef@univ-x.fr" in output
     invitation = Invitation.objects.get()
     assert invitation.email == "chef@univ-x.fr" and invitation.role == "administrator"
     assert "/certificateurs/invitation/" in output
     [message] = mail.outbox
     assert message.to == ["chef@univ-x.fr"] and "UNIVX001" in message.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_that_could_not_be_mailed_says_so(settings, caplog):
+    """No mail server: no SMTP traceback, no « Invitation envoyée », the link to hand over."""
+    from passeport.testing.pgcluster import free_port
+
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 5},
+        }
+    }
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "create_certifier", *ARGS, "--admin-email", "chef@univ-x.fr", stdout=out, stderr=err
+    )
+    assert "Invitation envoyée" not in out.getvalue()
+    assert "le courriel n'a pas pu être envoyé" in err.getvalue()
+    assert "/certificateurs/invitation/" in err.getvalue()
+    failures = [r for r in caplog.records if "impossible" in r.getMessage()]
+    assert len(failures) == 1 and failures[0].exc_info is None
+    assert "chef@univ-x.fr" not in failures[0].getMessage()

@@ -156,10 +156,19 @@ class Command(BaseCommand):
                 f"idContrat {certifier.id_contrat}, certifications : {', '.join(codes) or 'aucune'}."
             )
         )
-        if invitation is not None:
+        if invitation is not None and invitation.mail_sent:
             self.stdout.write(
                 f"Invitation envoyée à {invitation.email} (administrateur) : "
                 f"{invitations.invitation_url(invitation)}"
+            )
+        elif invitation is not None:
+            self.stderr.write(
+                f"L'invitation de {invitation.email} (administrateur) est créée mais le courriel "
+                "n'a pas pu être envoyé (serveur de courriel injoignable : vérifiez EMAIL_HOST, "
+                "EMAIL_PORT et leurs identifiants). Transmettez vous-même ce lien, valable "
+                f"{invitations.INVITATION_MAX_AGE.days} jours : "
+                f"{invitations.invitation_url(invitation)} — ou invitez à nouveau cette adresse "
+                "depuis le back-office (fiche du certificateur, bouton « Inviter »)."
             )
         if token_file is not None:
             self.stdout.write(
