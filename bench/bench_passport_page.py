@@ -10,26 +10,25 @@ provider exactly as a browser would (authorize page, identity chosen, callback),
 wrk, in the same run, in interleaved rounds (default 5 × 3 s per page, a new connection per request):
 - the reference: the home page (anonymous), the foundation's baseline;
 - the home page with the holder's session (what being logged in costs);
-- the passport page /passeport/ with the holder's session.
+- the passport page /passeport/ with the holder's session;
+- « Mon avenir » (/passeport/avenir/: her competences deduced from those entries, every ROME
+  fiche ranked) with the holder's session.
 Prints each round, the median requests/s and p99 of each page and the median of the per-round
-ratios. Target: passport ≤ 3 × home, in requests/s and in p99.
+ratios. Targets: passport ≤ 3 × home, in requests/s and in p99; « Mon avenir » p99 ≤ 3 × home.
 """
 
 import argparse
 import html
 import http.cookiejar
-import os
 import re
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from common import ROOT, LoadResult, running_service, wrk
+from common import LoadResult, manage, running_service, wrk
 
 TARGET = 3.0
 
@@ -49,18 +48,6 @@ Entry.objects.bulk_create([
     for i in range(max(0, TOTAL - have))
 ], ignore_conflicts=True)
 """
-
-
-def _env_for(var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
-    env["PASSEPORT_VAR_DIR"] = str(var_dir)
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    for line in (var_dir / "local.env").read_text().splitlines():
-        if "=" in line and not line.startswith("#"):
-            key, value = line.split("=", 1)
-            env.setdefault(key.strip(), value.strip())
-    env.setdefault("PASSEPORT_INSECURE_HTTP", "1")
-    return env
 
 
 def _login(base: str) -> str:
@@ -92,17 +79,8 @@ def _median(results: list[LoadResult]) -> LoadResult:
 
 def _measure(args, var_dir: Path, extra_env: dict[str, str]):
     with running_service(extra_env=extra_env, var_dir=var_dir) as base:
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "manage.py"),
-                "shell",
-                "-c",
-                f"TOTAL = {args.entries}\n{ADD_ENTRIES}",
-            ],
-            cwd=ROOT,
-            env={**_env_for(var_dir), **extra_env},
-            check=True,
+        manage(
+            var_dir, "shell", "-c", f"TOTAL = {args.entries}\n{ADD_ENTRIES}", extra_env=extra_env
         )
         session = _login(base)
         headers = {"Cookie": f"sessionid={session}"}
@@ -115,6 +93,7 @@ def _measure(args, var_dir: Path, extra_env: dict[str, str]):
         # (common.wrk opens a new connection per request: see why there.)
         wrk(base + "/", seconds=2, connections=args.connections)  # warm-up
         wrk(base + "/passeport/", seconds=2, connections=args.connections, headers=headers)
+        wrk(base + "/passeport/avenir/", seconds=2, connections=args.connections, headers=headers)
         # Interleaved rounds: the three pages one after the other, several times, a ratio
         # taken within each round (same machine conditions) and the median reported.
         rounds = []
@@ -134,10 +113,16 @@ def _measure(args, var_dir: Path, extra_env: dict[str, str]):
                         connections=args.connections,
                         headers=headers,
                     ),
+                    wrk(
+                        base + "/passeport/avenir/",
+                        seconds=args.seconds,
+                        connections=args.connections,
+                        headers=headers,
+                    ),
                 )
             )
-        home, home_session, passport = (_median([r[i] for r in rounds]) for i in range(3))
-    return home, home_session, passport, shown, rounds
+        medians = tuple(_median([r[i] for r in rounds]) for i in range(4))
+    return (*medians, shown, rounds)
 
 
 def main() -> None:
@@ -158,7 +143,7 @@ def main() -> None:
         cluster = Cluster.start()
         extra_env["DATABASE_URL"] = cluster.url
     try:
-        home, home_session, passport, shown, rounds = _measure(args, var_dir, extra_env)
+        home, home_session, passport, avenir, shown, rounds = _measure(args, var_dir, extra_env)
     finally:
         if cluster is not None:
             cluster.stop()
@@ -169,7 +154,7 @@ def main() -> None:
         f"{args.connections} connexions, {args.seconds} s, serveur de `make run`, "
         f"{'PostgreSQL' if args.db == 'postgres' else 'SQLite'})"
     )
-    for number, (round_home, round_session, round_passport) in enumerate(rounds, start=1):
+    for number, (round_home, round_session, round_passport, _avenir) in enumerate(rounds, start=1):
         print(
             f"tour {number} : accueil {round_home.requests_per_second:7.1f} req/s, même session "
             f"{round_session.requests_per_second:7.1f}, passeport "
@@ -181,19 +166,25 @@ def main() -> None:
     print(home.line("référence : page d'accueil"))
     print(home_session.line("accueil, même session"))
     print(passport.line("page du passeport"))
+    print(avenir.line("« Mon avenir »"))
     rps_ratio = statistics.median(
-        h.requests_per_second / p.requests_per_second for h, _s, p in rounds
+        h.requests_per_second / p.requests_per_second for h, _s, p, _a in rounds
     )
-    p99_ratio = statistics.median(p.p99_ms / h.p99_ms for h, _s, p in rounds)
+    p99_ratio = statistics.median(p.p99_ms / h.p99_ms for h, _s, p, _a in rounds)
     print(
         f"débit accueil / passeport : {rps_ratio:.2f}×   "
         f"p99 passeport / accueil : {p99_ratio:.2f}×   (médianes des rapports par tour ; "
         f"objectif ≤ {TARGET:.0f}× : {'atteint' if max(rps_ratio, p99_ratio) <= TARGET else 'NON atteint'})"
     )
     session_ratio = statistics.median(
-        s.requests_per_second / p.requests_per_second for _h, s, p in rounds
+        s.requests_per_second / p.requests_per_second for _h, s, p, _a in rounds
     )
     print(f"même session — débit accueil / passeport : {session_ratio:.2f}×")
+    avenir_p99 = statistics.median(a.p99_ms / h.p99_ms for h, _s, _p, a in rounds)
+    print(
+        f"p99 « Mon avenir » / accueil : {avenir_p99:.2f}×   (médiane des rapports par tour ; "
+        f"objectif ≤ {TARGET:.0f}× : {'atteint' if avenir_p99 <= TARGET else 'NON atteint'})"
+    )
     if any(r.non_2xx for round_ in rounds for r in round_):
         raise SystemExit("des réponses en erreur pendant la mesure")
     if shown < args.entries:

@@ -114,5 +114,23 @@ def running_service(extra_env: dict[str, str] | None = None, var_dir: Path | Non
             shutil.rmtree(var_dir, ignore_errors=True)
 
 
+def manage(var_dir: Path, *args: str, extra_env: dict[str, str] | None = None) -> str:
+    """`manage.py …` on the service of `running_service(var_dir=…)`: its var/local.env gives
+    the secrets and the demo switches (passeport/core/runner.py), as for an operator on the
+    machine of `make run`. Returns what the command printed."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env.update({"PASSEPORT_VAR_DIR": str(var_dir), **(extra_env or {})})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise SystemExit(f"manage.py {args[0]} a échoué :\n{result.stderr}")
+    return result.stdout
+
+
 def ratio(value: float, reference: float) -> str:
     return f"{value / reference:.2f}×" if reference else "n/a"
