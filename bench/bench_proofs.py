@@ -83,7 +83,13 @@ def main() -> None:
     var_dir = Path(tempfile.mkdtemp(prefix="passeport-bench-proofs-"))
     try:
         with running_service(var_dir=var_dir) as base:
-            output = manage(var_dir, "shell", "-c", f"REPEAT = {args.repeat}\n{MEASURE}")
+            output = manage(
+                var_dir,
+                "shell",
+                "-c",
+                f"REPEAT = {args.repeat}\n{MEASURE}",
+                extra_env={"SITE_URL": base},  # the issuer of the service's credentials
+            )
             figures = json.loads(output.strip().splitlines()[-1])
             page = f"{base}/verifier/{figures['code']}/"
             wrk(base + "/", seconds=2, connections=args.connections)  # warm-up

@@ -88,7 +88,10 @@ def use_local_environment() -> bool:
     var_dir = Path(os.environ.get("PASSEPORT_VAR_DIR", ROOT / "var"))
     if not (var_dir / "local.env").is_file():
         return False
-    for key, value in prepare_environment("127.0.0.1", 8000, demo=_ran_the_demo(var_dir)).items():
+    # `make run` serves on 127.0.0.1 and $PORT (8000 by default): the same SITE_URL, so that
+    # links and the proofs' issuer are the service's.
+    port = int(os.environ.get("PORT", "8000"))
+    for key, value in prepare_environment("127.0.0.1", port, demo=_ran_the_demo(var_dir)).items():
         os.environ.setdefault(key, value)
     return True
 
