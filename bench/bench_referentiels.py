@@ -18,7 +18,6 @@ import argparse
 import csv
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -67,22 +66,20 @@ def _generated_export(path: Path, fiches: int) -> None:
 
 
 def _timed_command(env: dict[str, str], *args: str) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of `manage.py …` (a fresh child each time)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and peak RSS (MB) of one `manage.py …` process (its own rusage: wait4)."""
     started = time.monotonic()
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), *args],
         cwd=ROOT,
         env=env,
-        capture_output=True,
-        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
+    _pid, status, usage = os.wait4(process.pid, 0)
     seconds = time.monotonic() - started
-    if result.returncode:
-        raise SystemExit(f"manage.py {' '.join(args)} a échoué :\n{result.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest child so far: only meaningful when it grew.
-    return seconds, max(peak, before) / 1024
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"manage.py {' '.join(args)} a échoué :\n{process.stderr.read().decode()}")
+    return seconds, usage.ru_maxrss / 1024
 
 
 def _read_csv_only(folder: Path) -> float:
