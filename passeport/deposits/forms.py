@@ -8,6 +8,7 @@ normalisation, checks and XML writer as a spreadsheet deposit.
 
 from django import forms
 
+from passeport.core.forms import mark_invalid
 from passeport.flux.columns import spreadsheet_columns
 
 BLOCKS = {
@@ -90,9 +91,7 @@ class PassageForm(forms.Form):
             key = keys.get(anomaly.field)
             self.add_error(key if key in self.fields else None, text)
             if key in self.fields:
-                attrs = self.fields[key].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{key}-desc-error"
+                mark_invalid(self, key)
 
     def blocks(self):
         groups: dict[int, list] = {}
