@@ -56,7 +56,8 @@ def login_refusal(request, wait: int, message: str, username: str = ""):
         message,
         template=LoginView.template_name,
         context={
-            "title": f"Erreur : {LoginView.extra_context['title']}",
+            "title": LoginView.extra_context["title"],
+            "page_error": True,
             "form": LoginForm(request, initial={"username": username}),
             "next": request.POST.get("next", ""),
         },
@@ -95,12 +96,6 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form):
         throttling.hit(self.request, LOGIN_ACCOUNT, LOGIN_ADDRESS)
         return super().form_invalid(form)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if context["form"].errors:
-            context["title"] = f"Erreur : {self.extra_context['title']}"
-        return context
 
     def get_default_redirect_url(self):
         # Without `next`, users land where their role leads (apps register it in twofactor).
@@ -363,7 +358,7 @@ class PasswordResetView(auth_views.PasswordResetView):
                 "Trop de demandes de réinitialisation pour cette adresse ou depuis votre "
                 "connexion : aucun nouveau message n'a été envoyé.",
                 template=self.template_name,
-                context={"form": form, "title": f"Erreur : {self.extra_context['title']}"},
+                context={"form": form, "title": self.extra_context["title"], "page_error": True},
             )
         return super().form_valid(form)
 

@@ -8,7 +8,9 @@ normalisation, checks and XML writer as a spreadsheet deposit.
 
 from django import forms
 
+from passeport.core.forms import mark_invalid
 from passeport.flux.columns import spreadsheet_columns
+from passeport.flux.row_checks import REQUIRED, TITULAIRE_REQUIRED
 
 BLOCKS = {
     3: "Certification",
@@ -19,8 +21,17 @@ BLOCKS = {
     8: "Identification par l'état civil (titulaire)",
     9: "Identification par le NIR (schéma 1.1.5)",
 }
+# The identification blocks are alternatives (a choice in the CDC schema): what is required in
+# one of them is required only when the passage identifies its holder that way.
+BLOCK_HINTS = {
+    8: "Les champs marqués d'un astérisque sont obligatoires sauf si le titulaire est identifié "
+    "par son dossier CPF (bloc 7) ou son NIR (bloc 9).",
+}
 # Fields the portal fills itself (the certifier's ids and the deposit's kind).
 HIDDEN = {"natureDeposant"}
+# The values a passage cannot do without, as the flux builder checks them (row_checks.py): marked
+# required in the form (RGAA 11.10), though the builder stays the one that says what is missing.
+MANDATORY = frozenset(REQUIRED) | frozenset(TITULAIRE_REQUIRED)
 
 
 def columns(version: str):
@@ -78,6 +89,9 @@ class PassageForm(forms.Form):
                 field.widget.attrs["class"] = "fr-input"
                 field.widget.attrs.update(live_check_attrs(column.spec))
             field.block = int(column.number.split(".")[0])
+            if column.key in MANDATORY:
+                field.marked_required = True
+                field.widget.attrs["aria-required"] = "true"
             self.fields[column.key] = field
 
     def add_anomalies(self, anomalies) -> None:
@@ -90,15 +104,16 @@ class PassageForm(forms.Form):
             key = keys.get(anomaly.field)
             self.add_error(key if key in self.fields else None, text)
             if key in self.fields:
-                attrs = self.fields[key].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{key}-desc-error"
+                mark_invalid(self, key)
 
     def blocks(self):
         groups: dict[int, list] = {}
         for name, field in self.fields.items():
             groups.setdefault(field.block, []).append(self[name])
-        return [(n, BLOCKS.get(n, ""), fields) for n, fields in sorted(groups.items())]
+        return [
+            (n, BLOCKS.get(n, ""), BLOCK_HINTS.get(n, ""), fields)
+            for n, fields in sorted(groups.items())
+        ]
 
     def row(self) -> dict:
         # Every field is sent, empty ones as "": the builder then names each missing value

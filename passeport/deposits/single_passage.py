@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from passeport.flux.building import build_flux
+from passeport.flux.row_checks import REQUIRED, TITULAIRE_REQUIRED, required_hint
 
 from .forms import columns
 from .models import Deposit, PassageOutcome
@@ -48,6 +49,14 @@ def row_from_passage(passage: Passage, version: str) -> dict:
     return row
 
 
+def _field_named(message: str, version: str) -> str:
+    """The field a builder error names as « (key) », e.g. a missing column; "" for the flux."""
+    for column in columns(version):
+        if f"({column.key})" in message or f"({column.name})" in message:
+            return column.key
+    return ""
+
+
 def deposit_row(
     row: dict,
     *,
@@ -58,7 +67,17 @@ def deposit_row(
     contrat: str | None = None,
     correction_of: PassageOutcome | None = None,
 ) -> tuple[Reception | None, list]:
-    """Build a one-passage flux from `row` and deposit it; (reception, []) or (None, problems)."""
+    """Build a one-passage flux from `row` and deposit it; (reception, []) or (None, problems).
+
+    Each problem names the field it concerns (dictionary key or element name) when there is
+    one, so that the form shows it under that field (RGAA 11.10)."""
+    if not any(str(value).strip() for value in row.values()):
+        # The builder skips a blank row (not a passage): the form sent empty gets what every
+        # passage needs, each under its field, in the builder's words.
+        return None, [
+            Problem(key, "valeur obligatoire absente", required_hint(key))
+            for key in (*REQUIRED, *TITULAIRE_REQUIRED)
+        ]
     result = build_flux(
         rows=[row],
         emetteur=certifier.id_client,
@@ -67,7 +86,7 @@ def deposit_row(
         schema=version,
     )
     if result.errors:
-        return None, [Problem("", message) for message in result.errors]
+        return None, [Problem(_field_named(message, version), message) for message in result.errors]
     if result.rejected:
         return None, result.rejected[0].anomalies
     if not result.xml:

@@ -203,7 +203,8 @@ def entry(request, certifier):
         request.GET.get("version") if request.GET.get("version") in ("1.1.2", "1.1.5") else "1.1.2"
     )
     codes = sorted(certifier.certification_codes())
-    form = PassageForm(request.POST or None, version=version, codes=codes)
+    data = request.POST if request.method == "POST" else None
+    form = PassageForm(data, version=version, codes=codes)
     if request.method == "POST" and form.is_valid():
         reception, problems = deposit_row(
             form.row(), certifier=certifier, user=request.user, version=version
@@ -237,7 +238,8 @@ def correct(request, certifier, deposit_id, outcome_id):
     version = deposit.schema_version or "1.1.2"
     codes = sorted(certifier.certification_codes() | {passage.certification.code})
     initial = row_from_passage(passage, version)
-    form = PassageForm(request.POST or None, initial=initial, version=version, codes=codes)
+    data = request.POST if request.method == "POST" else None
+    form = PassageForm(data, initial=initial, version=version, codes=codes)
     if request.method == "POST" and form.is_valid():
         reception, problems = deposit_row(
             form.row(),

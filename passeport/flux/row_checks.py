@@ -27,9 +27,11 @@ if TYPE_CHECKING:  # build_rows imports this module
 
 MIN_AGE, MAX_AGE = 14, 100  # plausible age at the award (rule REG-NAISSANCE-AGE, rules.py)
 
-# Fields a row cannot do without (or the mapping's [valeurs] must give), by identity branch.
+# Fields a row cannot do without (or the mapping's [valeurs] must give), by identity branch;
+# the online entry form marks them required (with the civil status branch, the one without NIR
+# nor CPF file).
 REQUIRED = ("code", "obtentionCertification", "donneeCertifiee", "dateDebutValidite")
-_TITULAIRE_REQUIRED = ("nomNaissance", "prenom1", "anneeNaissance", "sexe")
+TITULAIRE_REQUIRED = ("nomNaissance", "prenom1", "anneeNaissance", "sexe")
 _TITULAIRE_KEYS = (
     "nomNaissance", "nomUsage", "prenom1", "prenom2", "prenom3", "anneeNaissance",
     "moisNaissance", "jourNaissance", "sexe", "codeInsee", "codePostal",
@@ -107,7 +109,7 @@ def derive_and_check(line, v: dict, plan: Plan, changes: Changes, today) -> list
     for key in REQUIRED:
         if key not in v:
             out.append(_anomaly(line, plan, key, "valeur obligatoire absente",
-                                _required_hint(key), "BUILD-OBLIGATOIRE"))  # fmt: skip
+                                required_hint(key), "BUILD-OBLIGATOIRE"))  # fmt: skip
     if v.get("obtentionCertification") == "PAR_SCORING" and "scoring" not in v:
         out.append(_anomaly(line, plan, "scoring", "le score est absent pour une obtention "
                             "PAR_SCORING", "Indiquez le score obtenu, ou choisissez "
@@ -126,7 +128,13 @@ def derive_and_check(line, v: dict, plan: Plan, changes: Changes, today) -> list
     return out
 
 
-def _required_hint(key: str) -> str:
+def required_hint(key: str) -> str:
+    """How to fill a missing required value (REQUIRED, TITULAIRE_REQUIRED)."""
+    if key in TITULAIRE_REQUIRED:
+        return (
+            "Renseignez l'état civil : nom de naissance, premier prénom, sexe et année de "
+            "naissance."
+        )
     hints = {
         "code": "Indiquez le code de la fiche France compétences (RNCP12345 ou RS1234).",
         "obtentionCertification": "Indiquez PAR_ADMISSION (décision d'un jury) ou PAR_SCORING.",
@@ -171,11 +179,10 @@ def _identity(line, v: dict, plan: Plan, changes: Changes, today) -> list[Anomal
         return out
     for key in _DOSSIER_KEYS:
         v.pop(key, None)
-    for key in _TITULAIRE_REQUIRED:
+    for key in TITULAIRE_REQUIRED:
         if key not in v:
             out.append(_anomaly(line, plan, key, "valeur obligatoire absente",
-                                "Renseignez l'état civil : nom de naissance, premier prénom, "
-                                "sexe et année de naissance.", "BUILD-OBLIGATOIRE"))  # fmt: skip
+                                required_hint(key), "BUILD-OBLIGATOIRE"))  # fmt: skip
     if "anneeNaissance" in v:
         born = _birth_date(v["anneeNaissance"], v.get("moisNaissance"), v.get("jourNaissance"))
         if born is None:

@@ -55,3 +55,14 @@ def test_user_model_uses_uuid_keys_and_email_login(django_user_model, user):
     assert len(str(user.pk)) == 36
     with pytest.raises(IntegrityError):
         factories.UserFactory(email="agent@example.org")
+
+
+@pytest.mark.django_db
+def test_login_sent_empty_lists_the_fields_in_error_at_the_top(client):
+    """RGAA 11.10 and 8.6: an error summary linking to each field, « Erreur : » in the title."""
+    html = client.post("/compte/connexion/", {"username": "", "password": ""}).content.decode()
+    assert "<title>Erreur : Se connecter" in html
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_username"' in summary and 'href="#id_password"' in summary
+    assert "astérisque * sont obligatoires" in html
+    assert "<title>Se connecter" in client.get("/compte/connexion/").content.decode()

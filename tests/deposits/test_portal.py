@@ -213,6 +213,96 @@ def test_online_entry_reports_builder_anomalies_then_deposits(client, setup):
     assert deposit.passages_total == 1
 
 
+def field_tag(html: str, field_id: str) -> str:
+    match = re.search(rf'<(?:input|select)[^>]*\bid="{field_id}"[^>]*>', html)
+    assert match, f"pas de champ {field_id}"
+    return match.group(0)
+
+
+def assert_field_in_error(html: str, key: str) -> None:
+    """RGAA 11.10: the field says it is invalid and is described by its (existing) message."""
+    tag = field_tag(html, f"id_{key}")
+    assert 'aria-invalid="true"' in tag
+    described = re.search(r'aria-describedby="([^"]+)"', tag).group(1).split()
+    assert f"id_{key}-desc-error" in described
+    for target in described:
+        assert f'id="{target}"' in html
+    # The error summary links to the field.
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert f'href="#id_{key}"' in summary
+
+
+@pytest.mark.parametrize("sent", ["empty", "nothing"])
+def test_online_entry_sent_empty_says_what_each_field_needs(client, setup, sent):
+    url = setup["base"] + "saisir/"
+    names = client.get(url).context["form"].fields
+    data = {name: "" for name in names} if sent == "empty" else {}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "n&#x27;a pas pu être construit" not in html
+    assert "<title>Erreur : Saisir un passage" in html
+    assert re.search(r'id="error-summary"[^>]*>', html)
+    summary_tag = re.search(r'<div[^>]*id="error-summary"[^>]*>', html).group(0)
+    assert 'role="alert"' in summary_tag and 'tabindex="-1"' in summary_tag
+    assert "autofocus" in summary_tag
+    for key in ("code", "obtentionCertification", "donneeCertifiee", "dateDebutValidite"):
+        assert_field_in_error(html, key)
+    for key in ("nomNaissance", "prenom1", "anneeNaissance", "sexe"):
+        assert_field_in_error(html, key)
+    assert 'aria-invalid="true"' not in field_tag(html, "id_urlPreuve")
+    assert Deposit.objects.count() == 0
+
+
+def test_online_entry_wrong_value_is_shown_under_its_field(client, setup):
+    url = setup["base"] + "saisir/"
+    response = client.post(
+        url, {"code": "RNCP35185", "anneeNaissance": "abc", "dateDebutValidite": "2026-99-99"}
+    )
+    html = response.content.decode()
+    assert "<title>Erreur : " in html
+    assert_field_in_error(html, "anneeNaissance")
+    assert "n&#x27;est pas un nombre" in html.split('id="id_anneeNaissance-desc-error"', 1)[1]
+    assert_field_in_error(html, "dateDebutValidite")
+
+
+def test_online_entry_marks_the_required_fields(client, setup):
+    html = client.get(setup["base"] + "saisir/").content.decode()
+    assert "Les champs marqués d&#x27;un astérisque" in html
+    assert "<title>Saisir un passage" in html
+    for key in ("code", "dateDebutValidite", "nomNaissance", "sexe"):
+        assert 'aria-required="true"' in field_tag(html, f"id_{key}")
+        label = re.search(rf'<label[^>]*for="id_{key}"[^>]*>(.*?)</label>', html, re.S).group(1)
+        assert '<span aria-hidden="true">*</span>' in label
+    for key in ("urlPreuve", "libelleOption", "nomUsage"):
+        assert "aria-required" not in field_tag(html, f"id_{key}")
+
+
+def test_online_correction_sent_wrong_shows_errors_per_field(client, setup):
+    deposit = processed_deposit(client, setup)
+    outcome = PassageOutcome.objects.filter(deposit=deposit, status="ko").first()
+    url = f"{setup['base']}{deposit.pk}/passages/{outcome.pk}/corriger/"
+    data = dict(client.get(url).context["form"].initial)
+    data["dateDebutValidite"] = "31/02/2025"
+    html = client.post(url, data).content.decode()
+    assert "<title>Erreur : Corriger le passage" in html
+    assert_field_in_error(html, "dateDebutValidite")
+
+
+def test_builder_errors_name_their_field(setup):
+    from passeport.deposits.single_passage import deposit_row
+
+    # A row without some columns: the builder answers with errors naming each missing column.
+    reception, problems = deposit_row(
+        {"code": "RNCP35185", "nomNaissance": "Durand"},
+        certifier=setup["certifier"],
+        user=setup["user"],
+        version="1.1.2",
+    )
+    assert reception is None
+    assert {"obtentionCertification", "donneeCertifiee"} <= {p.field for p in problems}
+
+
 def test_rights(client, setup):
     other = factories.CertifierFactory(sample=True, id_client="CD456EFG", name="Autre")
     assert client.get(f"/depots/{other.pk}/").status_code == 404
