@@ -29,6 +29,8 @@ BLOCK_HINTS = {
 }
 # Fields the portal fills itself (the certifier's ids and the deposit's kind).
 HIDDEN = {"natureDeposant"}
+# The form's own field (not a flux column): whom a trusted third party deposits for.
+CERTIFICATEUR = "certificateur"
 # The values a passage cannot do without, as the flux builder checks them (row_checks.py): marked
 # required in the form (RGAA 11.10), though the builder stays the one that says what is missing.
 MANDATORY = frozenset(REQUIRED) | frozenset(TITULAIRE_REQUIRED)
@@ -63,10 +65,30 @@ def live_check_attrs(spec) -> dict:
 class PassageForm(forms.Form):
     """Every field optional here: the builder says what is missing, with how to fix it."""
 
-    def __init__(self, *args, version: str = "1.1.2", codes=(), **kwargs):
+    def __init__(
+        self, *args, version: str = "1.1.2", codes=(), depositor=None, on_behalf=(), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.version = version
         self.columns = columns(version)
+        # A trusted third party deposits for the certifiers that mandated it (and for itself
+        # when it holds certifications): it says for which, and the code must be one of theirs.
+        self.on_behalf = {certifier.id_client: certifier for certifier in on_behalf}
+        self.codes_of = {c.id_client: c.certification_codes() for c in on_behalf}
+        if len(on_behalf) > 1 or (on_behalf and on_behalf[0] != depositor):
+            field = forms.ChoiceField(
+                label="Organisme certificateur",
+                required=False,
+                help_text="L'organisme pour lequel vous déposez ce passage (vous, ou un "
+                "certificateur qui vous a mandaté comme tiers de confiance).",
+                choices=[("", "—")]
+                + [(c.id_client, f"{c.name} ({c.id_client})") for c in on_behalf],
+            )
+            field.widget.attrs["class"] = "fr-select"
+            field.block = 3
+            field.marked_required = True
+            field.widget.attrs["aria-required"] = "true"
+            self.fields = {CERTIFICATEUR: field, **self.fields}  # first: it decides the codes
         for column in self.columns:
             label = f"{column.label} ({column.number})"
             if column.key == "code" and codes:
@@ -115,7 +137,31 @@ class PassageForm(forms.Form):
             for n, fields in sorted(groups.items())
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        if CERTIFICATEUR not in self.fields:
+            return cleaned
+        chosen = cleaned.get(CERTIFICATEUR)
+        if not chosen:
+            self.add_error(CERTIFICATEUR, "Choisissez l'organisme pour lequel vous déposez.")
+            mark_invalid(self, CERTIFICATEUR)
+        elif cleaned.get("code") and cleaned["code"] not in self.codes_of.get(chosen, ()):
+            name = self.on_behalf[chosen].name
+            self.add_error(
+                "code",
+                f"La certification {cleaned['code']} n'est pas une certification de {name} : "
+                "choisissez l'une des siennes, ou l'organisme qui la délivre.",
+            )
+            mark_invalid(self, "code")
+        return cleaned
+
+    def certifier_deposited_for(self):
+        """The certifier the passage is deposited for (None: the depositor itself)."""
+        return self.on_behalf.get(self.cleaned_data.get(CERTIFICATEUR) or "")
+
     def row(self) -> dict:
         # Every field is sent, empty ones as "": the builder then names each missing value
         # (« valeur obligatoire ») instead of a missing spreadsheet column.
-        return {k: ("" if v is None else v) for k, v in self.cleaned_data.items()}
+        return {
+            k: ("" if v is None else v) for k, v in self.cleaned_data.items() if k != CERTIFICATEUR
+        }

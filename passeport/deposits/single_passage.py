@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from passeport.certifiers.mandates import expected_nature_deposant
 from passeport.flux.building import build_flux
 from passeport.flux.row_checks import REQUIRED, TITULAIRE_REQUIRED, required_hint
 
@@ -57,6 +58,19 @@ def _field_named(message: str, version: str) -> str:
     return ""
 
 
+def certifiers_deposited_for(depositor) -> list:
+    """Whom `depositor`'s online entry deposits for: itself when it holds certifications (or is
+    not a trusted third party), and, for a trusted third party, every certifier whose mandate
+    to it is in force (`Mandate.in_force`)."""
+    own = (
+        [depositor]
+        if not depositor.is_trusted_third_party or depositor.certification_codes()
+        else []
+    )
+    mandators = list(depositor.active_mandators()) if depositor.is_trusted_third_party else []
+    return own + mandators or [depositor]
+
+
 def deposit_row(
     row: dict,
     *,
@@ -78,6 +92,12 @@ def deposit_row(
             Problem(key, "valeur obligatoire absente", required_hint(key))
             for key in (*REQUIRED, *TITULAIRE_REQUIRED)
         ]
+    if certificateur and certificateur != certifier.id_client and not row.get("natureDeposant"):
+        # Émetteur ≠ certificateur: the trusted third party says so (CDC dictionary).
+        row = {
+            **row,
+            "natureDeposant": expected_nature_deposant(certifier.id_client, certificateur),
+        }
     result = build_flux(
         rows=[row],
         emetteur=certifier.id_client,

@@ -21,7 +21,7 @@ from .forms import PassageForm
 from .models import Deposit, PassageOutcome
 from .reception import DepositError, accuse_reception, receive
 from .serializers import deposit_json
-from .single_passage import deposit_row, load_passage, row_from_passage
+from .single_passage import certifiers_deposited_for, deposit_row, load_passage, row_from_passage
 
 KO_PAGE_SIZE = 100
 # What a deposit page answers when its action does not apply to this deposit (404: the link is
@@ -202,12 +202,19 @@ def entry(request, certifier):
     version = (
         request.GET.get("version") if request.GET.get("version") in ("1.1.2", "1.1.5") else "1.1.2"
     )
-    codes = sorted(certifier.certification_codes())
+    on_behalf = certifiers_deposited_for(certifier)
+    codes = sorted(set().union(*(c.certification_codes() for c in on_behalf)))
     data = request.POST if request.method == "POST" else None
-    form = PassageForm(data, version=version, codes=codes)
+    form = PassageForm(data, version=version, codes=codes, depositor=certifier, on_behalf=on_behalf)
     if request.method == "POST" and form.is_valid():
+        target = form.certifier_deposited_for() or certifier
         reception, problems = deposit_row(
-            form.row(), certifier=certifier, user=request.user, version=version
+            form.row(),
+            certifier=certifier,
+            user=request.user,
+            version=version,
+            certificateur=target.id_client,
+            contrat=target.id_contrat,
         )
         if reception is not None:
             messages.success(request, "Passage déposé : il est en cours de traitement.")

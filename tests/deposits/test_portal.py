@@ -339,3 +339,38 @@ def test_ko_export_writes_a_typed_formula_as_text(client, setup):
     rows = list(load_workbook(io.BytesIO(xlsx)).active.values)
     names = [row[rows[0].index("Nom de naissance (nomNaissance)")] for row in rows[1:]]
     assert evil in names
+
+
+def test_a_trusted_third_party_enters_a_passage_for_a_certifier_that_mandated_it(client):
+    """Its « Saisir un passage » offers the mandating certifiers and their certifications; the
+    passage is deposited for the chosen one (certificateur, natureDeposant TIERS_CONFIANCE)."""
+    univ = factories.CertifierFactory(
+        id_client="UNIVAAAA", name="Université A", codes=("RNCP35185",)
+    )
+    third = factories.CertifierFactory(
+        id_client="TIERSAAA", name="Tiers", trusted_third_party=True, codes=(), mandators=[univ]
+    )
+    member = factories.MemberFactory(certifier=third, depositor=True)
+    factories.verified_client(client, member)
+    url = f"/depots/{third.pk}/saisir/"
+    html = client.get(url).content.decode()
+    assert "Organisme certificateur" in html and "Université A (UNIVAAAA)" in html
+    assert '<option value="RNCP35185">' in html
+    row = {
+        "type": "RNCP", "code": "RNCP35185", "idTechnique": "TIERS-0001",
+        "obtentionCertification": "PAR_ADMISSION", "donneeCertifiee": "true",
+        "dateDebutValidite": "2026-10-01", "presenceNiveauLangueEuro": "false",
+        "presenceNiveauNumeriqueEuro": "false", "modaliteAcces": "VAE", "nomNaissance": "Durand",
+        "prenom1": "Paul", "anneeNaissance": "1990", "moisNaissance": "5", "jourNaissance": "17",
+        "sexe": "M", "codeInsee": "31555",
+    }  # fmt: skip
+    missing = client.post(url, row)
+    assert missing.status_code == 200 and Deposit.objects.count() == 0
+    assert "Choisissez l&#x27;organisme pour lequel vous déposez." in missing.content.decode()
+    response = client.post(url, {**row, "certificateur": "UNIVAAAA"})
+    assert response.status_code == 302, response.context["form"].errors
+    deposit = Deposit.objects.get()
+    assert deposit.status == "recu", deposit.rejection_reasons  # accepted at reception
+    data = deposit.file.open("rb").read().decode()
+    assert "<cpf:idClient>UNIVAAAA</cpf:idClient>" in data
+    assert "<cpf:natureDeposant>TIERS_CONFIANCE</cpf:natureDeposant>" in data
