@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.utils import timezone
 
-from passeport.deposits import processing
+from passeport.deposits import processing, tasks
 from passeport.deposits.models import Deposit, PassageOutcome
 from passeport.deposits.reception import StorageFull, receive
 from passeport.flux.accuses import read_accuse
@@ -161,6 +163,60 @@ def test_worker_killed_mid_deposit_resumes_exactly_once(settings):
     assert not runs.running().exists()
     lost = runs.failed().get()
     assert lost.exception_class_path == "passeport.deposits.tasks.WorkerLost"
+
+
+def first_takeover(deposit_id, killed_owner):
+    row = Deposit.objects.filter(pk=deposit_id).values("lease_owner", "attempts").first()
+    return row["attempts"] >= 2 and row["lease_owner"] not in ("", killed_owner)
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_workers_deposit_resumes_right_after_its_lease(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("les workers sous-processus partagent la base PostgreSQL de la suite")
+    # The default settings' shape (the watchdog's interval is the lease), scaled down.
+    lease = 8
+    settings.DEPOSIT_LEASE_SECONDS = settings.DEPOSIT_WATCH_SECONDS = lease
+    deposit = new_deposit(seed=12)
+    knobs = {"CHUNK_SIZE": 40, "CHUNK_PAUSE": 0.3, "LEASE_SECONDS": lease}
+    first = start_worker(**knobs)
+    second = None
+    try:
+        wait_for(lambda: progress(deposit.pk), what="premier lot traité")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        killed_at = time.monotonic()
+        killed_owner = Deposit.objects.get(pk=deposit.pk).lease_owner
+        second = start_worker(**{**knobs, "CHUNK_PAUSE": 0})
+        wait_for(lambda: first_takeover(deposit.pk, killed_owner), timeout=4 * lease, what="reprise")
+        waited = time.monotonic() - killed_at
+        wait_for(lambda: Deposit.objects.get(pk=deposit.pk).is_finished, what="fin")
+    finally:
+        stop(first)
+        if second is not None:
+            stop(second)
+    # The lease, the watchdog's margin and a poll of the queue; not a whole interval more.
+    assert waited < lease + tasks.WATCH_MARGIN_SECONDS + 1.5, waited
+    assert_processed_exactly_once(deposit.pk, seed=12)
+
+
+@pytest.mark.django_db
+def test_the_watchdog_looks_right_after_the_lease_ends(settings):
+    settings.DEPOSIT_LEASE_SECONDS = settings.DEPOSIT_WATCH_SECONDS = 120
+    deposit = new_deposit(passages=2, seed=8)
+    now = timezone.now()
+    margin = timedelta(seconds=tasks.WATCH_MARGIN_SECONDS)
+    # A worker renewed its lease 10 s ago: the next look comes as it ends, not 120 s from now.
+    deposit.lease_expires_at = now + timedelta(seconds=110)
+    assert abs(tasks.next_look(deposit) - (deposit.lease_expires_at + margin)) < timedelta(seconds=1)
+    # No lease (or an expired one): this look takes one, and the next look waits for its end.
+    deposit.lease_expires_at = None
+    assert tasks.next_look(deposit) - now >= timedelta(seconds=120)
+    # A shorter DEPOSIT_WATCH_SECONDS looks more often.
+    settings.DEPOSIT_WATCH_SECONDS = 5
+    assert tasks.next_look(deposit) - now < timedelta(seconds=6)
 
 
 @pytest.mark.postgres
