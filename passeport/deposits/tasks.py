@@ -1,15 +1,16 @@
 """Background tasks of the deposits (Django Tasks API, django-tasks-db workers).
 
-`process_deposit` does the work; `watch_deposit` is the safety net for workers that die: queued
-(deferred) along with the processing, it re-queues itself while the deposit is unfinished and
-re-runs it once its lease has expired — a killed worker's deposit resumes on any other worker
-without an operator, from its last committed chunk.
+`process_deposit` does the work; `watch_deposit` is the safety net for processes that die: queued
+(deferred) in the very transaction that records the deposit (reception.py), it re-queues itself
+while the deposit is unfinished and re-runs it once its lease has expired — a killed worker's
+deposit resumes on any other worker without an operator, from its last committed chunk, and a
+deposit whose receiving process died during the reception checks is checked by a worker.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 
 from . import processing
@@ -50,6 +51,19 @@ def watch(deposit: Deposit) -> None:
     watch_deposit.using(run_after=next_look(deposit)).enqueue(str(deposit.pk))
 
 
+def ensure_watched(deposit: Deposit) -> None:
+    """Queue a watchdog for `deposit` unless one is queued or running already (each look queues
+    the next: two would double every look)."""
+    from django_tasks_db.models import DBTaskResult
+
+    pending = DBTaskResult.objects.filter(
+        task_path=watch_deposit.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    )
+    if not any(r.args_kwargs.get("args") == [str(deposit.pk)] for r in pending):
+        watch(deposit)
+
+
 def enqueue_processing(deposit_id) -> None:
     process_deposit.enqueue(str(deposit_id))
     watch(Deposit.objects.get(pk=deposit_id))
@@ -64,8 +78,15 @@ def process_deposit(context, deposit_id: str) -> str:
 @task(takes_context=True)
 def watch_deposit(context, deposit_id: str) -> str:
     deposit = Deposit.objects.filter(pk=deposit_id).first()
-    if deposit is None or deposit.is_finished:
-        return deposit.status if deposit else "absent"
+    if deposit is None:
+        return "absent"
+    if deposit.is_finished:
+        if deposit.status == Deposit.Status.REJECTED and deposit.notified_at is None:
+            # Rejected at reception by a process that died before its mail went out.
+            from .notifications import notify_depositor
+
+            notify_depositor(deposit)
+        return deposit.status
     # Queue the next watch first: if this worker dies too, someone still looks after it.
     watch(deposit)
     lease = deposit.lease_expires_at
