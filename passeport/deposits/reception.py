@@ -151,7 +151,7 @@ RECEPTION_STEPS = ("recorded", "checking", "checked", "answered")
 
 
 def _pause_at(step: str) -> None:
-    if settings.DEPOSIT_RECEPTION_PAUSE_AT == step:
+    if step == settings.DEPOSIT_RECEPTION_PAUSE_AT:
         print(f"reception: pause at {step}", file=sys.stderr, flush=True)
         time.sleep(3600)
 

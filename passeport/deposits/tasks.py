@@ -16,7 +16,6 @@ from django.utils import timezone
 from . import processing
 from .models import Deposit
 
-
 # How long after a lease's end the watchdog looks: the worker's polling interval and the clocks
 # of the machines (leases are written by one, read by another) must have let it expire.
 WATCH_MARGIN_SECONDS = 2.0

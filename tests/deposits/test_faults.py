@@ -191,7 +191,9 @@ def test_a_killed_workers_deposit_resumes_right_after_its_lease(settings):
         killed_at = time.monotonic()
         killed_owner = Deposit.objects.get(pk=deposit.pk).lease_owner
         second = start_worker(**{**knobs, "CHUNK_PAUSE": 0})
-        wait_for(lambda: first_takeover(deposit.pk, killed_owner), timeout=4 * lease, what="reprise")
+        wait_for(
+            lambda: first_takeover(deposit.pk, killed_owner), timeout=4 * lease, what="reprise"
+        )
         waited = time.monotonic() - killed_at
         wait_for(lambda: Deposit.objects.get(pk=deposit.pk).is_finished, what="fin")
     finally:
@@ -211,7 +213,8 @@ def test_the_watchdog_looks_right_after_the_lease_ends(settings):
     margin = timedelta(seconds=tasks.WATCH_MARGIN_SECONDS)
     # A worker renewed its lease 10 s ago: the next look comes as it ends, not 120 s from now.
     deposit.lease_expires_at = now + timedelta(seconds=110)
-    assert abs(tasks.next_look(deposit) - (deposit.lease_expires_at + margin)) < timedelta(seconds=1)
+    expected = deposit.lease_expires_at + margin
+    assert abs(tasks.next_look(deposit) - expected) < timedelta(seconds=1)
     # No lease (or an expired one): this look takes one, and the next look waits for its end.
     deposit.lease_expires_at = None
     assert tasks.next_look(deposit) - now >= timedelta(seconds=120)
@@ -245,6 +248,69 @@ def test_database_restart_under_a_running_worker():
         log = stop(worker)
     assert_processed_exactly_once(deposit.pk, seed=4)
     assert "Traceback" not in log or "OperationalError" in log
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("down_for", [0, 2])
+def test_an_idle_worker_and_a_database_restart(down_for, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("redémarre la grappe PostgreSQL jetable de la suite")
+    from passeport.core import runner
+    from passeport.core.models import WorkerHeartbeat
+    from passeport.core.tasks import worker_heartbeat
+    from passeport.testing import pytest_plugin
+
+    cluster = pytest_plugin._cluster
+    if cluster is None:
+        pytest.skip("base fournie par DATABASE_URL : pas de grappe jetable à redémarrer")
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
+    env = worker_env(LEASE_SECONDS=5)
+    # Supervised the way `passeport run` supervises its worker (restarted whenever it exits).
+    worker = runner.Supervised(
+        lambda: subprocess.Popen(
+            runner.worker_command(interval=0.2), cwd=ROOT, env=env, stdout=log, stderr=log
+        ),
+        delays=(0.5, 2.0),
+    )
+    first = worker.process
+
+    def ran(token):
+        worker.tick()
+        return WorkerHeartbeat.objects.filter(token=token).first()
+
+    try:
+        worker_heartbeat.enqueue("avant")
+        assert wait_for(lambda: ran("avant"), what="tâche avant le redémarrage").pid == first.pid
+        # The worker is idle, polling the queue: PostgreSQL restarts under it.
+        connection.close()
+        cluster.restart(down_for=down_for)
+        connection.close()
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            worker.tick()
+            time.sleep(0.1)
+        exited = first.poll() is not None
+        after = new_deposit(passages=10, seed=12)
+        wait_for(
+            lambda: worker.tick() or Deposit.objects.get(pk=after.pk).is_finished,
+            what="dépôt traité après le redémarrage",
+        )
+    finally:
+        for process in {first, worker.process}:
+            stop(process)
+        log.close()
+    output = (tmp_path / "worker.log").read_text()
+    # A quick restart may fall between two polls of the queue: the worker survives. Once a
+    # poll finds no server, django-tasks-db's worker exits on the OperationalError, and only
+    # its supervisor's restart brings the queue back to life.
+    if down_for:
+        assert exited and worker.restarts >= 1, output
+        assert "OperationalError" in output, output
+    else:
+        assert exited == (worker.restarts >= 1), output
+    assert_processed_exactly_once(after.pk, passages=10, seed=12)
 
 
 @pytest.mark.django_db(transaction=True)
