@@ -280,6 +280,9 @@ DEPOSIT_WATCH_SECONDS = float(
     os.environ.get("PASSEPORT_DEPOSIT_WATCH_SECONDS", str(DEPOSIT_LEASE_SECONDS))
 )
 DEPOSIT_CHUNK_PAUSE = float(os.environ.get("PASSEPORT_DEPOSIT_CHUNK_PAUSE", "0"))
+# Fault-injection tests only: the reception stops (sleeps) at this step (deposits/reception.py
+# RECEPTION_STEPS) so that a test can kill its process there.
+DEPOSIT_RECEPTION_PAUSE_AT = os.environ.get("PASSEPORT_DEPOSIT_RECEPTION_PAUSE_AT", "")
 
 # The API (passeport/api): requests per token (or per client address for public operations),
 # as "<count>/<s|min|h|day>"; beyond it, 429 with Retry-After.

@@ -100,6 +100,52 @@ def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
 
 
+def worker_command(interval: float = 0.5) -> list[str]:
+    """The background worker `passeport run` starts (django-tasks-db's `db_worker`)."""
+    return [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "db_worker",
+        "--no-reload",
+        "--interval",
+        str(interval),
+    ]
+
+
+class Supervised:
+    """A worker process started again whenever it exits, sooner the longer it had lived.
+
+    An idle django-tasks-db worker exits when its database goes away (a PostgreSQL restart:
+    its polling query raises OperationalError), and with no worker left nothing would run
+    again, the deposits' watchdog included. `tick()` is called in the supervisor's loop.
+    """
+
+    def __init__(self, start, delays: tuple[float, float] = WORKER_RESTART_DELAYS):
+        self.start, self.delays = start, delays
+        self.delay = delays[0]
+        self.process = start()
+        self.started = time.monotonic()
+        self.restart_at: float | None = None
+        self.restarts = 0
+
+    def tick(self) -> None:
+        if self.restart_at is None:
+            if self.process.poll() is None:
+                return
+            lived = time.monotonic() - self.started
+            self.delay = self.delays[0] if lived > 60 else min(self.delay * 2, self.delays[1])
+            print(
+                f"Le worker s'est arrêté (code {self.process.returncode}) : relancé dans "
+                f"{self.delay:.0f} s.",
+                file=sys.stderr,
+                flush=True,
+            )
+            self.restart_at = time.monotonic() + self.delay
+        elif time.monotonic() >= self.restart_at:
+            self.process, self.started, self.restart_at = self.start(), time.monotonic(), None
+            self.restarts += 1
+
+
 def run(
     host: str = "127.0.0.1", port: int = 8000, web_workers: int = 2, *, demo: bool = False
 ) -> int:
@@ -134,21 +180,7 @@ def run(
         cwd=ROOT,
     )
 
-    def start_worker() -> subprocess.Popen:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                str(ROOT / "manage.py"),
-                "db_worker",
-                "--no-reload",
-                "--interval",
-                "0.5",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-
-    worker = start_worker()
+    worker = Supervised(lambda: subprocess.Popen(worker_command(), env=env, cwd=ROOT))
     mails = env["EMAIL_FILE_PATH"] if "filebased" in env["EMAIL_BACKEND"] else ""
     print(
         f"\nPasseport est lancé : http://{host}:{port}/  (Ctrl-C pour arrêter)"
@@ -165,34 +197,14 @@ def run(
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    # The worker is supervised: an idle django-tasks-db worker exits when its database goes
-    # away (a PostgreSQL restart), and with no worker left nothing would run again, the
-    # deposits' watchdog included. It is started again, sooner the longer it had lived.
-    delay = WORKER_RESTART_DELAYS[0]
-    started = time.monotonic()
     while not stopping and web.poll() is None:
-        if worker.poll() is not None:
-            lived = time.monotonic() - started
-            delay = (
-                WORKER_RESTART_DELAYS[0] if lived > 60 else min(delay * 2, WORKER_RESTART_DELAYS[1])
-            )
-            print(
-                f"Le worker s'est arrêté (code {worker.returncode}) : relancé dans {delay:.0f} s.",
-                file=sys.stderr,
-                flush=True,
-            )
-            until = time.monotonic() + delay
-            while not stopping and time.monotonic() < until:
-                time.sleep(0.2)
-            if stopping:
-                break
-            worker, started = start_worker(), time.monotonic()
+        worker.tick()
         time.sleep(0.2)
-    for child in (web, worker):
+    for child in (web, worker.process):
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 10
-    for child in (web, worker):
+    for child in (web, worker.process):
         try:
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:

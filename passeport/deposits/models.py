@@ -2,6 +2,7 @@
 
 Lifecycle of a `Deposit` (statuses are the API's words):
   recu ──(reception checks fail)──▶ rejete            (accusé de réception with the reasons)
+   │     (checks run by the receiving process; by a worker if that process died: `checked_at`)
    │
    └─(worker claims it)──▶ en_cours ──▶ traite | traite_avec_erreurs   (accusé de traitement)
 
@@ -84,6 +85,10 @@ class Deposit(BaseModel):
     received_at = models.DateTimeField("reçu le", default=timezone.now)
     rejection_reasons = models.JSONField("motifs de rejet", default=list, blank=True)
 
+    # When the reception checks' outcome was recorded: the deposit is recorded (and its watchdog
+    # queued) before they run, so that a process dying during them leaves a deposit that the
+    # watchdog checks again instead of one that nothing will ever process.
+    checked_at = models.DateTimeField("contrôlé le", null=True, blank=True)
     # What the flux says of itself (filled by the reception checks).
     id_flux = models.CharField("idFlux", max_length=255, blank=True)
     emetteur = models.CharField("idClient émetteur", max_length=8, blank=True)

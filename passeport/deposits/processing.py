@@ -168,6 +168,13 @@ def _process_claimed(deposit_id, owner: str) -> str:
             deposit = _retrying(lambda: Deposit.objects.get(pk=deposit_id))
             if deposit.is_finished:
                 return deposit.status
+            if deposit.checked_at is None:
+                # The process that received it died before the reception checks' outcome was
+                # committed: they run here, under this lease (rejected: the deposit is done).
+                from .reception import run_checks
+
+                run_checks(deposit, owner=owner, release=False)
+                continue
             context = _context(deposit, owner)
             if _run_chunks(deposit, context):
                 _retrying(lambda: finish(deposit_id, owner))

@@ -11,20 +11,23 @@ processed twice). Every channel (portal, API, online entry, correction, batch co
 import contextlib
 import errno
 import hashlib
+import sys
+import time
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from passeport.core.collector import batch_work
 from passeport.core.models import AuditEvent
 
-from . import staging
+from . import processing, staging, tasks
 from .models import Deposit, DepositCounter
 from .reception_checks import check_file
 
@@ -142,6 +145,17 @@ def next_number(certifier) -> int:
     return DepositCounter.objects.values_list("last", flat=True).get(certifier=certifier)
 
 
+# The steps of a reception, in order, where a fault-injection test may stop its process
+# (settings.DEPOSIT_RECEPTION_PAUSE_AT) to kill it there.
+RECEPTION_STEPS = ("recorded", "checking", "checked", "answered")
+
+
+def _pause_at(step: str) -> None:
+    if step == settings.DEPOSIT_RECEPTION_PAUSE_AT:
+        print(f"reception: pause at {step}", file=sys.stderr, flush=True)
+        time.sleep(3600)
+
+
 def receive(
     source,
     *,
@@ -153,13 +167,19 @@ def receive(
     correction_of=None,
 ) -> Reception:
     """Store, record, check and (if accepted) queue a deposit. Raises `DepositError` only when
-    nothing could be stored (too large, disk full)."""
+    nothing could be stored (too large, disk full).
+
+    The deposit is recorded with its watchdog task in one transaction, holding a lease while this
+    process runs the checks: if the process dies before their outcome is committed, the watchdog
+    finds the lease expired and a worker runs the checks, then the processing (processing.py).
+    """
     file_name = (file_name or "flux.xml").replace("\\", "/").rsplit("/", 1)[-1][:255]
     stored, size, sha256 = store_raw(source, file_name)
     existing = Deposit.objects.filter(certifier=certifier, sha256=sha256).first()
     if existing is not None:
         default_storage.delete(stored)
-        return Reception(existing, duplicate=True)
+        return Reception(resume(existing), duplicate=True)
+    owner = _reception_owner()
     try:
         with transaction.atomic():
             deposit = Deposit.objects.create(
@@ -173,26 +193,88 @@ def receive(
                 file=stored,
                 size=size,
                 sha256=sha256,
+                lease_owner=owner,
+                lease_expires_at=_lease_end(),
             )
+            AuditEvent.record(
+                "deposit.received",
+                actor=user,
+                target=deposit,
+                channel=channel,
+                size=size,
+                sha256=sha256,
+                certifier=certifier.id_client,
+            )
+            tasks.watch(deposit)
     except IntegrityError:
         # The same bytes arrived twice at the same instant: the other request recorded them.
         default_storage.delete(stored)
         return Reception(Deposit.objects.get(certifier=certifier, sha256=sha256), duplicate=True)
-    AuditEvent.record(
-        "deposit.received",
-        actor=user,
-        target=deposit,
-        channel=channel,
-        size=size,
-        sha256=sha256,
-        certifier=certifier.id_client,
-    )
-    run_checks(deposit)
+    _pause_at("recorded")
+    deposit = run_checks(deposit, owner=owner, release=True)
+    _pause_at("answered")
     return Reception(deposit)
 
 
-def run_checks(deposit: Deposit) -> Deposit:
-    """Reception checks; rejects the deposit or queues its processing."""
+def resume(deposit: Deposit) -> Deposit:
+    """A deposit received again whose checks never ended (the process that received it died
+    during them, and its lease has expired): this process runs them now, so that the depositor
+    gets the accusé de réception in answer to the re-send. Otherwise the deposit as it is."""
+    if deposit.checked_at is not None or deposit.is_finished:
+        return deposit
+    owner = _reception_owner()
+    with transaction.atomic():
+        taken = (
+            Deposit.objects.filter(pk=deposit.pk, checked_at__isnull=True)
+            .unfinished()
+            .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=timezone.now()))
+            .update(lease_owner=owner, lease_expires_at=_lease_end())
+        )
+        if not taken:
+            return Deposit.objects.get(pk=deposit.pk)
+        deposit.refresh_from_db()
+        # A deposit recorded before its watchdog was queued with it may have none.
+        tasks.ensure_watched(deposit)
+    AuditEvent.record("deposit.resumed", target=deposit, sha256=deposit.sha256)
+    return run_checks(deposit, owner=owner, release=True)
+
+
+def _reception_owner() -> str:
+    return f"reception:{processing.worker_name()}"[:100]
+
+
+def _lease_end():
+    return timezone.now() + timedelta(seconds=processing.lease_seconds())
+
+
+class _LeaseKeeper:
+    """Passed to the validation as `on_values`: forwards each passage to the staging writer and
+    renews the lease every third of it, so that a long check is not taken for a dead one."""
+
+    def __init__(self, deposit_id, owner: str, writer):
+        self.deposit_id, self.owner, self.writer = deposit_id, owner, writer
+        self.every = processing.lease_seconds() / 3
+        self.due = time.monotonic() + self.every
+        self.first = True
+
+    def __call__(self, element, values, first_error) -> None:
+        if self.writer is not None:
+            self.writer(element, values, first_error)
+        if self.first:
+            self.first = False
+            _pause_at("checking")
+        if time.monotonic() >= self.due:
+            self.due = time.monotonic() + self.every
+            Deposit.objects.filter(pk=self.deposit_id, lease_owner=self.owner).update(
+                lease_expires_at=_lease_end()
+            )
+
+
+def run_checks(deposit: Deposit, *, owner: str, release: bool) -> Deposit:
+    """Reception checks, by the holder of the deposit's lease (`owner`); rejects the deposit or,
+    `release` (the receiving process), frees the lease and queues its processing. A worker
+    (processing.py) keeps the lease and processes on. The outcome is recorded once: if another
+    process took the deposit over meanwhile (this one was thought dead), its outcome stands."""
     today = timezone.localdate()
     target = staging.path_of(deposit.file.name)
     writer = staging.StagingWriter(target, sha256=deposit.sha256, today=today) if target else None
@@ -203,36 +285,45 @@ def run_checks(deposit: Deposit) -> Deposit:
                 deposit.file_name,
                 deposit.certifier,
                 today=today,
-                on_values=writer,
+                on_values=_LeaseKeeper(deposit.pk, owner, writer),
             )
     except BaseException:
         if writer is not None:
             writer.discard()
         raise
-    if writer is not None:
-        if result.accepted:
-            writer.finish()
-        else:
-            writer.discard()
-    header = result.header
-    deposit.id_flux = header.id_flux[:255]
-    deposit.emetteur = header.emetteur[:8]
-    deposit.certificateurs = header.as_json()
-    deposit.schema_version = result.version
-    deposit.action = header.action or "CREATION"
-    deposit.passages_total = header.passages if result.accepted else None
-    if not result.accepted:
-        deposit.status = Deposit.Status.REJECTED
-        deposit.rejection_reasons = result.errors
-        deposit.processed_at = timezone.now()
-    deposit.save()
-    if result.accepted:
-        from .tasks import enqueue_processing
-
-        transaction.on_commit(lambda: enqueue_processing(deposit.pk))
-    else:
-        transaction.on_commit(lambda: _notify_rejection(deposit.pk))
-    return deposit
+    _pause_at("checked")
+    with transaction.atomic():
+        locked = Deposit.objects.select_for_update().get(pk=deposit.pk)
+        if locked.checked_at is not None or locked.lease_owner != owner:
+            if writer is not None:
+                writer.abandon()
+            return locked
+        if writer is not None:
+            if result.accepted:
+                writer.finish()
+            else:
+                writer.discard()
+        header = result.header
+        locked.id_flux = header.id_flux[:255]
+        locked.emetteur = header.emetteur[:8]
+        locked.certificateurs = header.as_json()
+        locked.schema_version = result.version
+        locked.action = header.action or "CREATION"
+        locked.passages_total = header.passages if result.accepted else None
+        locked.checked_at = timezone.now()
+        if not result.accepted:
+            locked.status = Deposit.Status.REJECTED
+            locked.rejection_reasons = result.errors
+            locked.processed_at = timezone.now()
+        if release or not result.accepted:
+            locked.lease_owner, locked.lease_expires_at = "", None
+        locked.save()
+        if not result.accepted:
+            transaction.on_commit(lambda: _notify_rejection(locked.pk))
+        elif release:
+            # In the transaction of the outcome: an accepted deposit always has its processing.
+            tasks.process_deposit.enqueue(str(locked.pk))
+    return locked
 
 
 def _notify_rejection(deposit_id) -> None:

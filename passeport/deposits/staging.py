@@ -67,7 +67,9 @@ class StagingWriter:
 
     def __init__(self, path: Path, *, sha256: str, today: datetime.date):
         self.path = path
-        self.partial = path.with_name(path.name + ".partial")
+        # One partial file per writer: a process that died while checking leaves its own, and
+        # the worker that checks the deposit again never writes into it (reception.py).
+        self.partial = path.with_name(f"{path.name}.{os.getpid()}-{os.urandom(4).hex()}.partial")
         self.rows: list[tuple] = []
         self.count = 0
         self.certifications = -1
@@ -147,6 +149,10 @@ class StagingWriter:
         except OSError:
             self._give_up()
 
+    def abandon(self) -> None:
+        """Drop this writer's work only (another process recorded the deposit's checks)."""
+        self._give_up()
+
     def discard(self) -> None:
         self._give_up()
         self.path.unlink(missing_ok=True)
@@ -157,6 +163,9 @@ def remove(raw_name: str) -> None:
     path = path_of(raw_name)
     if path is not None:
         path.unlink(missing_ok=True)
+        # Those of processes killed while they checked the file.
+        for partial in path.parent.glob(f"{path.name}.*.partial"):
+            partial.unlink(missing_ok=True)
 
 
 class StagedPassage(Passage):

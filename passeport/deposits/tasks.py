@@ -1,31 +1,71 @@
 """Background tasks of the deposits (Django Tasks API, django-tasks-db workers).
 
-`process_deposit` does the work; `watch_deposit` is the safety net for workers that die: queued
-(deferred) along with the processing, it re-queues itself while the deposit is unfinished and
-re-runs it once its lease has expired — a killed worker's deposit resumes on any other worker
-without an operator, from its last committed chunk.
+`process_deposit` does the work; `watch_deposit` is the safety net for processes that die: queued
+(deferred) in the very transaction that records the deposit (reception.py), it re-queues itself
+while the deposit is unfinished and re-runs it once its lease has expired — a killed worker's
+deposit resumes on any other worker without an operator, from its last committed chunk, and a
+deposit whose receiving process died during the reception checks is checked by a worker.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 
 from . import processing
 from .models import Deposit
 
+# How long after a lease's end the watchdog looks: the worker's polling interval and the clocks
+# of the machines (leases are written by one, read by another) must have let it expire.
+WATCH_MARGIN_SECONDS = 2.0
+
 
 def watch_interval() -> float:
-    """Delay between two looks of the watchdog at an unfinished deposit."""
+    """The longest delay between two looks of the watchdog at an unfinished deposit."""
     return float(settings.DEPOSIT_WATCH_SECONDS)
+
+
+def next_look(deposit: Deposit):
+    """When the watchdog should look at `deposit` again: right after its lease ends.
+
+    A lease is renewed at each chunk, so a look at a fixed interval nearly always finds a lease
+    about to end and waits a whole interval more: a killed worker's deposit would resume up to
+    twice the lease after its last chunk. Looking at the lease's end plus a margin resumes it
+    within the lease and the margin. With no lease held (queued, or expired: this very look
+    takes one), the lease it is about to get is the one to wait for."""
+    now = timezone.now()
+    lease = deposit.lease_expires_at
+    if lease is None or lease < now:
+        lease = now + timedelta(seconds=processing.lease_seconds())
+    return min(
+        lease + timedelta(seconds=WATCH_MARGIN_SECONDS),
+        now + timedelta(seconds=watch_interval()),
+    )
+
+
+def watch(deposit: Deposit) -> None:
+    """Queue the watchdog's next look at `deposit` (inside the caller's transaction when it has
+    one: the queue is a table of the same database)."""
+    watch_deposit.using(run_after=next_look(deposit)).enqueue(str(deposit.pk))
+
+
+def ensure_watched(deposit: Deposit) -> None:
+    """Queue a watchdog for `deposit` unless one is queued or running already (each look queues
+    the next: two would double every look)."""
+    from django_tasks_db.models import DBTaskResult
+
+    pending = DBTaskResult.objects.filter(
+        task_path=watch_deposit.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    )
+    if not any(r.args_kwargs.get("args") == [str(deposit.pk)] for r in pending):
+        watch(deposit)
 
 
 def enqueue_processing(deposit_id) -> None:
     process_deposit.enqueue(str(deposit_id))
-    watch_deposit.using(run_after=timezone.now() + timedelta(seconds=watch_interval())).enqueue(
-        str(deposit_id)
-    )
+    watch(Deposit.objects.get(pk=deposit_id))
 
 
 @task(takes_context=True)
@@ -37,12 +77,17 @@ def process_deposit(context, deposit_id: str) -> str:
 @task(takes_context=True)
 def watch_deposit(context, deposit_id: str) -> str:
     deposit = Deposit.objects.filter(pk=deposit_id).first()
-    if deposit is None or deposit.is_finished:
-        return deposit.status if deposit else "absent"
+    if deposit is None:
+        return "absent"
+    if deposit.is_finished:
+        if deposit.status == Deposit.Status.REJECTED and deposit.notified_at is None:
+            # Rejected at reception by a process that died before its mail went out.
+            from .notifications import notify_depositor
+
+            notify_depositor(deposit)
+        return deposit.status
     # Queue the next watch first: if this worker dies too, someone still looks after it.
-    watch_deposit.using(run_after=timezone.now() + timedelta(seconds=watch_interval())).enqueue(
-        deposit_id
-    )
+    watch(deposit)
     lease = deposit.lease_expires_at
     if lease is None or lease < timezone.now():
         _close_lost_runs_if_lease_expired(deposit_id, context.task_result.id)

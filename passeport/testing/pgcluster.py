@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,7 @@ class Cluster:
             "start",
         )
         cluster.bindir = bindir
+        cluster.options = options
         return cluster
 
     def stop(self) -> None:
@@ -112,18 +114,15 @@ class Cluster:
             )
         shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
-    def restart(self) -> None:
-        """Stop and start again (for fault tests: a database restart under a running worker)."""
+    def restart(self, down_for: float = 0) -> None:
+        """Stop and start again (for fault tests: a database restart under a running worker);
+        `down_for` seconds without a server in between (an outage longer than a worker's poll)."""
+        pg_ctl, log = str(self.bindir / "pg_ctl"), str(self.datadir.parent / "server.log")
         # `-l`: without a log file the new postmaster inherits our captured stdout/stderr pipes
         # and `subprocess.run` would wait for them to close forever.
-        self._run(
-            str(self.bindir / "pg_ctl"),
-            "-D",
-            str(self.datadir),
-            "-m",
-            "fast",
-            "-w",
-            "-l",
-            str(self.datadir.parent / "server.log"),
-            "restart",
-        )
+        if not down_for:
+            self._run(pg_ctl, "-D", str(self.datadir), "-m", "fast", "-w", "-l", log, "restart")
+            return
+        self._run(pg_ctl, "-D", str(self.datadir), "-m", "fast", "-w", "stop")
+        time.sleep(down_for)
+        self._run(pg_ctl, "-D", str(self.datadir), "-o", self.options, "-w", "-l", log, "start")
