@@ -87,6 +87,23 @@ def _remember(key: str, compute):
     return value
 
 
+def occupation_cards(state: HolderState, view: dict, language: str) -> dict[str, str]:
+    """The HTML of each occupation of « Mon avenir » (competences/_metier.html: coverage, what
+    is missing, the certifications), rendered once per holder state and language — the page's
+    dearest part, kept with the rest; the page around them (forms, CSRF) is rendered per request."""
+    from django.template.loader import render_to_string
+
+    occupations = [*view["metiers"], *([view["objectif"]] if view.get("objectif") else [])]
+    key = _digest("avenir-cards", state.key, [m["code_rome"] for m in occupations], language)
+    return _remember(
+        key,
+        lambda: {
+            m["code_rome"]: render_to_string("competences/_metier.html", {"m": m})
+            for m in occupations
+        },
+    )
+
+
 def forget() -> None:
     with _lock:
         _cache.clear()

@@ -12,8 +12,8 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from passeport.core import abilities
@@ -284,13 +284,17 @@ def appellation_answer(request, entry_id):
 @holder_required
 def avenir(request):
     state = profiles.state_of(request.holder)
+    view = profiles.avenir_view(state)
+    cards = profiles.occupation_cards(state, view, get_language())
     return render(
         request,
         "competences/avenir.html",
         {
             "title": _("Mon avenir"),
             "state": state,
-            "avenir": profiles.avenir_view(state),
+            "avenir": view,
+            "metiers": [(m, cards[m["code_rome"]]) for m in view["metiers"]],
+            "objectif_card": cards[view["objectif"]["code_rome"]] if view.get("objectif") else "",
             "goal_abilities": abilities.for_request(request, state.goal) if state.goal else None,
             "has_competences": bool(state.profile.codes()),
         },
