@@ -1,5 +1,7 @@
 """Assertions for browser tests (Playwright pages from the `page` fixture of tests/conftest.py)."""
 
+from pathlib import Path
+
 
 def assert_no_console_errors(page) -> None:
     assert page.console_errors == [], f"Erreurs dans la console : {page.console_errors}"
@@ -33,3 +35,38 @@ UNNAMED_INTERACTIVE_JS = """
 
 def unnamed_interactive_elements(page) -> list[str]:
     return page.evaluate(UNNAMED_INTERACTIVE_JS)
+
+
+# axe-core (Deque's rules for WCAG 2.x A/AA and best practices, the automated part of an RGAA
+# audit), from the npm tools of tests/node (`npm ci`, package-lock.json).
+AXE_PATH = Path(__file__).resolve().parents[2] / "tests" / "node" / "node_modules" / "axe-core"
+AXE_PATH = AXE_PATH / "axe.min.js"
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations of the page as it is now. The script is evaluated through the
+    DevTools protocol, which the page's CSP does not govern (a `<script>` tag would be refused:
+    no nonce), so the page is tested with its real CSP."""
+    if not AXE_PATH.exists():
+        raise AssertionError(f"axe-core est introuvable ({AXE_PATH}) : lancez `make test`.")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(f"{AXE_PATH.read_text(encoding='utf-8')}\n;undefined")
+    return page.evaluate(
+        """async () => {
+          const result = await axe.run(document, {resultTypes: ['violations']});
+          return result.violations.map(v => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => n.target.join(' ') + ' — ' + n.html.slice(0, 160)),
+          }));
+        }"""
+    )
+
+
+def assert_no_axe_violations(page) -> None:
+    """Fails on any axe-core violation, whatever its impact, listing each with its elements."""
+    violations = axe_violations(page)
+    lines = [
+        f"{v['id']} ({v['impact']}) : {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
+        for v in violations
+    ]
+    assert not violations, f"{page.url} : violations axe-core\n" + "\n".join(lines)

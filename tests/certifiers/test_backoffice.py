@@ -1,6 +1,8 @@
 """Operators' back office: certifier detail actions (suspend, certifications, mandates,
 tokens), all audited; navigation registry used by other apps."""
 
+import re
+
 import pytest
 
 from passeport.accounts.models import User
@@ -215,3 +217,16 @@ def test_each_action_records_its_audit_event_once(client, operator, univ):
             before = set(AuditEvent.objects.values_list("pk", flat=True))
             client.post(url, {"action": action, **data})
             assert not AuditEvent.objects.exclude(pk__in=before).exists(), action
+
+
+def test_backoffice_menu_marks_the_current_page_and_its_section(client, operator, univ):
+    def current(url):
+        html = client.get(url).content.decode()
+        return re.findall(r'<a class="fr-sidemenu__link" href="([^"]+)" aria-current="(\w+)"', html)
+
+    assert current("/back-office/") == [("/back-office/", "page")]
+    assert current("/back-office/certificateurs/") == [("/back-office/certificateurs/", "page")]
+    # A page inside a section: its section is current (WAI-ARIA aria-current="true").
+    assert current(f"/back-office/certificateurs/{univ.pk}/") == [
+        ("/back-office/certificateurs/", "true")
+    ]

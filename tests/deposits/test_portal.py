@@ -6,6 +6,7 @@ import re
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
@@ -125,6 +126,31 @@ def test_dashboard_counts_charts_and_deadlines(client, setup):
     # The sample awards are from late 2025: past the 3-month deadline today.
     assert "dépassée de" in page
     assert re.search(rf">\s*{deposit.passages_ok}\s*<", page)
+
+
+def test_dashboard_accessibility(client, setup):
+    processed_deposit(client, setup)
+    html = client.get(setup["base"]).content.decode()
+    # The two actions keep their text on narrow screens (DSFR: icon-only without the group's
+    # --icon-left modifier).
+    group = re.search(r'<ul class="([^"]*)">\s*<li><a [^>]*>Déposer des fichiers', html).group(1)
+    assert "fr-btns-group--icon-left" in group.split()
+    # Every sideways-scrolling table container is a focusable, named region (RGAA 7.3, 12.13).
+    containers = re.findall(r'<div class="fr-table__container"[^>]*>', html)
+    assert len(containers) >= 3
+    for tag in containers:
+        assert 'tabindex="0"' in tag and 'role="region"' in tag
+        assert re.search(r'aria-label="[^"]+"', tag)
+    # Chart text: the DSFR text colour through a class, no hard-coded black.
+    svg = html.split('<svg class="pp-chart"', 1)[1].split("</svg>", 1)[0]
+    assert "<text " in svg
+    assert all('class="pp-chart__text"' in tag for tag in re.findall(r"<text [^>]*>", svg))
+    assert "#000" not in svg and "black" not in svg
+    css = (settings.BASE_DIR / "passeport/deposits/static/deposits/deposits.css").read_text()
+    assert re.search(r"\.pp-chart__text\s*\{\s*fill:\s*var\(--text-default-grey\)", css)
+    # Rejected bars differ from accepted ones by a pattern and a dashed border, not hue alone.
+    assert 'fill="url(#chart-acceptance-ko)"' in svg and "stroke-dasharray" in svg
+    assert '<pattern id="chart-acceptance-ko"' in svg
 
 
 def test_online_correction_redeposits_the_passage(client, setup):

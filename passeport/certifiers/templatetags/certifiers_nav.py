@@ -8,14 +8,24 @@ register = template.Library()
 
 
 def _items(request, links, args=()):
-    current = request.path if request else ""
+    """The menu's links; `current` is "page" on the link of this very page, "true" on the link
+    of the section it belongs to (the longest link its address starts with, the first link, the
+    menu's home, being the section of none): WAI-ARIA `aria-current`, DSFR sidemenu."""
+    path = request.path if request else ""
     items = []
     for link in links:
         try:
             url = reverse(link.url_name, args=args)
         except NoReverseMatch:  # an app registered a link whose URL is not installed
             continue
-        items.append({"label": link.label, "url": url, "current": current == url})
+        items.append({"label": link.label, "url": url, "current": ""})
+    exact = [item for item in items if item["url"] == path]
+    if exact:
+        exact[0]["current"] = "page"
+    else:
+        sections = [item for item in items[1:] if path.startswith(item["url"])]
+        if sections:
+            max(sections, key=lambda item: len(item["url"]))["current"] = "true"
     return items
 
 
