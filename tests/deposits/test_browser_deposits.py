@@ -1,6 +1,7 @@
 """A certifier in a real browser: TOTP login → upload → progress → accusés → online correction."""
 
 import re
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -10,6 +11,19 @@ from passeport.flux.samples import sample_passage
 from passeport.identity.models import Person
 from passeport.testing import factories, tasks
 from passeport.testing.browser import assert_no_console_errors, unnamed_interactive_elements
+
+
+def log_in(page, url: str, email: str) -> None:
+    """The member's real login (password, then TOTP), landing on the dashboard at `url`."""
+    page.goto(url)
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
+        pyotp.TOTP(factories.TOTP_SECRET).now()
+    )
+    page.get_by_role("button", name="Valider").click()
+    page.get_by_role("heading", name="Tableau de bord des dépôts").wait_for()
 
 
 def check_page(page):
@@ -27,15 +41,7 @@ def test_upload_progress_accuses_and_online_correction(page, live_server, tmp_pa
     flux = tmp_path / "promotion-2026.xml"
     flux.write_bytes(factories.sample_flux(6))
 
-    page.goto(f"/depots/{certifier.pk}/")
-    page.get_by_label("Adresse électronique").fill("scolarite@example.fr")
-    page.get_by_label("Mot de passe").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
-        pyotp.TOTP(factories.TOTP_SECRET).now()
-    )
-    page.get_by_role("button", name="Valider").click()
-    page.get_by_role("heading", name="Tableau de bord des dépôts").wait_for()
+    log_in(page, f"/depots/{certifier.pk}/", "scolarite@example.fr")
     check_page(page)
 
     page.get_by_role("link", name="Déposer des fichiers").first.click()
@@ -96,3 +102,34 @@ def test_upload_progress_accuses_and_online_correction(page, live_server, tmp_pa
     page.get_by_role("heading", name="Accusé de traitement").wait_for()
     assert "1 passage(s) accepté(s), 0 rejeté(s)" in page.content()
     check_page(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_ko_export_downloaded_in_the_browser_holds_a_typed_formula_as_text(page, live_server):
+    """OWASP CSV injection, where staff meet it: the KO spreadsheet of their deposit page."""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    certifier = factories.CertifierFactory(sample=True)
+    factories.MemberFactory(certifier=certifier, email="scolarite@example.fr", depositor=True)
+    evil = '=HYPERLINK("http://evil.example","Voir")'
+    data = factories.sample_flux(2).replace(
+        b"<cpf:nomNaissance>Dupont</cpf:nomNaissance>",
+        b"<cpf:nomNaissance>" + evil.replace('"', "&quot;").encode() + b"</cpf:nomNaissance>",
+        1,
+    )
+    deposit = factories.DepositFactory(certifier=certifier, data=data, file_name="formule.xml")
+    tasks.run_worker()  # nobody is in the register: every passage is rejected
+    log_in(page, f"/depots/{certifier.pk}/", "scolarite@example.fr")
+    page.goto(f"{live_server.url}/depots/{certifier.pk}/{deposit.pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporter les passages rejetés (tableur)").click()
+    content = Path(download.value.path()).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+    rows = list(load_workbook(io.BytesIO(content)).active.values)
+    names = [row[rows[0].index("Nom de naissance (nomNaissance)")] for row in rows[1:]]
+    assert evil in names
