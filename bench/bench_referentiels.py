@@ -93,7 +93,7 @@ def _read_csv_only(folder: Path) -> float:
 
 def _iterparse_only(path: Path) -> float:
     started = time.monotonic()
-    for _event, element in safexml.iterparse(str(path), events=("end",), tag="FICHE"):
+    for _event, element in safexml.iter_events(str(path), events=("end",), tag="FICHE"):
         element.clear()
     return time.monotonic() - started
 

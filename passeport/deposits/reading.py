@@ -181,7 +181,7 @@ def iter_flux(source, *, declared: Header, start_after: int = 0) -> Iterator[Pas
     certificateur, certification = Certificateur(), Certification()
     certification_element = None
     index = -1
-    events = safexml.iterparse(
+    events = safexml.iter_events(
         source, events=("end",), tag=PASSAGE, remove_comments=True, remove_pis=True
     )
     for position, (_event, element) in enumerate(events, start=1):

@@ -117,7 +117,7 @@ def check_file(
     if not _ROOT.search(head):
         # Not even the start of a flux: tell a spreadsheet, a PDF… from broken XML.
         try:
-            for _ in safexml.iterparse(
+            for _ in safexml.iter_events(
                 str(path), events=("start",), remove_comments=True, remove_pis=True
             ):
                 break

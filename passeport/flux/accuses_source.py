@@ -113,7 +113,7 @@ def _from_flux(source, texts):
     found = {}
     code = type_ = ""
     try:
-        for _event, element in safexml.iterparse(
+        for _event, element in safexml.iter_events(
             str(source),
             events=("end",),
             tag=(f"{NS}code", f"{NS}type", f"{NS}passageCertification"),

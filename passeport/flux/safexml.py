@@ -4,7 +4,7 @@
     pull_parser(events, **options)            -> etree.XMLPullParser
     fromstring(data, **options)               -> etree._Element
     parse(source, **options)                  -> etree._ElementTree
-    iterparse(source, events, tag, **options) -> lxml's iterparse over `source`
+    iter_events(source, events, tag, **options) -> lxml's iterparse over `source`
 
 Every XML the project reads comes from outside (a certifier's flux or spreadsheet, a user's
 XSD, an accusé, France Compétences' RNCP export), so each parser gets the same options, and
@@ -62,6 +62,6 @@ def parse(source, **options) -> etree._ElementTree:
     return etree.parse(source, parser(**options))
 
 
-def iterparse(source, events=("end",), tag=None, **options):
+def iter_events(source, events=("end",), tag=None, **options):
     """lxml's iterparse over `source` (path or binary stream) with the hardened options."""
     return etree.iterparse(source, events=events, tag=tag, **SAFE_OPTIONS, **options)

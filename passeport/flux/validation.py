@@ -312,7 +312,7 @@ class FluxValidation:
         self._ids = IdTable()
         self._translate = translator()
         self._cert_info = {}
-        context = safexml.iterparse(
+        context = safexml.iter_events(
             stream,
             events=("end",),
             tag=TAGS,

@@ -97,7 +97,7 @@ def xsd_pass(path, schemas: Schemas, max_findings: int):
     findings: list[Finding] = []
     count = 0
     in_error: set[int] = set()
-    context = safexml.iterparse(
+    context = safexml.iter_events(
         str(path),
         events=("end",),
         tag=TAGS,

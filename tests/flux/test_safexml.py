@@ -27,7 +27,7 @@ SECRET = "CONTENU-SECRET-5b81e0"
 def _forbidden_calls(tree: ast.AST) -> list[tuple[int, str]]:
     """(line, call) of each parser call that does not go through the door.
 
-    `safexml.iterparse(...)` is the door itself; any other `iterparse(`, `XMLParser(` or
+    `safexml.iter_events(...)` is the door itself; any other `iterparse(`, `XMLParser(` or
     `XMLPullParser(` call — a name or an attribute — is not, nor is `etree.fromstring/parse/XML`
     (lxml's default parser); importing one of them from lxml by name (which an alias would
     hide from the call check) is reported too.
@@ -64,7 +64,7 @@ def test_the_walker_sees_every_form_of_call():
         "iterparse(f)\n"
         "etree.XMLPullParser()\n"
         "etree.fromstring(data)\n"
-        "safexml.iterparse(f)\n"
+        "safexml.iter_events(f)\n"
         "safexml.fromstring(data)\n"
     )
     assert [line for line, _call in _forbidden_calls(ast.parse(source))] == [2, 2, 3, 4, 5, 6, 7, 8]
@@ -91,7 +91,7 @@ def test_the_safe_options_cannot_be_overridden():
     with pytest.raises(TypeError):
         safexml.parser(resolve_entities=True)
     with pytest.raises(TypeError):
-        safexml.iterparse(io.BytesIO(b"<r/>"), no_network=False)
+        safexml.iter_events(io.BytesIO(b"<r/>"), no_network=False)
 
 
 # ------------------------------------------------------------------ the door, with libxml2
@@ -104,7 +104,7 @@ def _every_door(data: bytes) -> dict[str, str]:
         "parse": etree.tostring(safexml.parse(io.BytesIO(data)).getroot(), encoding="unicode"),
         "iterparse": "".join(
             etree.tostring(el, encoding="unicode")
-            for _event, el in safexml.iterparse(io.BytesIO(data))
+            for _event, el in safexml.iter_events(io.BytesIO(data))
         ),
     }
     pull = safexml.pull_parser()

@@ -308,7 +308,7 @@ class XmlFiche:
 
 def _events(handle):
     # Hardened: no DTD, no entity expansion, no network (the XML comes from outside).
-    return safexml.iterparse(
+    return safexml.iter_events(
         handle,
         events=("end",),
         tag=("FICHE", "VERSION_FLUX"),
