@@ -21,16 +21,21 @@ except ValueError:
 """
 
 
-def test_the_configured_logging_masks_nirs_in_messages_arguments_and_tracebacks(tmp_path):
+def _logged_by(script: str) -> str:
+    """What the project's configured logging prints while `manage.py shell` runs `script`."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", SCRIPT],
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", script],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    output = result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def test_the_configured_logging_masks_nirs_in_messages_arguments_and_tracebacks(tmp_path):
+    output = _logged_by(SCRIPT)
     assert "ValueError" in output and "import interrompu" in output
     assert output.count("[NIR masqué]") == 3, output
     assert "185057800608436" not in output and NIR not in output
@@ -60,15 +65,7 @@ try:
 except RuntimeError as exc:
     log_response("Internal Server Error: %s", request.path, response=HttpResponse(status=500), request=request, exception=exc)
 """
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    output = result.stdout + result.stderr
+    output = _logged_by(script)
     forbidden = [line for line in output.splitlines() if "Forbidden (Permission denied)" in line]
     assert len(forbidden) == 1
     assert "PermissionDenied" not in output  # no traceback for the 403
