@@ -72,6 +72,18 @@ def prepare_environment(host: str, port: int, *, demo: bool = False) -> dict[str
     return env
 
 
+def remember_demo(var_dir: Path, demo: bool) -> None:
+    """Operator commands on this machine (`use_local_environment`) see the same demo-only
+    switches as the service that runs here: on after `passeport run --demo`, off after a run
+    without it."""
+    marker = var_dir / "demo"
+    if demo:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        marker.write_text("passeport run --demo\n")
+    else:
+        marker.unlink(missing_ok=True)
+
+
 def _ran_the_demo(var_dir: Path) -> bool:
     return (var_dir / "demo").is_file()
 
@@ -151,8 +163,7 @@ def run(
 ) -> int:
     env = prepare_environment(host, port, demo=demo)
     var_dir = Path(env.get("PASSEPORT_VAR_DIR", ROOT / "var"))
-    if demo:  # operator commands on this machine then see the same switches
-        (var_dir / "demo").write_text("passeport run --demo\n")
+    remember_demo(var_dir, demo)
     try:
         _manage(env, "migrate", "--noinput", "-v", "0")
         _manage(env, "collectstatic", "--noinput", "-v", "0")
