@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     # django-ninja serves the API reference page's static files (Swagger UI), from our origin.
     "ninja",
+    "passeport.interop",
     "passeport.api",
     "passeport.pages",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("back-office/depots/", include("passeport.deposits.backoffice_urls")),
     path("back-office/admin/", admin.site.urls),
     path("", include("passeport.sharing.urls")),
+    path("passeport/", include("passeport.interop.urls")),
     path("oauth/", include("passeport.sharing.oauth")),
     # The API (/api/v1/…, and the Open Badges host API under /ims/): one django-ninja API whose
     # routers name their full paths; last, so that it never shadows a page.
