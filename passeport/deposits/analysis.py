@@ -179,7 +179,13 @@ def proposed_mapping(found: Inspection) -> dict[str, str]:
 
 def field_choices() -> list[tuple[str, str]]:
     """(key, « Libellé (numéro, élément) ») of every field a column can carry."""
-    return [(c.key, c.describe()) for c in cols.spreadsheet_columns("1.1.5")]
+    fields = [cols.birth_date_column(), *cols.spreadsheet_columns("1.1.5")]
+    seen, choices = set(), []
+    for column in fields:
+        if column.key not in seen:
+            seen.add(column.key)
+            choices.append((column.key, column.describe()))
+    return choices
 
 
 def _describe(key: str) -> dict | None:
@@ -247,7 +253,7 @@ def choose(analysis: SpreadsheetAnalysis, choices: dict[str, str]) -> list[str]:
                 "le bon champ ou « ignorer »."
             )
             continue
-        if key and key not in known:
+        if key and key not in known and cols.resolve_field(key) is None:
             errors.append(f"Colonne « {header} » : « {key} » n'est pas un champ du flux.")
             continue
         if key and key in used:

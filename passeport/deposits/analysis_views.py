@@ -177,3 +177,13 @@ def _attachment(name: str) -> str:
     from .views import _attachment as attachment
 
     return attachment(name)
+
+
+@certifier_member_required("deposit")
+def example(request, certifier):
+    """The example spreadsheet to try the spreadsheet deposit with (deposits/demo.py)."""
+    from .demo import DIRTY_FILE_NAME, dirty_spreadsheet
+
+    response = HttpResponse(dirty_spreadsheet(), content_type=DOWNLOADS["lignes"][1])
+    response["Content-Disposition"] = _attachment(DIRTY_FILE_NAME)
+    return response
