@@ -8,9 +8,7 @@ urlpatterns = [
     path("<uuid:certifier_id>/", views.dashboard, name="dashboard"),
     path("<uuid:certifier_id>/deposer/", views.upload, name="upload"),
     path("<uuid:certifier_id>/saisir/", views.entry, name="entry"),
-    path(
-        "<uuid:certifier_id>/tableurs/exemple.xlsx", analysis_views.example, name="example"
-    ),
+    path("<uuid:certifier_id>/tableurs/exemple.xlsx", analysis_views.example, name="example"),
     path(
         "<uuid:certifier_id>/tableurs/<uuid:analysis_id>/",
         analysis_views.progress,

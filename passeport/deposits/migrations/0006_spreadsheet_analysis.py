@@ -8,59 +8,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certifiers', '0002_tickets'),
-        ('deposits', '0005_reception_checked_at'),
+        ("certifiers", "0002_tickets"),
+        ("deposits", "0005_reception_checked_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SpreadsheetAnalysis',
+            name="SpreadsheetAnalysis",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('file_name', models.CharField(max_length=255, verbose_name='nom du fichier')),
-                ('file', models.CharField(max_length=255, verbose_name='fichier stocké')),
-                ('size', models.PositiveBigIntegerField(verbose_name='taille (octets)')),
-                ('sha256', models.CharField(max_length=64, verbose_name='empreinte SHA-256')),
-                ('state', models.CharField(choices=[('recu', 'Reçu'), ('analyse', 'Analyse des colonnes'), ('correspondance', 'Correspondance des colonnes'), ('construction', 'Construction du flux'), ('apercu', 'Aperçu avant dépôt'), ('depose', 'Déposé'), ('echec', 'Échec')], default='recu', max_length=20, verbose_name='état')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='avancement (%)')),
-                ('inspection', models.JSONField(blank=True, default=dict, verbose_name='colonnes du fichier')),
-                ('mapping', models.JSONField(blank=True, default=dict, verbose_name='correspondance choisie')),
-                ('remembered', models.BooleanField(default=False, verbose_name='correspondance reprise de la dernière fois')),
-                ('preview', models.JSONField(blank=True, default=dict, verbose_name='aperçu de la construction')),
-                ('results', models.JSONField(blank=True, default=dict, verbose_name='fichiers produits')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='erreurs')),
-                ('certifier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='certifiers.certifier', verbose_name='compte déposant')),
-                ('deposit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='deposits.deposit', verbose_name='dépôt')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='déposé par')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="créé le"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("file_name", models.CharField(max_length=255, verbose_name="nom du fichier")),
+                ("file", models.CharField(max_length=255, verbose_name="fichier stocké")),
+                ("size", models.PositiveBigIntegerField(verbose_name="taille (octets)")),
+                ("sha256", models.CharField(max_length=64, verbose_name="empreinte SHA-256")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("recu", "Reçu"),
+                            ("analyse", "Analyse des colonnes"),
+                            ("correspondance", "Correspondance des colonnes"),
+                            ("construction", "Construction du flux"),
+                            ("apercu", "Aperçu avant dépôt"),
+                            ("depose", "Déposé"),
+                            ("echec", "Échec"),
+                        ],
+                        default="recu",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="avancement (%)"),
+                ),
+                (
+                    "inspection",
+                    models.JSONField(blank=True, default=dict, verbose_name="colonnes du fichier"),
+                ),
+                (
+                    "mapping",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="correspondance choisie"
+                    ),
+                ),
+                (
+                    "remembered",
+                    models.BooleanField(
+                        default=False, verbose_name="correspondance reprise de la dernière fois"
+                    ),
+                ),
+                (
+                    "preview",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="aperçu de la construction"
+                    ),
+                ),
+                (
+                    "results",
+                    models.JSONField(blank=True, default=dict, verbose_name="fichiers produits"),
+                ),
+                ("errors", models.JSONField(blank=True, default=list, verbose_name="erreurs")),
+                (
+                    "certifier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="certifiers.certifier",
+                        verbose_name="compte déposant",
+                    ),
+                ),
+                (
+                    "deposit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="deposits.deposit",
+                        verbose_name="dépôt",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="déposé par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tableur en cours de dépôt',
-                'verbose_name_plural': 'tableurs en cours de dépôt',
-                'ordering': ('-created_at',),
-                'abstract': False,
+                "verbose_name": "tableur en cours de dépôt",
+                "verbose_name_plural": "tableurs en cours de dépôt",
+                "ordering": ("-created_at",),
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='RememberedMapping',
+            name="RememberedMapping",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('headers_key', models.CharField(max_length=64, verbose_name='empreinte des titres')),
-                ('columns', models.JSONField(default=dict, verbose_name='titre → champ')),
-                ('certifier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='certifiers.certifier', verbose_name='compte déposant')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="créé le"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "headers_key",
+                    models.CharField(max_length=64, verbose_name="empreinte des titres"),
+                ),
+                ("columns", models.JSONField(default=dict, verbose_name="titre → champ")),
+                (
+                    "certifier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="certifiers.certifier",
+                        verbose_name="compte déposant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correspondance mémorisée',
-                'verbose_name_plural': 'correspondances mémorisées',
-                'ordering': ('-created_at',),
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('certifier', 'headers_key'), name='mapping_once')],
+                "verbose_name": "correspondance mémorisée",
+                "verbose_name_plural": "correspondances mémorisées",
+                "ordering": ("-created_at",),
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("certifier", "headers_key"), name="mapping_once"
+                    )
+                ],
             },
         ),
     ]
