@@ -8,7 +8,7 @@ only once processed, rejected passages can be exported or corrected only when th
 from passeport.certifiers.abilities import certifier_abilities
 from passeport.core import abilities
 
-from .models import Deposit
+from .models import Deposit, SpreadsheetAnalysis
 
 
 @abilities.register(Deposit)
@@ -22,4 +22,24 @@ def deposit_abilities(principal, deposit: Deposit) -> dict[str, bool]:
         "export_rejects": view and has_rejected,
         "correct": space["correct"] and has_rejected,
         "ask_help": space["open_ticket"],
+    }
+
+
+@abilities.register(SpreadsheetAnalysis)
+def analysis_abilities(principal, analysis: SpreadsheetAnalysis) -> dict[str, bool]:
+    """A spreadsheet between upload and deposit is the depositors' work: only a member who may
+    deposit for its certifier sees it (the others get 404, as for an unknown id)."""
+    space = certifier_abilities(principal, analysis.certifier)
+    use = space["deposit"]
+    open_ = analysis.state != SpreadsheetAnalysis.State.DEPOSITED
+    return {
+        "view": use,
+        "map": use
+        and analysis.state
+        in (SpreadsheetAnalysis.State.MAPPING, SpreadsheetAnalysis.State.PREVIEW),
+        "confirm": use
+        and open_
+        and analysis.state == SpreadsheetAnalysis.State.PREVIEW
+        and bool(analysis.results.get("xml")),
+        "download": use and bool(analysis.results),
     }

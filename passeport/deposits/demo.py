@@ -144,3 +144,43 @@ def seed() -> list[tuple[str, str, str]]:
         if not deposit.is_finished:
             processing.process(deposit.pk, owner="demo")
     return []
+
+
+# A spreadsheet as a scolarité office exports it, to try the portal's spreadsheet deposit: an
+# INSEE code read as a number (1053), « H » for the sex, labels instead of the dictionary's
+# codes, a column the builder does not know by name (« Date PV », the jury's date, to map on
+# screen), an internal column to ignore, and one row with an impossible birth date.
+DIRTY_HEADERS = ["Code RNCP", "NOM NAISSANCE", "Prénom", "Sexe", "Date de naissance", "Date PV",
+                 "Mode d'obtention", "Donnée certifiée", "Code INSEE", "Modalité d'accès",
+                 "Commentaire interne"]  # fmt: skip
+DIRTY_ROWS = [
+    ["RNCP35340", "Lefèvre", "Camille", "F", "12/04/1988", "30/06/2026", "Par admission", "Oui",
+     75112, "Formation initiale hors apprentissage", "dossier complet"],
+    ["RNCP35340", "Martin", "Hugo", "H", "03/02/1995", "30/06/2026", "Par admission", "Oui",
+     1053, "Formation initiale hors apprentissage", ""],
+    ["RNCP35340", "Bernard", "Inès", "F", "21/09/1999", "30/06/2026", "Par admission", "Oui",
+     2408, "VAE", "jury de juin"],
+    ["RNCP35340", "Durand", "Léa", "F", "31/02/1996", "30/06/2026", "Par admission", "Oui",
+     31555, "VAE", "à revoir"],
+]  # fmt: skip
+DIRTY_FILE_NAME = "exemple-jury-a-corriger.xlsx"
+
+
+def dirty_spreadsheet(path=None, *, rows=None, headers=None) -> bytes:
+    """The example spreadsheet (xlsx bytes; also written to `path` when given)."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(headers or DIRTY_HEADERS)
+    for row in DIRTY_ROWS if rows is None else rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    if path is not None:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    return data

@@ -226,3 +226,82 @@ class PassageOutcome(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.id_technique} : {self.get_status_display()}"
+
+
+class SpreadsheetAnalysis(BaseModel):
+    """A spreadsheet deposited in the portal, between its upload and its deposit (analysis.py).
+
+    Only what the next screen needs is kept: the stored file (with its checksum, stored before
+    anything else, like a deposit), the inspection summary (columns, samples, recognition), the
+    chosen mapping, and the paths of what the build wrote (XML, HTML report, rejects). An
+    analysis not deposited within a day is deleted with its files (tasks.py, daily sweep).
+
+      recu ─▶ analyse ─▶ correspondance ─(mapping chosen)─▶ construction ─▶ apercu
+                                                    ─(confirmed)─▶ depose   (or echec)
+    """
+
+    class State(models.TextChoices):
+        RECEIVED = "recu", "Reçu"
+        INSPECTING = "analyse", "Analyse des colonnes"
+        MAPPING = "correspondance", "Correspondance des colonnes"
+        BUILDING = "construction", "Construction du flux"
+        PREVIEW = "apercu", "Aperçu avant dépôt"
+        DEPOSITED = "depose", "Déposé"
+        FAILED = "echec", "Échec"
+
+    RUNNING = (State.RECEIVED, State.INSPECTING, State.BUILDING)
+
+    certifier = models.ForeignKey(
+        "certifiers.Certifier", on_delete=models.CASCADE, related_name="+",
+        verbose_name="compte déposant",
+    )  # fmt: skip
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="déposé par",
+    )  # fmt: skip
+    file_name = models.CharField("nom du fichier", max_length=255)
+    file = models.CharField("fichier stocké", max_length=255)
+    size = models.PositiveBigIntegerField("taille (octets)")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    state = models.CharField("état", max_length=20, choices=State.choices, default=State.RECEIVED)
+    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
+    inspection = models.JSONField("colonnes du fichier", default=dict, blank=True)
+    mapping = models.JSONField("correspondance choisie", default=dict, blank=True)
+    remembered = models.BooleanField("correspondance reprise de la dernière fois", default=False)
+    preview = models.JSONField("aperçu de la construction", default=dict, blank=True)
+    results = models.JSONField("fichiers produits", default=dict, blank=True)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    deposit = models.ForeignKey(
+        Deposit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="dépôt",
+    )  # fmt: skip
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "tableur en cours de dépôt"
+        verbose_name_plural = "tableurs en cours de dépôt"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} : {self.get_state_display()}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in self.RUNNING
+
+
+class RememberedMapping(BaseModel):
+    """A certifier's last column choices for one set of headers (mappings.py): the next file
+    with the same headers is mapped the same way."""
+
+    certifier = models.ForeignKey(
+        "certifiers.Certifier", on_delete=models.CASCADE, related_name="+",
+        verbose_name="compte déposant",
+    )  # fmt: skip
+    headers_key = models.CharField("empreinte des titres", max_length=64)
+    columns = models.JSONField("titre → champ", default=dict)
+
+    class Meta(BaseModel.Meta):
+        verbose_name = "correspondance mémorisée"
+        verbose_name_plural = "correspondances mémorisées"
+        constraints = [
+            models.UniqueConstraint(fields=["certifier", "headers_key"], name="mapping_once"),
+        ]

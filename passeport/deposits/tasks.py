@@ -154,3 +154,34 @@ def import_identities_file(storage_name: str, display_name: str, user_id: str) -
         "updated": report.updated,
         "errors": report.error_count,
     }
+
+
+@task()
+def inspect_analysis(analysis_id: str) -> str:
+    """A spreadsheet deposited in the portal: its columns, samples and recognition."""
+    from . import analysis
+
+    return analysis.inspect(analysis_id)
+
+
+@task()
+def build_analysis(analysis_id: str) -> str:
+    """A spreadsheet whose columns are mapped: the flux, its report and rejects, the preview."""
+    from . import analysis
+
+    return analysis.build(analysis_id)
+
+
+SWEEP_HOUR = 3  # local time: the night, when nobody is between two screens
+
+
+@task()
+def daily_analysis_sweep() -> int:
+    """Delete the spreadsheets left before their deposit for a day, then queue tomorrow's run."""
+    from passeport.core.periodic import daily_run_after, enqueue_once
+
+    from . import analysis
+
+    # Tomorrow's run first: a failure today does not end the chain.
+    enqueue_once(daily_analysis_sweep, run_after=daily_run_after(SWEEP_HOUR, next_day=True))
+    return analysis.sweep_abandoned()

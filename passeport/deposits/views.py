@@ -15,6 +15,7 @@ from passeport.certifiers.access import certifier_member_required
 from passeport.core import abilities
 from passeport.flux.cdc_messages import explain
 
+from . import analysis as analysing
 from . import charts, statistics, uploads
 from .exports import rejects_workbook
 from .forms import PassageForm
@@ -89,9 +90,33 @@ def _upload(request, certifier, limiter):
     files = request.FILES.getlist("fichier")
     wants_json = "application/json" in request.headers.get("Accept", "")
     results, errors = [], [f"{name} : fichier trop volumineux." for name in limiter.too_large]
+    spreadsheets = []
     if not files and not errors:
-        errors.append("Aucun fichier reçu : choisissez un ou plusieurs fichiers XML.")
+        errors.append(
+            "Aucun fichier reçu : choisissez un ou plusieurs flux XML ou tableurs (xlsx, ods, csv)."
+        )
     for upload_file in files:
+        if analysing.is_spreadsheet(upload_file.name):
+            # A spreadsheet is not a flux: stored, then its columns are mapped on screen and
+            # the built flux previewed before anything is deposited (analysis.py).
+            try:
+                started = analysing.start(
+                    upload_file, file_name=upload_file.name, certifier=certifier,
+                    user=request.user,
+                )  # fmt: skip
+            except analysing.AnalysisError as exc:
+                errors.append(str(exc))
+                continue
+            spreadsheets.append(
+                {
+                    "nomFichier": started.file_name,
+                    "liens": {
+                        "page": reverse("deposits:analysis", args=[certifier.pk, started.pk]),
+                        "etat": reverse("deposits:analysis_state", args=[certifier.pk, started.pk]),
+                    },
+                }
+            )
+            continue
         try:
             reception = receive(
                 upload_file,
@@ -113,9 +138,9 @@ def _upload(request, certifier, limiter):
         )
         results.append(body)
     if wants_json:
-        status = 200 if results else (413 if limiter.too_large else 400)
+        status = 200 if results or spreadsheets else (413 if limiter.too_large else 400)
         return JsonResponse(
-            {"depots": results, "erreurs": errors},
+            {"depots": results, "tableurs": spreadsheets, "erreurs": errors},
             status=status,
             json_dumps_params={"ensure_ascii": False},
         )
@@ -128,8 +153,10 @@ def _upload(request, certifier, limiter):
             messages.info(request, f"{body['nomFichier']} : ce fichier a déjà été déposé.")
         else:
             messages.success(request, f"{body['nomFichier']} : reçu, traitement en cours.")
-    if len(results) == 1:
-        return redirect(results[0]["liens"]["page"])
+    for sheet in spreadsheets:
+        messages.info(request, f"{sheet['nomFichier']} : reçu, analyse des colonnes en cours.")
+    if len(results) + len(spreadsheets) == 1:
+        return redirect((results or spreadsheets)[0]["liens"]["page"])
     return redirect("deposits:dashboard", certifier.pk)
 
 
@@ -157,6 +184,7 @@ def detail(request, certifier, deposit_id):
             "title": f"Dépôt n° {deposit.number}",
             "deposit": deposit,
             "reception": accuse_reception(deposit),
+            "built_from": _built_from(request, deposit),
             "page": page,
             "rows": rows,
             "abilities": abilities.for_request(request, deposit),
@@ -164,6 +192,14 @@ def detail(request, certifier, deposit_id):
             "ticket_label": f"Dépôt n° {deposit.number} — {deposit.file_name}",
         },
     )
+
+
+def _built_from(request, deposit):
+    """The spreadsheet the deposit was built from, when this member may download its files."""
+    found = analysing.for_deposit(deposit)
+    if found is None or not abilities.for_request(request, found)["download"]:
+        return None
+    return found
 
 
 @certifier_member_required()

@@ -47,7 +47,7 @@ def test_upload_progress_accuses_and_online_correction(page, live_server, tmp_pa
     page.get_by_role("link", name="Déposer des fichiers").first.click()
     page.get_by_role("heading", name="Déposer des fichiers").wait_for()
     check_page(page)
-    page.get_by_label(re.compile("Fichiers XML à déposer")).set_input_files(str(flux))
+    page.get_by_label(re.compile("Fichiers à déposer")).set_input_files(str(flux))
     page.get_by_role("button", name="Déposer", exact=True).click()
     progress = page.locator("#deposit-progress")
     progress.get_by_text("Traitement").wait_for()

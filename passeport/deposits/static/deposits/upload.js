@@ -11,6 +11,7 @@
 
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var dropped = null;
+  var single = false;
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -78,6 +79,16 @@
     request.onload = function () {
       var body = null;
       try { body = JSON.parse(request.responseText); } catch (error) { body = null; }
+      if (body && body.tableurs && body.tableurs.length) {
+        // A spreadsheet: its columns are mapped on the analysis page before any deposit.
+        view.bar.value = 100;
+        view.text.textContent = "Reçu. ";
+        var next = element("a", "fr-link", "Associer les colonnes du tableur");
+        next.href = body.tableurs[0].liens.page;
+        view.text.appendChild(next);
+        if (single) window.location.assign(next.href);
+        return;
+      }
       if (!body || !body.depots || !body.depots.length) {
         view.text.textContent = "Échec : " + ((body && body.erreurs && body.erreurs.join(" ")) ||
           "le serveur a refusé le fichier (" + request.status + ").");
@@ -111,6 +122,7 @@
     if (!files || !files.length) return;
     event.preventDefault();
     area.textContent = "";
+    single = files.length === 1;
     for (var i = 0; i < files.length; i += 1) send(files[i]);
     dropped = null;
     form.reset();
