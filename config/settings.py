@@ -256,12 +256,21 @@ THROTTLE_RATES = {
     "password-reset-address": "20/h",
     # « Vérifier un document » (every submission counts), per client address.
     "verification-address": os.environ.get("VERIFICATION_PAGE_THROTTLE_RATE", "30/m"),
+    # « Vérifier mon fichier » (every file checked counts), per client address.
+    "check-file-address": os.environ.get("CHECK_FILE_THROTTLE_RATE", "10/m"),
     # Wrong access codes of one share link (passeport/sharing/links.py), whatever the address.
     "share-access-code": "5/15m",
 }
 
 # Uploads: the largest official flux is ~200 MB; bigger requests are refused before reading.
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(256 * 1024 * 1024)))
+# « Vérifier mon fichier » (public, no account): smaller, the report is made while the client
+# waits (deposits/checking.py).
+CHECK_FILE_MAX_BYTES = int(os.environ.get("CHECK_FILE_MAX_BYTES", str(20 * 1024 * 1024)))
+# A spreadsheet (zip package) whose declared content inflates beyond this is refused unread.
+SPREADSHEET_MAX_UNPACKED_BYTES = int(
+    os.environ.get("SPREADSHEET_MAX_UNPACKED_BYTES", str(1024 * 1024 * 1024))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None

@@ -21,10 +21,11 @@ UPLOAD_CHUNK = 1 << 20
 
 
 class SizeLimitHandler(FileUploadHandler):
-    def __init__(self, request=None):
+    def __init__(self, request=None, limit: int | None = None):
         super().__init__(request)
         self.too_large: list[str] = []
         self.received = 0
+        self.limit = limit
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
@@ -32,7 +33,7 @@ class SizeLimitHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
-        if self.received > settings.MAX_UPLOAD_BYTES:
+        if self.received > (self.limit or settings.MAX_UPLOAD_BYTES):
             self.too_large.append(self.file_name)
             raise SkipFile()
         return raw_data
@@ -59,10 +60,10 @@ class HashingTemporaryFileUploadHandler(TemporaryFileUploadHandler):
         return uploaded
 
 
-def install(request) -> SizeLimitHandler:
-    """Put the size limit first and hash large files; call before touching request.POST /
-    request.FILES."""
-    handler = SizeLimitHandler(request)
+def install(request, limit: int | None = None) -> SizeLimitHandler:
+    """Put the size limit first (settings.MAX_UPLOAD_BYTES, or `limit` bytes) and hash large
+    files; call before touching request.POST / request.FILES."""
+    handler = SizeLimitHandler(request, limit)
     request.upload_handlers = [handler] + [
         HashingTemporaryFileUploadHandler(request)
         if type(existing) is TemporaryFileUploadHandler

@@ -5,6 +5,7 @@ from . import analysis_views, views
 app_name = "deposits"
 
 urlpatterns = [
+    path("verifier-mon-fichier/", views.check_file, name="check"),
     path("<uuid:certifier_id>/", views.dashboard, name="dashboard"),
     path("<uuid:certifier_id>/deposer/", views.upload, name="upload"),
     path("<uuid:certifier_id>/saisir/", views.entry, name="entry"),

@@ -1,6 +1,10 @@
 """Portal pages of the deposits (certifier space, DSFR). Thin: the work is in reception.py,
 processing.py, single_passage.py, statistics.py; the API calls the same functions."""
 
+import base64
+import hashlib
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
@@ -13,10 +17,11 @@ from django.views.decorators.http import require_http_methods
 
 from passeport.certifiers.access import certifier_member_required
 from passeport.core import abilities
+from passeport.core.throttling import Rule, throttle
 from passeport.flux.cdc_messages import explain
 
 from . import analysis as analysing
-from . import charts, statistics, uploads
+from . import charts, checking, statistics, uploads
 from .exports import rejects_workbook
 from .forms import PassageForm
 from .models import Deposit, PassageOutcome
@@ -312,3 +317,74 @@ def correct(request, certifier, deposit_id, outcome_id):
             "explanation": explain(outcome.message),
         },
     )
+
+
+# -- « Vérifier mon fichier » (public, no account) ------------------------------------------------
+
+_INLINE = re.compile(r"<(style|script)>(.*?)</\1>", re.S)
+
+
+def _report_csp(report: str) -> dict:
+    """The site's CSP, plus the hashes of the report's own inline style and script (CSP Level
+    3 §8.4 hash-source): the CLI's self-contained report runs unchanged, nothing else inline."""
+    sources = {"style": [], "script": []}
+    for tag, body in _INLINE.findall(report):
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+        sources[tag].append(f"'sha256-{digest}'")
+    config = dict(settings.SECURE_CSP)
+    config["style-src"] = [*config.get("style-src", []), *sources["style"]]
+    config["script-src"] = [*config.get("script-src", []), *sources["script"]]
+    return config
+
+
+def _check_page(request, context: dict, status: int = 200):
+    response = render(
+        request,
+        "deposits/check.html",
+        {
+            "title": "Vérifier mon fichier",
+            "max_mb": settings.CHECK_FILE_MAX_BYTES // (1024 * 1024),
+            **context,
+        },
+        status=status,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt  # checked by _check_file, after the size limit is installed (as `upload`)
+@require_http_methods(["GET", "POST"])
+@throttle(Rule("check-file-address"), message="Trop de fichiers vérifiés depuis votre connexion.")
+def check_file(request):
+    limiter = uploads.install(request, limit=settings.CHECK_FILE_MAX_BYTES)
+    return _check_file(request, limiter)
+
+
+@csrf_protect
+def _check_file(request, limiter):
+    if request.method == "GET":
+        return _check_page(request, {})
+    files = request.FILES.getlist("fichier")
+    if not files:
+        limit = settings.CHECK_FILE_MAX_BYTES // (1024 * 1024)
+        error = (
+            f"{checking.public_name(limiter.too_large[0])} : fichier trop volumineux ; la "
+            f"vérification en ligne accepte {limit} Mo au plus. Pour un fichier plus gros, "
+            "utilisez « passeport flux validate » sur votre poste."
+            if limiter.too_large
+            else "Aucun fichier reçu : choisissez un flux XML ou un tableur (.xlsx, .ods, .csv)."
+        )
+        return _check_page(request, {"error": error}, status=413 if limiter.too_large else 400)
+    for extra in files[1:]:
+        extra.close()
+    result = checking.check_upload(files[0])
+    if result.kind == "flux":
+        response = HttpResponse(result.report_html, content_type="text/html; charset=utf-8")
+        response._csp_config = _report_csp(result.report_html)
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "no-store"
+        return response
+    if result.kind == "refused":
+        return _check_page(request, {"error": result.error}, status=422)
+    return _check_page(request, {"check": result, "preview": checking.preview(result.build)})
