@@ -133,3 +133,21 @@ def test_online_entry_sent_empty_in_the_browser(page, live_server):
     page.wait_for_function(f"() => document.activeElement.id === '{first}'")
     assert_no_axe_violations(page)
     assert Deposit.objects.count() == 0
+
+
+def test_spreadsheet_deposit_pages(page, live_server):
+    from passeport.deposits import analysis as analysing
+    from passeport.deposits.demo import dirty_spreadsheet
+
+    certifier = factories.CertifierFactory(codes=("RNCP35340",))
+    member = factories.MemberFactory(certifier=certifier, depositor=True)
+    found = analysing.start(ContentFile(dirty_spreadsheet()), file_name="jury.xlsx",
+                            certifier=certifier)  # fmt: skip
+    tasks.run_worker()
+    found.refresh_from_db()
+    log_in(page, live_server, member)
+    base = f"/depots/{certifier.pk}/tableurs/{found.pk}/"
+    check(page, base + "colonnes/")
+    analysing.choose(found, {**found.mapping, "Date PV": "dateDebutValidite"})
+    tasks.run_worker()
+    check(page, base + "apercu/")
