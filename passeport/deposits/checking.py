@@ -13,6 +13,7 @@ reader inflates it. The API's spreadsheet deposits use the same guard
 (`spreadsheet_deposits.py`).
 """
 
+import contextlib
 import shutil
 import tempfile
 import zipfile
@@ -116,10 +117,8 @@ def _copy(upload, target: Path) -> bytes:
 
 def _discard(upload) -> None:
     # TemporaryUploadedFile deletes its file on close (NamedTemporaryFile); in memory, nothing.
-    try:
+    with contextlib.suppress(OSError):
         upload.close()
-    except OSError:
-        pass
 
 
 def check_upload(upload) -> Check:

@@ -35,7 +35,7 @@ def check(page, url):
 
 
 def test_visitor_pages(page):
-    for url in ("/", "/compte/connexion/"):
+    for url in ("/", "/compte/connexion/", "/depots/verifier-mon-fichier/"):
         check(page, url)
 
 
