@@ -70,7 +70,7 @@ def run(validation: FluxValidation, path, schemas: Schemas, max_findings: int) -
     sink = validation.on_finding
     spools = None
     if sink is not None:  # both passes spool their findings; merged after (merge_streams)
-        spools = (_Spool(), tempfile.TemporaryFile())
+        spools = (_Spool(), tempfile.TemporaryFile())  # noqa: SIM115 (closed in run)
         validation.on_finding = spools[0].add
     child = context.Process(
         target=xsd_child,
@@ -112,7 +112,7 @@ class _Spool:
     """Findings pickled to a temporary file in batches (document order)."""
 
     def __init__(self):
-        self.file = tempfile.TemporaryFile()
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed in run)
         self.batch: list[Finding] = []
 
     def add(self, finding: Finding) -> None:

@@ -41,9 +41,7 @@ def register(subparsers) -> None:
         help="version du schéma, auto (défaut : 1.1.5 si action ou identifiantNational), "
         "ou le chemin d'un XSD officiel téléchargé",
     )
-    parser.add_argument(
-        "--format", choices=sorted(SINKS), default="text", help="format du rapport"
-    )
+    parser.add_argument("--format", choices=sorted(SINKS), default="text", help="format du rapport")
     parser.add_argument(
         "-o", "--output", metavar="SORTIE", help="écrire le rapport dans ce fichier"
     )
