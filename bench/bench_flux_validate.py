@@ -11,6 +11,11 @@ the ratio to xmllint measured in the same run, and the peak RSS (VmHWM of each p
 the largest, and the sum over the processes of one run). Targets: ratio ≤ 1.5, peak RSS
 ≤ 64 Mo and flat from 20 000 to 200 000 passages. Other work on the machine disturbs wall
 times: each command runs twice at 20 000 (best kept), once at 200 000.
+
+Then the « historique » scenario: the file of a certifier sending its history
+(samples.py, historical=True: XSD-valid, ≈ 0,2 % business-rule errors, ≈ 1,15 warning per
+passage), validated with `--format json` and `--format html` in the default mode, against
+xmllint on that same file: same targets, every finding written.
 """
 
 import argparse
@@ -94,17 +99,43 @@ def best(command: list[str], runs: int) -> tuple[float, float, float, float, int
     return min(results, key=lambda r: r[0])
 
 
-def flux_file(passages: int) -> Path:
+def flux_file(passages: int, historical: bool = False) -> Path:
     """The generated flux, cached in the temp dir (keyed by the generator's source)."""
     version = hashlib.sha256(Path(samples.__file__).read_bytes()).hexdigest()[:8]
-    path = Path(tempfile.gettempdir()) / f"passeport-bench-flux-{passages}-s1-{version}.xml"
+    kind = "-historique" if historical else ""
+    path = Path(tempfile.gettempdir()) / f"passeport-bench-flux{kind}-{passages}-s1-{version}.xml"
     if not path.exists():
         started = time.perf_counter()
         partial = path.with_suffix(".tmp")
-        write_flux(partial, passages, seed=1)
+        write_flux(partial, passages, seed=1, historical=historical)
         partial.rename(path)
         print(f"  flux généré en {time.perf_counter() - started:.1f} s")
     return path
+
+
+def historical(n: int, xsd: str, ours: list[str], runs: int) -> bool:
+    """The « historique » file: JSON and HTML reports of every finding, against xmllint."""
+    path = flux_file(n, historical=True)
+    print(f"\n{n} passages, historique ({path.stat().st_size / 1e6:.0f} Mo, {path})")
+    ref = best(["xmllint", "--noout", "--stream", "--schema", xsd, str(path)], runs)
+    print(
+        f"  {'xmllint --stream (référence)':<30} {ref[0]:7.2f} s   CPU {ref[1]:7.2f} s   "
+        f"RSS max {ref[2]:6.1f} Mo   code {ref[4]}"
+    )
+    ok = ref[4] == 0
+    for fmt in ("json", "html"):
+        command = [*ours, str(path)]
+        command[command.index("--format") + 1] = fmt
+        wall, cpu, peak, total, code = best(command, runs)
+        ratio, cpu_ratio = wall / ref[0], cpu / ref[1]
+        verdict = "atteint" if ratio <= TARGET_RATIO and peak <= TARGET_RSS_MB else "MANQUÉ"
+        print(
+            f"  {'passeport --format ' + fmt:<30} {wall:7.2f} s   CPU {cpu:7.2f} s   "
+            f"RSS max {peak:6.1f} Mo (cumulés {total:6.1f} Mo)   code {code}   "
+            f"ratio {ratio:.2f}× (CPU {cpu_ratio:.2f}×) : {verdict}"
+        )
+        ok = ok and code == 1  # the file has business-rule errors
+    return ok
 
 
 def main(argv=None) -> int:
@@ -155,6 +186,7 @@ def main(argv=None) -> int:
         if par[4] != 0 or ref[4] != 0:
             print("  ! un des validateurs a signalé une erreur sur ce flux", file=sys.stderr)
             ok = False
+        ok = historical(n, xsd, ours, runs) and ok
     if len(rss) > 1:
         low, high = rss[min(rss)], rss[max(rss)]
         print(

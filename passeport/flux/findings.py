@@ -90,7 +90,8 @@ class Report:
     def sort(self) -> None:
         self.findings.sort(key=Finding.sort_key)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, findings: bool = True) -> dict:
+        """The JSON report's object; `findings=False` leaves out the list (a sink writes it)."""
         out = {
             "file": self.file,
             "schema": self.schema,
@@ -98,8 +99,9 @@ class Report:
             "passages": self.passages,
             "errors": self.errors,
             "warnings": self.warnings,
-            "findings": [f.to_dict() for f in self.findings],
         }
+        if findings:
+            out["findings"] = [f.to_dict() for f in self.findings]
         if self.omitted:
             out["omitted"] = self.omitted  # findings counted but not listed
         return out

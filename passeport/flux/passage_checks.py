@@ -177,5 +177,6 @@ def certification_findings(
 def line_of(el, name: str | None, default: int) -> int:
     if not name:
         return default
-    found = el.find(f".//{_N}{name}")
+    # iter(tag) walks the passage in C; find(".//…") goes through ElementPath per call
+    found = next(el.iter(f"{_N}{name}"), None)
     return found.sourceline if found is not None and found.sourceline else default

@@ -12,6 +12,12 @@ identify a holder (dossierFormation, titulaire with INSEE or postal code, identi
 1.1.5), several certifications (RNCP and RS). The output is byte-identical for the same
 arguments.
 
+`historical=True` gives instead the file of a certifier sending its history: still valid against
+the schema, but awards spread over four years before the reference date (most of them raise the
+3-month late-transmission warning), one passage in five provisional (donneeCertifiee false, a
+warning), and about 0.2 % business-rule errors (implausible birth years, validity ending before
+it starts).
+
 `sample_passage(i, seed)` returns the values of one passage as a dict keyed by element name
 (nested dicts for groups), the shape the builder and the portal's entry form use.
 """
@@ -83,9 +89,16 @@ NIL = None  # value of a nil element in sample_passage dicts
 
 
 def sample_passage(
-    i: int, seed: int = 0, *, version: str = "1.1.2", reference_date: dt.date = REFERENCE_DATE
+    i: int,
+    seed: int = 0,
+    *,
+    version: str = "1.1.2",
+    reference_date: dt.date = REFERENCE_DATE,
+    historical: bool = False,
 ) -> dict:
     """The values of passage number `i` (0-based), deterministic for (i, seed, version)."""
+    if historical:
+        return _historical_passage(i, seed, version, reference_date)
     rnd = random.Random(seed * 1_000_003 + i)  # noqa: S311 (test data, not secrets)
     award = reference_date - dt.timedelta(days=rnd.randint(1, 60))
     exam_end = award - dt.timedelta(days=rnd.randint(0, 20))
@@ -140,6 +153,23 @@ def sample_passage(
     p["identificationTitulaire"] = _holder(rnd, award, version)
     if rnd.random() < 0.2:
         p["verbatim"] = "Session de juin — jury académique"
+    return p
+
+
+def _historical_passage(i: int, seed: int, version: str, reference_date: dt.date) -> dict:
+    rnd = random.Random(seed * 7_000_003 + i + 1)  # noqa: S311 (test data, not secrets)
+    # an award up to four years old: beyond ~3 months, REG-DELAI-DEPASSE (a warning)
+    shifted = reference_date - dt.timedelta(days=rnd.randint(0, 4 * 365))
+    p = sample_passage(i, seed, version=version, reference_date=shifted)
+    if rnd.random() < 0.2:
+        p["donneeCertifiee"] = "false"  # REG-DONNEE-PROVISOIRE (a warning)
+    draw = rnd.random()
+    holder = p["identificationTitulaire"].get("titulaire")
+    if draw < 0.001 and holder is not None:  # REG-NAISSANCE-AGE: a holder of 6
+        holder["anneeNaissance"] = str(shifted.year - 6)
+    elif draw < 0.002:  # REG-DATES-VALIDITE: validity ends before it starts
+        start = dt.date.fromisoformat(p["dateDebutValidite"])
+        p["dateFinValidite"] = (start - dt.timedelta(days=30)).isoformat()
     return p
 
 
@@ -219,6 +249,7 @@ def iter_flux_chunks(
     contrat: str = "2560080000127J",
     certifications: int = 5,
     action: str = "CREATION",
+    historical: bool = False,
 ) -> Iterator[str]:
     """The flux as text chunks (one per passage): constant memory whatever `passages`."""
     stamp = dt.datetime.combine(reference_date, dt.time(9, 30)).isoformat() + "+01:00"
@@ -253,7 +284,9 @@ def iter_flux_chunks(
             "            <cpf:passageCertifications>\n"
         )
         for i in range(done, done + count):
-            values = sample_passage(i, seed, version=version, reference_date=reference_date)
+            values = sample_passage(
+                i, seed, version=version, reference_date=reference_date, historical=historical
+            )
             yield passage_xml(values, "")
         done += count
         yield "            </cpf:passageCertifications>\n          </cpf:certification>\n"

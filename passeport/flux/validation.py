@@ -17,6 +17,13 @@ Public API (stable; the deposit portal and the CLI call exactly this):
 
 `validate_file(..., on_passage=callback)` calls `callback(passage)` for each PassageResult.
 
+`validate_file(..., on_finding=sink.add)` (or `FluxValidation(..., on_finding=…)`) hands every
+finding of a passage to the callback as soon as its passage is checked, in document order and
+sorted within the passage, with no cap: they are not stored, and `report.findings` keeps only
+the findings outside passages (envelope, certification, syntax; report.flux_errors stays
+complete). This is how the CLI writes reports of any number of findings in flat memory
+(reports.py); without it the report stores at most `max_findings` passage findings.
+
 * `source`: a path (str or Path), bytes, or a binary file object.
 * `schema`: "auto" (1.1.5 if `action` or `identifiantNational` appears in the first megabyte,
   else 1.1.2), "1.1.2", "1.1.5", or the path of an XSD file (see xsd.py); a schema that cannot
@@ -99,6 +106,7 @@ def validate_file(
     max_findings: int = DEFAULT_MAX_FINDINGS,
     parallel: bool | None = None,
     on_values: OnValues | None = None,
+    on_finding: Callable[[Finding], None] | None = None,
 ) -> Report:
     """Validate one flux; returns its Report (see the module docstring).
 
@@ -132,6 +140,7 @@ def validate_file(
                 xsd_passages=False,
                 emit=False,
                 track_error_passages=True,
+                on_finding=on_finding,
             )
             return validation_parallel.run(validation, source, schemas, max_findings)
     validation = FluxValidation(
@@ -143,6 +152,7 @@ def validate_file(
         max_findings=max_findings,
         on_values=on_values,
         emit=on_passage is not None,
+        on_finding=on_finding,
     )
     for passage in validation:
         on_passage(passage)
@@ -165,13 +175,15 @@ class FluxValidation:
         xsd_passages: bool = True,
         emit: bool = True,
         track_error_passages: bool = False,
+        on_finding: Callable[[Finding], None] | None = None,
     ):
         """`on_values`: see validate_file. The other flags are validate_file's modes:
         `xsd_passages` False when another process validates the passages against the XSD
         (the parallel mode; certifications and envelope are always validated here), `emit`
         False when nobody reads the PassageResults (nothing is yielded), and
         `track_error_passages` keeps the first lines of the passages in error in
-        `error_passages`, so that the parallel mode can merge both passes."""
+        `error_passages`, so that the parallel mode can merge both passes. `on_finding`: see
+        validate_file."""
         self.source = source
         self.schema_choice = schema
         self.today = today or dt.date.today()
@@ -182,6 +194,7 @@ class FluxValidation:
         self.xsd_passages = xsd_passages
         self.emit = emit
         self.error_passages: set[int] | None = set() if track_error_passages else None
+        self.on_finding = on_finding
         self._errors = 0
         self._warnings = 0
         # the state of one parse, shared by its passages (set by _parse)
@@ -200,7 +213,10 @@ class FluxValidation:
 
     def _add(self, finding: Finding) -> None:
         # Findings outside passages (few) are always kept: report.flux_errors must be complete.
-        if finding.passage is None or len(self.report.findings) < self.max_findings:
+        if finding.passage is not None and self.on_finding is not None:
+            self._count(finding.severity)
+            self.on_finding(finding)
+        elif finding.passage is None or len(self.report.findings) < self.max_findings:
             self._count(finding.severity)
             self.report.findings.append(finding)
         else:
@@ -371,6 +387,8 @@ class FluxValidation:
                 findings.append(duplicate_finding(el, id_technique, line, first))
         first_error = self._rule_findings(el, values, bad, id_technique, line, findings)
         if findings or first_error is not None:
+            if len(findings) > 1:
+                findings.sort(key=Finding.sort_key)  # the report's order (Report.sort)
             for finding in findings:
                 self._add(finding)
             if first_error is not None or any(f.severity == ERROR for f in findings):
@@ -399,7 +417,7 @@ class FluxValidation:
         counted, not built (finding the element's line is a search of the passage, for a
         finding that `_add` would drop)."""
         first_error = None
-        emit = self.emit
+        emit = self.emit or self.on_finding is not None  # every finding is wanted
         stored = len(self.report.findings)
         for broken in self._rules.check(values, bad):
             if bad and R.superseded(broken.rule, broken.field, bad):

@@ -9,11 +9,19 @@ a forked child, both parsing the file (one core each), their findings merged.
 `track_error_passages=True`): it validates certifications and envelope itself, the child
 sends back every passage XSD finding, and `merge` drops the rule findings that an XSD finding
 of the same passage already covers (rules.DEPENDS), as the single-process pass does.
+
+With an `on_finding` callback (the CLI's report sinks) nothing is capped nor held in memory:
+each process pickles its passage findings into a temporary file as it goes (batches, in
+document order), and `merge_streams` reads both files side by side once the passes end, passage
+by passage, handing the merged findings to the callback.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import pickle
+import tempfile
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -59,8 +67,15 @@ def run(validation: FluxValidation, path, schemas: Schemas, max_findings: int) -
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
+    sink = validation.on_finding
+    spools = None
+    if sink is not None:  # both passes spool their findings; merged after (merge_streams)
+        spools = (_Spool(), tempfile.TemporaryFile())  # noqa: SIM115 (closed in run)
+        validation.on_finding = spools[0].add
     child = context.Process(
-        target=xsd_child, args=(path, schemas, sender, max_findings), daemon=True
+        target=xsd_child,
+        args=(path, schemas, sender, max_findings, spools[1] if spools else None),
+        daemon=True,
     )
     child.start()
     sender.close()
@@ -70,27 +85,107 @@ def run(validation: FluxValidation, path, schemas: Schemas, max_findings: int) -
         try:
             xsd_found, xsd_count, passages_in_error = receiver.recv()
         except EOFError:  # the child died: fall back to validating here
-            xsd_found, xsd_count, passages_in_error = xsd_pass(path, schemas, max_findings)
+            if spools:
+                spools[1].seek(0)
+                spools[1].truncate()
+            xsd_found, xsd_count, passages_in_error = xsd_pass(
+                path, schemas, max_findings, spools[1] if spools else None
+            )
     finally:
         receiver.close()
         child.join(timeout=5)
         if child.is_alive():
             child.kill()
+    if spools:
+        validation.on_finding = sink
+        try:
+            merge_streams(validation, spools, xsd_count, passages_in_error)
+        finally:
+            spools[0].file.close()
+            spools[1].close()
+        return validation.report
     merge(validation, xsd_found, xsd_count, passages_in_error, max_findings)
     return validation.report
 
 
-def xsd_child(path, schemas, sender, max_findings: int) -> None:
+class _Spool:
+    """Findings pickled to a temporary file in batches (document order)."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed in run)
+        self.batch: list[Finding] = []
+
+    def add(self, finding: Finding) -> None:
+        self.batch.append(finding)
+        if len(self.batch) >= 2000:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            pickle.dump(self.batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
+
+
+def _read(file):
+    file.seek(0)
+    while True:
+        try:
+            yield from pickle.load(file)  # noqa: S301 (our own temporary file)
+        except EOFError:
+            return
+
+
+def merge_streams(validation: FluxValidation, spools, xsd_count, passages_in_error) -> None:
+    """`merge` for two spooled passes: passage by passage, the child's XSD findings and the
+    rule findings they do not cover (rules.DEPENDS), sorted, to `validation.on_finding`."""
+    report, emit = validation.report, validation.on_finding
+    spools[0].flush()
+    ours = itertools.groupby(_read(spools[0].file), key=lambda f: f.passage)
+    theirs = itertools.groupby(_read(spools[1]), key=lambda f: f.passage)
+    dropped_errors = dropped_warnings = 0
+    pending = next(theirs, None)  # (passage line, XSD findings)
+    for line, group in ours:
+        while pending is not None and pending[0] < line:
+            for f in pending[1]:
+                emit(f)
+            pending = next(theirs, None)
+        xsd = list(pending[1]) if pending is not None and pending[0] == line else []
+        if xsd:
+            pending = next(theirs, None)
+        rejected = {f.field for f in xsd}
+        found = xsd
+        for f in group:
+            if rejected and R.superseded(f.rule, f.field, rejected):
+                if f.severity == ERROR:
+                    dropped_errors += 1
+                else:
+                    dropped_warnings += 1
+            else:
+                found.append(f)
+        found.sort(key=Finding.sort_key)
+        for f in found:
+            emit(f)
+    while pending is not None:
+        for f in pending[1]:
+            emit(f)
+        pending = next(theirs, None)
+    report.error_count = (report.error_count or 0) - dropped_errors + xsd_count
+    report.warning_count = (report.warning_count or 0) - dropped_warnings
+    report.passages_with_errors = len((validation.error_passages or set()) | passages_in_error)
+
+
+def xsd_child(path, schemas, sender, max_findings: int, spool=None) -> None:
     try:
-        sender.send(xsd_pass(path, schemas, max_findings))
+        sender.send(xsd_pass(path, schemas, max_findings, spool))
     finally:
         sender.close()
 
 
-def xsd_pass(path, schemas: Schemas, max_findings: int):
+def xsd_pass(path, schemas: Schemas, max_findings: int, spool=None):
     """XSD validation of every passage alone: (findings, exact error count, passages in error).
 
-    Syntax errors are ignored here: the main pass reports them.
+    With `spool` (a binary file), every finding is pickled there in batches instead, and the
+    list returned is empty. Syntax errors are ignored here: the main pass reports them.
     """
     schema = schemas.passage
     translate = translator()
@@ -114,8 +209,14 @@ def xsd_pass(path, schemas: Schemas, max_findings: int):
                 if found:
                     in_error.add(line)
                     count += len(found)
-                    room = 2 * max_findings - len(findings)  # the merge applies the real cap
-                    findings.extend(found[: max(room, 0)])
+                    if spool is not None:
+                        findings.extend(found)
+                        if len(findings) >= 2000:
+                            pickle.dump(findings, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                            findings = []
+                    else:
+                        room = 2 * max_findings - len(findings)  # the merge applies the real cap
+                        findings.extend(found[: max(room, 0)])
             el.clear()
             parent = el.getparent()
             if parent is not None:
@@ -123,6 +224,11 @@ def xsd_pass(path, schemas: Schemas, max_findings: int):
                     del parent[0]
     except (etree.XMLSyntaxError, OSError):
         pass
+    if spool is not None:
+        if findings:
+            pickle.dump(findings, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        spool.flush()
+        return [], count, in_error
     return findings, count, in_error
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
-from passeport.flux.reports import RENDERERS
+from passeport.flux.reports import SINKS
 from passeport.flux.validation import validate_file
 from passeport.flux.xsd import SchemaError
 
@@ -40,9 +41,7 @@ def register(subparsers) -> None:
         help="version du schéma, auto (défaut : 1.1.5 si action ou identifiantNational), "
         "ou le chemin d'un XSD officiel téléchargé",
     )
-    parser.add_argument(
-        "--format", choices=sorted(RENDERERS), default="text", help="format du rapport"
-    )
+    parser.add_argument("--format", choices=sorted(SINKS), default="text", help="format du rapport")
     parser.add_argument(
         "-o", "--output", metavar="SORTIE", help="écrire le rapport dans ce fichier"
     )
@@ -64,27 +63,11 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    reports = []
-    for path in args.files:
-        try:
-            stdin = path == "-"
-            reports.append(
-                validate_file(
-                    sys.stdin.buffer if stdin else path,
-                    schema=args.schema,
-                    today=args.date_reference,
-                    parallel={"auto": None, "1": False, "2": True}[args.processus],
-                    name="(entrée standard)" if stdin else None,
-                )
-            )
-        except SchemaError as exc:
-            print(f"passeport flux validate : {exc}", file=sys.stderr)
-            return 2
-    text = RENDERERS[args.format](reports)
+    """Each finding goes to the report sink as it is found (reports.py): the report is
+    written while the files are validated, in memory bounded by the file's structure."""
     if args.output:
         try:
-            with open(args.output, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
+            out = open(args.output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
         except OSError as exc:
             print(
                 f"passeport flux validate : impossible d'écrire « {args.output} » "
@@ -92,12 +75,41 @@ def run(args) -> int:
                 file=sys.stderr,
             )
             return 2
+    else:
+        out = sys.stdout
+    sink = SINKS[args.format](out, several=len(args.files) > 1)
+    reports = []
+    try:
+        for path in args.files:
+            stdin = path == "-"
+            name = "(entrée standard)" if stdin else None
+            try:
+                sink.begin(name or path)
+                report = validate_file(
+                    sys.stdin.buffer if stdin else path,
+                    schema=args.schema,
+                    today=args.date_reference,
+                    parallel={"auto": None, "1": False, "2": True}[args.processus],
+                    name=name,
+                    on_finding=sink.add,
+                )
+            except SchemaError as exc:
+                print(f"passeport flux validate : {exc}", file=sys.stderr)
+                if args.output:
+                    out.close()
+                    Path(args.output).unlink(missing_ok=True)
+                return 2
+            sink.end(report)
+            reports.append(report)
+        sink.close()
+    finally:
+        if args.output and not out.closed:
+            out.close()
+    if args.output:
         summary = ", ".join(
             f"{r.file} : {r.errors} erreur(s), {r.warnings} avertissement(s)" for r in reports
         )
         print(f"Rapport écrit dans {args.output} ({summary}).")
-    else:
-        sys.stdout.write(text)
     if any(not r.readable for r in reports):
         return 2
     return 1 if any(r.errors for r in reports) else 0
