@@ -122,3 +122,19 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def fc_browser(settings, live_server):
+    """The development FranceConnect provider, served by the live server, for browser tests
+    (log in with `passeport.testing.browser.login_with_franceconnect`)."""
+    from passeport.franceconnect import client as fc_client
+
+    settings.FRANCECONNECT_DEV_PROVIDER = True
+    settings.FRANCECONNECT_ISSUER = f"{live_server.url}/fc-dev"
+    settings.FRANCECONNECT_CLIENT_SECRET = "secret-de-test-navigateur"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+    settings.SITE_URL = live_server.url
+    fc_client._clients.clear()
+    yield live_server
+    fc_client._clients.clear()

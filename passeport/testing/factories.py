@@ -99,6 +99,17 @@ def totp_code(secret: str = TOTP_SECRET) -> str:
     return pyotp.TOTP(secret).at(time.time() + 30)
 
 
+def pkce_pair() -> tuple[str, str]:
+    """An RFC 7636 code verifier and its S256 challenge, as an OAuth client computes them."""
+    import base64
+    import hashlib
+    import secrets
+
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
+    return verifier, challenge.decode()
+
+
 def verified_client(client, user):
     """`client` logged in as `user` with both factors (the login pages have their own tests)."""
     client.force_login(user)
