@@ -138,3 +138,20 @@ def fc_browser(settings, live_server):
     fc_client._clients.clear()
     yield live_server
     fc_client._clients.clear()
+
+
+@pytest.fixture
+def loaded(db):
+    """The competences demo referential (passeport/competences/data/demo/) loaded in the test
+    database, the per-process indexes fresh (competences and API tests)."""
+    from passeport.competences import indexing, profiles
+    from passeport.competences.demo import DEMO_DIR
+    from passeport.competences.loading import import_referential
+
+    import_referential("rome", DEMO_DIR / "rome")
+    import_referential("rncp", DEMO_DIR / "rncp")
+    indexing.forget()
+    profiles.forget()
+    yield
+    indexing.forget()
+    profiles.forget()

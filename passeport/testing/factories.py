@@ -732,3 +732,20 @@ class OAuthClientFactory(DjangoModelFactory):
         )
         client.clear_secret = secret
         return client
+
+
+def oauth_access_token(application, scope: str, *, user=None, hours: int = 1) -> str:
+    """A live OAuth 2.0 access token of `application` (for `user`'s holder if given, else a
+    client credentials token), stored hashed as the server stores it; returns the clear token."""
+    from oauth2_provider.models import AccessToken, set_token_value
+
+    raw = uuid.uuid4().hex
+    token = AccessToken(
+        user=user,
+        application=application,
+        expires=timezone.now() + datetime.timedelta(hours=hours),
+        scope=scope,
+    )
+    set_token_value(token, raw)
+    token.save()
+    return raw

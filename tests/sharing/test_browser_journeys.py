@@ -194,7 +194,7 @@ def _http(url, *, data=None, headers=None):
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     request = urllib.request.Request(url, data=body, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (test server)
+        with urllib.request.urlopen(request, timeout=10) as answer:
             return answer.status, answer.headers, json.loads(answer.read())
     except urllib.error.HTTPError as error:
         return error.code, error.headers, json.loads(error.read())
