@@ -122,3 +122,36 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def fc_browser(settings, live_server):
+    """The development FranceConnect provider, served by the live server, for browser tests
+    (log in with `passeport.testing.browser.login_with_franceconnect`)."""
+    from passeport.franceconnect import client as fc_client
+
+    settings.FRANCECONNECT_DEV_PROVIDER = True
+    settings.FRANCECONNECT_ISSUER = f"{live_server.url}/fc-dev"
+    settings.FRANCECONNECT_CLIENT_SECRET = "secret-de-test-navigateur"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
+    settings.SITE_URL = live_server.url
+    fc_client._clients.clear()
+    yield live_server
+    fc_client._clients.clear()
+
+
+@pytest.fixture
+def loaded(db):
+    """The competences demo referential (passeport/competences/data/demo/) loaded in the test
+    database, the per-process indexes fresh (competences and API tests)."""
+    from passeport.competences import indexing, profiles
+    from passeport.competences.demo import DEMO_DIR
+    from passeport.competences.loading import import_referential
+
+    import_referential("rome", DEMO_DIR / "rome")
+    import_referential("rncp", DEMO_DIR / "rncp")
+    indexing.forget()
+    profiles.forget()
+    yield
+    indexing.forget()
+    profiles.forget()

@@ -8,6 +8,11 @@ consulté mon passeport »), with the application's name.
     GET /api/v1/moi/justificatifs          the holder's documents (paginated)
     GET /api/v1/moi/justificatifs/{id}     one document's file
     GET /api/v1/moi/partages               the holder's share links and consents
+    GET /api/v1/moi/competences            the holder's competences (paginated)
+    GET /api/v1/moi/avenir                 « Mon avenir »
+    GET /api/v1/moi/cv                     the holder's CVs (paginated)
+    GET /api/v1/moi/cv/{id}                one CV's content, as it would be signed now
+    GET /api/v1/moi/cv/{id}/pdf            the CV's latest signed PDF
 """
 
 import datetime
@@ -18,12 +23,16 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse
 from ninja import Router, Schema
 
+from passeport.core import abilities
 from passeport.passport.access import log_access
 from passeport.passport.models import AccessLog, Document, Entry
+from passeport.proofs import cvs
+from passeport.proofs.models import CV, SignedDocument
 from passeport.sharing import scopes as oauth_scopes
 from passeport.sharing.models import Consent, Share
 from passeport.sharing.sections import SECTIONS, kinds_of
 
+from . import competences
 from .auth import OAuthToken
 from .pagination import PageMeta, page_query, paginate
 from .passports import Entree, Rubrique, entry_json, sections_json
@@ -247,3 +256,240 @@ def my_shares(request):
             for c in consents
         ],
     }
+
+
+# -- competences and « Mon avenir » (the pages' functions, competences/profiles.py) ------------
+
+COMPETENCES_SCOPE = oauth_scopes.section_scope("competences")
+
+
+@router.get(
+    "/moi/competences",
+    url_name="holder_competences",
+    summary="Mes compétences (celles de « Mes compétences », sans les masquées)",
+    operation_id="lireMesCompetences",
+    response={200: competences.CompetenceList},
+    auth=OAuthToken(COMPETENCES_SCOPE, client="holder"),
+)
+def my_competences(request, page: int = page_query()):
+    data = competences.competences_page(request.holder, page)
+    _log(request, "Compétences")
+    return data
+
+
+@router.get(
+    "/moi/avenir",
+    url_name="holder_avenir",
+    summary="Mon avenir : métiers classés par couverture, objectif, mobilités",
+    operation_id="lireMonAvenir",
+    response={200: competences.Avenir},
+    auth=OAuthToken(COMPETENCES_SCOPE, client="holder"),
+)
+def my_avenir(request):
+    data = competences.avenir_json(request.holder)
+    _log(request, "Mon avenir")
+    return data
+
+
+# -- CVs (proofs/cvs.py, as « Mes CV ») --------------------------------------------------------
+
+CV_SCOPE = oauth_scopes.section_scope("cv")
+
+
+class DocumentSigne(Schema):
+    id: UUID
+    code: str
+    taille: int
+    signeLe: datetime.datetime
+    revoqueLe: datetime.datetime | None
+
+
+class CVResume(Schema):
+    id: UUID
+    nom: str
+    titre: str
+    modele: Literal[tuple(CV.Template.values)]
+    creeLe: datetime.datetime
+    revoqueLe: datetime.datetime | None
+    pdfSignes: list[DocumentSigne]
+
+
+class CVList(PageMeta):
+    cv: list[CVResume]
+
+
+class LigneCV(Schema):
+    entree: UUID
+    intitule: str
+    organisme: str
+    periode: str
+    niveauConfiance: Literal[tuple(Entry.Trust.values)]
+    libelleNiveauConfiance: str
+    codeCertification: str
+    details: list[str]
+
+
+class CompetenceCV(Schema):
+    libelle: str
+    source: str
+
+
+class RubriqueCV(Schema):
+    code: str
+    libelle: str
+    lignes: list[LigneCV]
+    competences: list[CompetenceCV]
+
+
+class Coordonnee(Schema):
+    libelle: str
+    valeur: str
+
+
+class ContenuCV(Schema):
+    id: UUID
+    nom: str
+    titulaire: str
+    titre: str
+    presentation: str
+    coordonnees: list[Coordonnee]
+    rubriques: list[RubriqueCV]
+    revoqueLe: datetime.datetime | None
+
+
+def _signed(document: SignedDocument) -> dict:
+    return {
+        "id": document.pk,
+        "code": document.code,
+        "taille": document.size,
+        "signeLe": document.created_at,
+        "revoqueLe": document.revoked_at,
+    }
+
+
+def _own_cv(request, id) -> CV:
+    cv = CV.objects.filter(pk=id, holder=request.holder).first()
+    if cv is None:
+        raise ApiProblem(404, "CV introuvable", "Aucun de vos CV ne porte cet identifiant.")
+    return cv
+
+
+@router.get(
+    "/moi/cv",
+    url_name="holder_cvs",
+    summary="Mes CV",
+    operation_id="listerMesCV",
+    response={200: CVList},
+    auth=OAuthToken(CV_SCOPE, client="holder"),
+)
+def my_cvs(request, page: int = page_query()):
+    queryset = (
+        CV.objects.filter(holder=request.holder)
+        .prefetch_related("documents")
+        .order_by("-created_at")
+    )
+    items, meta = paginate(queryset, page)
+    _log(request, "CV (liste)")
+    return {
+        "cv": [
+            {
+                "id": cv.pk,
+                "nom": cv.title,
+                "titre": cv.headline,
+                "modele": cv.template,
+                "creeLe": cv.created_at,
+                "revoqueLe": cv.revoked_at,
+                "pdfSignes": [
+                    _signed(d) for d in sorted(cv.documents.all(), key=lambda d: d.created_at)
+                ],
+            }
+            for cv in items
+        ],
+        **meta,
+    }
+
+
+@router.get(
+    "/moi/cv/{id}",
+    url_name="holder_cv",
+    summary="Le contenu d'un de mes CV, tel qu'il serait signé maintenant",
+    operation_id="lireMonCV",
+    response={200: ContenuCV},
+    auth=OAuthToken(CV_SCOPE, client="holder"),
+)
+def my_cv(request, id: UUID):
+    cv = _own_cv(request, id)
+    content = cvs.content(cv)
+    _log(request, f"CV « {cv.title} »")
+    return {
+        "id": cv.pk,
+        "nom": cv.title,
+        "titulaire": content.full_name,
+        "titre": content.headline,
+        "presentation": content.summary,
+        "coordonnees": [{"libelle": k, "valeur": v} for k, v in content.contact],
+        "rubriques": [
+            {
+                "code": section.key,
+                "libelle": section.label,
+                "lignes": [
+                    {
+                        "entree": line.entry.pk,
+                        "intitule": line.title,
+                        "organisme": line.organisation,
+                        "periode": line.period,
+                        "niveauConfiance": line.trust,
+                        "libelleNiveauConfiance": line.trust_words,
+                        "codeCertification": line.code,
+                        "details": line.details,
+                    }
+                    for line in section.lines
+                ],
+                "competences": [
+                    {"libelle": c.label, "source": c.source} for c in section.competences
+                ],
+            }
+            for section in content.sections
+        ],
+        "revoqueLe": cv.revoked_at,
+    }
+
+
+@router.get(
+    "/moi/cv/{id}/pdf",
+    url_name="holder_cv_pdf",
+    summary="Télécharger le dernier PDF signé d'un de mes CV",
+    operation_id="telechargerMonCV",
+    auth=OAuthToken(CV_SCOPE, client="holder"),
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Le PDF signé (PAdES), vérifiable sur /verifier/",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def my_cv_pdf(request, id: UUID):
+    cv = _own_cv(request, id)
+    document = (
+        SignedDocument.objects.filter(cv=cv, holder=request.holder, revoked_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    if document is None or not abilities.for_user(request.holder.user, document)["download"]:
+        raise ApiProblem(
+            404,
+            "Aucun PDF signé",
+            "Ce CV n'a pas de PDF signé en cours de validité : le titulaire le signe depuis "
+            "« Mes CV » (un CV révoqué n'en a plus).",
+        )
+    _log(request, f"CV « {cv.title} » (PDF signé {document.code})")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"cv-{document.code}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -6,6 +6,8 @@ organisation's and the application's names.
 
     GET /api/v1/organisation/titulaires                 live consents (paginated)
     GET /api/v1/organisation/titulaires/{id}/passeport  one holder's consented passport
+    GET /api/v1/organisation/titulaires/{id}/competences  their competences, when consented
+    GET /api/v1/organisation/titulaires/{id}/avenir       their « Mon avenir », when consented
 """
 
 import datetime
@@ -16,6 +18,7 @@ from ninja import Router, Schema
 from passeport.sharing import consents
 from passeport.sharing import scopes as oauth_scopes
 
+from . import competences
 from .auth import OAuthToken
 from .pagination import PageMeta, page_query, paginate
 from .passports import Rubrique, sections_json
@@ -61,6 +64,17 @@ def consenting_holders(request, page: int = page_query()):
     }
 
 
+def _live_consent(request, holder_id):
+    consent = consents.live_consent(request.organisation, holder_id)
+    if consent is None:
+        raise ApiProblem(
+            404,
+            "Titulaire introuvable",
+            "Aucun titulaire ne vous a donné un consentement en cours sous cet identifiant.",
+        )
+    return consent
+
+
 class PasseportConsenti(Schema):
     titulaire: UUID
     nom: str
@@ -77,13 +91,7 @@ class PasseportConsenti(Schema):
     auth=OAuthToken(oauth_scopes.CONSENTS, client="organisation"),
 )
 def consented_passport(request, id: UUID):
-    consent = consents.live_consent(request.organisation, id)
-    if consent is None:
-        raise ApiProblem(
-            404,
-            "Titulaire introuvable",
-            "Aucun titulaire ne vous a donné un consentement en cours sous cet identifiant.",
-        )
+    consent = _live_consent(request, id)
     codes = set(consent.sections) & oauth_scopes.sections_of(request.oauth_token.scope.split())
     entries = consents.readable_entries(consent, sections=codes)
     consents.log_read(
@@ -97,3 +105,60 @@ def consented_passport(request, id: UUID):
         "expireLe": consent.expires_at,
         "rubriques": sections_json(entries, codes),
     }
+
+
+COMPETENCES = "competences"
+
+
+def _competences_consent(request, holder_id):
+    consent = _live_consent(request, holder_id)
+    if COMPETENCES not in consent.sections:
+        raise ApiProblem(
+            403,
+            "Rubrique non consentie",
+            "Ce titulaire ne vous a pas donné accès à la rubrique « Compétences et « Mon "
+            "avenir » » : demandez-lui de l'ajouter à son consentement.",
+        )
+    return consent
+
+
+@router.get(
+    "/organisation/titulaires/{id}/competences",
+    url_name="organisation_holder_competences",
+    summary="Compétences d'un titulaire, s'il a consenti cette rubrique",
+    operation_id="lireCompetencesConsenties",
+    response={200: competences.CompetenceList},
+    auth=OAuthToken(
+        oauth_scopes.CONSENTS, oauth_scopes.section_scope(COMPETENCES), client="organisation"
+    ),
+)
+def consented_competences(request, id: UUID, page: int = page_query()):
+    consent = _competences_consent(request, id)
+    data = competences.competences_page(consent.holder, page)
+    consents.log_read(
+        consent,
+        reader_label=f"application « {request.oauth_token.application.name} »",
+        what="Compétences (API)",
+    )
+    return data
+
+
+@router.get(
+    "/organisation/titulaires/{id}/avenir",
+    url_name="organisation_holder_avenir",
+    summary="« Mon avenir » d'un titulaire, s'il a consenti la rubrique des compétences",
+    operation_id="lireAvenirConsenti",
+    response={200: competences.Avenir},
+    auth=OAuthToken(
+        oauth_scopes.CONSENTS, oauth_scopes.section_scope(COMPETENCES), client="organisation"
+    ),
+)
+def consented_avenir(request, id: UUID):
+    consent = _competences_consent(request, id)
+    data = competences.avenir_json(consent.holder)
+    consents.log_read(
+        consent,
+        reader_label=f"application « {request.oauth_token.application.name} »",
+        what="Mon avenir (API)",
+    )
+    return data

@@ -21,6 +21,8 @@ AGENT_EMAIL = "agent@demo.passeport.localhost"
 ORGANISATION = "Mission locale de démonstration"
 DEMO_SHARE_TOKEN = "sh_de30de30_lien-de-demonstration-public-du-passeport-de-camille"  # noqa: S105
 DEMO_SHARE_CODE = "2026"
+# Without an access code: what bench/bench_sharing.py loads (a code needs a form per visit).
+DEMO_OPEN_SHARE_TOKEN = "sh_de31de31_lien-de-demonstration-sans-code-du-passeport-de-camille"  # noqa: S105
 APP_ID, APP_SECRET = "appli-carriere-demo", "secret-public-de-demonstration-appli-carriere"
 ORG_ID, ORG_SECRET = "mission-locale-demo", "secret-public-de-demonstration-mission-locale"
 
@@ -80,6 +82,13 @@ def seed() -> list[tuple[str, str, str]]:
                 kind=Share.Kind.PASSPORT,
                 access_code=DEMO_SHARE_CODE,
                 clear=DEMO_SHARE_TOKEN,
+            )
+        if not Share.objects.filter(prefix=DEMO_OPEN_SHARE_TOKEN[: links.PREFIX_LENGTH]).exists():
+            links.create_share(
+                camille,
+                label="Lien de démonstration sans code",
+                kind=Share.Kind.PASSPORT,
+                clear=DEMO_OPEN_SHARE_TOKEN,
             )
         logins.append(
             (

@@ -70,3 +70,29 @@ def assert_no_axe_violations(page) -> None:
         for v in violations
     ]
     assert not violations, f"{page.url} : violations axe-core\n" + "\n".join(lines)
+
+
+def login_with_franceconnect(page, identity: str, start: str = "/franceconnect/") -> None:
+    """Logs in through the development FranceConnect provider as `identity` (its label, « Camille
+    Lefèvre »), starting from `start` (a page that leads to FranceConnect's button)."""
+    page.goto(start)
+    page.get_by_role("button", name="S’identifier avec FranceConnect").click()
+    page.wait_for_url("**/fc-dev/authorize?*")
+    page.locator("label", has_text=identity).click()
+    page.get_by_role("button", name="Se connecter avec cette identité").click()
+
+
+def login_with_two_factors(page, email: str, password: str, totp_secret: str, start: str) -> None:
+    """The staff login (certifiers' members, agents, operators): password, then a TOTP code."""
+    import re
+
+    import pyotp
+
+    page.goto(start)
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("textbox", name=re.compile("Code de vérification")).fill(
+        pyotp.TOTP(totp_secret).now()
+    )
+    page.get_by_role("button", name="Valider").click()

@@ -99,6 +99,17 @@ def totp_code(secret: str = TOTP_SECRET) -> str:
     return pyotp.TOTP(secret).at(time.time() + 30)
 
 
+def pkce_pair() -> tuple[str, str]:
+    """An RFC 7636 code verifier and its S256 challenge, as an OAuth client computes them."""
+    import base64
+    import hashlib
+    import secrets
+
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
+    return verifier, challenge.decode()
+
+
 def verified_client(client, user):
     """`client` logged in as `user` with both factors (the login pages have their own tests)."""
     client.force_login(user)
@@ -721,3 +732,20 @@ class OAuthClientFactory(DjangoModelFactory):
         )
         client.clear_secret = secret
         return client
+
+
+def oauth_access_token(application, scope: str, *, user=None, hours: int = 1) -> str:
+    """A live OAuth 2.0 access token of `application` (for `user`'s holder if given, else a
+    client credentials token), stored hashed as the server stores it; returns the clear token."""
+    from oauth2_provider.models import AccessToken, set_token_value
+
+    raw = uuid.uuid4().hex
+    token = AccessToken(
+        user=user,
+        application=application,
+        expires=timezone.now() + datetime.timedelta(hours=hours),
+        scope=scope,
+    )
+    set_token_value(token, raw)
+    token.save()
+    return raw

@@ -4,7 +4,6 @@ revocation, scopes, and tokens stored hashed."""
 
 import base64
 import hashlib
-import secrets
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
@@ -13,6 +12,7 @@ from oauth2_provider.models import AccessToken, RefreshToken
 from passeport.passport.models import AccessLog
 from passeport.sharing import consents
 from passeport.testing import factories
+from passeport.testing.factories import pkce_pair
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,6 @@ REDIRECT = "https://appli.exemple.test/retour"
 CERTS = "passeport.certifications:lecture"
 TRAININGS = "passeport.formations:lecture"
 CONSENTS = "passeport.consentements:lecture"
-
-
-def pkce_pair():
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
-    return verifier, challenge.decode()
 
 
 def authorize(client, app_client, scope, challenge, *, allow=True):

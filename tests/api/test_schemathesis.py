@@ -11,9 +11,7 @@ import uuid
 
 import pytest
 import schemathesis
-from django.utils import timezone
 from hypothesis import HealthCheck, settings
-from oauth2_provider.models import AccessToken, set_token_value
 
 from passeport.certifiers.tokens import issue_token
 from passeport.sharing import consents
@@ -35,19 +33,6 @@ def _checks():
     ]
 
 
-def _access_token(*, user=None, application, scope: str) -> str:
-    raw = uuid.uuid4().hex
-    token = AccessToken(
-        user=user,
-        application=application,
-        expires=timezone.now() + timezone.timedelta(hours=1),
-        scope=scope,
-    )
-    set_token_value(token, raw)
-    token.save()
-    return raw
-
-
 class Clients:
     """One credential per kind of client, and the data they can read."""
 
@@ -59,19 +44,22 @@ class Clients:
         entry = factories.CertificationFactory(person=holder.person)
         factories.EntryFactory(holder=holder, kind="training")
         factories.ShareFactory(holder=holder, kind="entrees", entries=[entry], code="1234")
+        factories.CVFactory(holder=holder, entries=[entry])
         every = " ".join(all_scopes())
         app = factories.OAuthClientFactory().application
-        self.holder = _access_token(user=holder.user, application=app, scope=every)
+        self.holder = factories.oauth_access_token(user=holder.user, application=app, scope=every)
         organisation = factories.OrganisationFactory()
-        consents.grant(holder, organisation, sections=["certifications", "formations"], days=30)
+        consents.grant(
+            holder, organisation, sections=["certifications", "formations", "competences"], days=30
+        )
         org_app = factories.OAuthClientFactory(
             organisation=organisation, grant="client-credentials"
         ).application
-        self.organisation = _access_token(application=org_app, scope=every)
-        self.holder_without_scopes = _access_token(
-            user=holder.user, application=app, scope="passeport.cv:lecture"
+        self.organisation = factories.oauth_access_token(application=org_app, scope=every)
+        self.holder_without_scopes = factories.oauth_access_token(
+            user=holder.user, application=app, scope="passeport.consentements:lecture"
         )
-        self.organisation_without_scopes = _access_token(
+        self.organisation_without_scopes = factories.oauth_access_token(
             application=org_app, scope="passeport.cv:lecture"
         )
 

@@ -1,7 +1,8 @@
 """Fixtures of the competences tests: the project's demo referential (passeport/competences/
 data/demo/, what most tests use) and `referentiels_oracle_dir`, the official ROME, RNCP and ESCO
 files as published (../shared/referentiels), for the few tests whose point is reading them;
-skipped, with a reason starting « oracle : », without them."""
+skipped, with a reason starting « oracle : », without them. `loaded` (the demo referential in
+the database) is in tests/conftest.py: the API's tests use it too."""
 
 from pathlib import Path
 
@@ -31,18 +32,3 @@ def demo_referential(demo_dir):
 
     with open_source(demo_dir / "rome") as rome, open_source(demo_dir / "rncp") as rncp:
         return from_sets(read_rome(rome), read_xml(rncp))
-
-
-@pytest.fixture
-def loaded(db, demo_dir):
-    """The demo referential loaded in the test database, the per-process indexes fresh."""
-    from passeport.competences import indexing, profiles
-    from passeport.competences.loading import import_referential
-
-    import_referential("rome", demo_dir / "rome")
-    import_referential("rncp", demo_dir / "rncp")
-    indexing.forget()
-    profiles.forget()
-    yield
-    indexing.forget()
-    profiles.forget()
